@@ -1,0 +1,46 @@
+# wuye · 物业服务监管平台 — the two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+NPM_STAMP := node_modules/.installed
+DEMO_SCALE ?= city
+DEMO_SEED ?= 2026
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install lint bench-import bench-web clean help
+
+help:
+	@echo "make run   — 安装依赖、迁移数据库、生成演示城市并启动 http://$(HOST):$(PORT)"
+	@echo "make test  — 安装测试依赖并运行全部测试"
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $(NPM_STAMP)
+
+install: $(STAMP) $(NPM_STAMP)
+
+run: install
+	WUYE_DEMO=1 DEBUG=1 $(PY) manage.py migrate --no-input
+	WUYE_DEMO=1 DEBUG=1 $(PY) manage.py demo --scale $(DEMO_SCALE) --seed $(DEMO_SEED) --if-empty
+	WUYE_DEMO=1 DEBUG=1 $(PY) manage.py serve --host $(HOST) --port $(PORT)
+
+test: install
+	$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+bench-import: install
+	$(PY) bench/import_units.py
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles var db.sqlite3

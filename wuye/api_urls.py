@@ -1,0 +1,17 @@
+"""/api/v1/: one router for every app's API."""
+
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from wuye.accounts.api import obtain_token
+from wuye.registry.api import register as register_registry
+from wuye.territory.api import register as register_territory
+
+router = DefaultRouter()
+register_territory(router)
+register_registry(router)
+
+urlpatterns = [
+    path("auth/token/", obtain_token, name="api-token"),
+    path("", include(router.urls)),
+]

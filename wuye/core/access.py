@@ -1,0 +1,34 @@
+"""Fetch-and-check helpers shared by every app (zulip-style ``access_*``).
+
+Out of scope is 404, never a leak of existence, and it leaves an audit row. Visible but not
+writable is 403 (PermissionDenied), also audited.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.http import Http404
+
+from .audit import audit_record
+from .models import AuditAction
+
+
+def refuse(*, user, model: type[Model], pk, reason: str, status: int = 404):
+    audit_record(
+        action=AuditAction.DENIED,
+        actor=user,
+        object_type=model._meta.label_lower,
+        object_id=pk,
+        detail=reason,
+    )
+    if status == 403:
+        raise PermissionDenied(reason)
+    raise Http404("未找到该记录，或您无权查看。")
+
+
+def get_visible_or_404(queryset: QuerySet, *, user, pk):
+    try:
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        refuse(user=user, model=queryset.model, pk=pk, reason="超出数据权限范围或记录不存在")

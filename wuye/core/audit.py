@@ -1,0 +1,158 @@
+"""Hash-chained audit trail.
+
+Every row stores ``hash = sha256(prev_hash + canonical(row))``; the chain head keeps the last
+``seq`` and ``hash`` so that an edited, deleted or truncated row is found by ``audit_verify``.
+Rows are appended under a lock on the chain head (``select_for_update`` on PostgreSQL; SQLite
+serialises writers already).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from .models import AuditChainHead, AuditLog
+from .request_context import current_ip, current_user
+
+GENESIS = "0" * 64
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (Decimal,)):
+        return str(value)
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    return value
+
+
+def _canonical(row: AuditLog) -> str:
+    payload = {
+        "seq": row.seq,
+        "created_at": row.created_at.isoformat(timespec="microseconds"),
+        "actor": row.actor_id,
+        "actor_username": row.actor_username,
+        "actor_role": row.actor_role,
+        "ip": row.ip,
+        "action": row.action,
+        "object_type": row.object_type,
+        "object_id": row.object_id,
+        "object_repr": row.object_repr,
+        "changes": row.changes,
+        "detail": row.detail,
+    }
+    return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def row_hash(prev_hash: str, row: AuditLog) -> str:
+    return hashlib.sha256((prev_hash + _canonical(row)).encode("utf-8")).hexdigest()
+
+
+def audit_record(
+    *,
+    action: str,
+    actor=None,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: Any = "",
+    object_repr: str = "",
+    changes: dict | None = None,
+    detail: str = "",
+    ip: str | None = None,
+    username: str = "",
+) -> AuditLog:
+    """Append one audit row. Actor and IP default to the current request's."""
+    if actor is None:
+        actor = current_user()
+    if ip is None:
+        ip = current_ip()
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or obj.pk
+        object_repr = object_repr or str(obj)
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
+        row = AuditLog(
+            seq=head.seq + 1,
+            created_at=timezone.now(),
+            actor=actor,
+            actor_username=(actor.username if actor else username)[:150],
+            actor_role=getattr(actor, "role", "") or "",
+            ip=ip,
+            action=action,
+            object_type=object_type[:64],
+            object_id=str(object_id or "")[:64],
+            object_repr=(object_repr or "")[:255],
+            changes=_jsonable(changes or {}),
+            detail=detail[:500],
+            prev_hash=head.hash,
+        )
+        row.hash = row_hash(head.hash, row)
+        row.save(force_insert=True)
+        AuditChainHead.objects.filter(id=1).update(seq=row.seq, hash=row.hash)
+    return row
+
+
+@dataclass
+class ChainProblem:
+    seq: int
+    problem: str
+
+
+def audit_verify_chain(rows: Iterable[AuditLog] | None = None) -> list[ChainProblem]:
+    """Walk the chain in order; report every row whose hash, link or sequence is wrong."""
+    problems: list[ChainProblem] = []
+    prev_hash = GENESIS
+    expected_seq = 1
+    if rows is None:
+        rows = AuditLog.objects.order_by("seq").iterator(chunk_size=5000)
+    for row in rows:
+        if row.seq != expected_seq:
+            problems.append(ChainProblem(expected_seq, f"缺少序号 {expected_seq}–{row.seq - 1} 的记录（已被删除）"))
+        if row.prev_hash != prev_hash:
+            problems.append(ChainProblem(row.seq, "与前一条记录的链接不符"))
+        if row_hash(row.prev_hash, row) != row.hash:
+            problems.append(ChainProblem(row.seq, "内容与哈希不符（已被修改）"))
+        prev_hash = row.hash
+        expected_seq = row.seq + 1
+    head = AuditChainHead.objects.filter(id=1).first()
+    if head is not None and (head.seq != expected_seq - 1 or head.hash != prev_hash):
+        problems.append(ChainProblem(head.seq, "链尾与最后一条记录不符（最新记录被删除或修改）"))
+    return problems
+
+
+def model_changes(before: dict, after: dict) -> dict:
+    """{field: [before, after]} for the fields whose value changed."""
+    changed = {}
+    for key, new in after.items():
+        old = before.get(key)
+        if _jsonable(old) != _jsonable(new):
+            changed[key] = [_jsonable(old), _jsonable(new)]
+    return changed
+
+
+def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict:
+    """Field values of ``obj`` (foreign keys as ids) for before/after comparisons."""
+    out = {}
+    for f in obj._meta.concrete_fields:
+        if fields is not None and f.name not in fields:
+            continue
+        if f.name in ("created_at", "updated_at", "search_key"):
+            continue
+        out[f.name] = _jsonable(getattr(obj, f.attname))
+    return out

@@ -1,0 +1,11 @@
+"""Errors raised by services. Messages are in Chinese and shown to users as they are."""
+
+from django.core.exceptions import ValidationError
+
+
+class ServiceError(ValidationError):
+    """A rule of the domain refused the write. ``message`` is shown to the user."""
+
+
+class ConflictError(ServiceError):
+    """Somebody else changed the record first (a conditional UPDATE touched no row)."""

@@ -1,0 +1,86 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class AuditAction(models.TextChoices):
+    LOGIN = "login", _("登录成功")
+    LOGIN_FAILED = "login_failed", _("登录失败")
+    LOGOUT = "logout", _("退出登录")
+    LOCKED = "locked", _("账号锁定")
+    DENIED = "denied", _("拒绝访问")
+    CREATE = "create", _("新增")
+    UPDATE = "update", _("修改")
+    DELETE = "delete", _("删除")
+    REVEAL = "reveal", _("查看敏感信息")
+    EXPORT = "export", _("导出")
+    IMPORT = "import", _("导入")
+    PASSWORD = "password", _("修改密码")
+    ACCOUNT = "account", _("账号管理")
+    TOKEN = "token", _("签发令牌")
+
+
+class AuditQuerySet(models.QuerySet):
+    def update(self, **kwargs):  # pragma: no cover - guarded path
+        raise PermissionError("审计记录不可修改")
+
+    def delete(self):  # pragma: no cover - guarded path
+        raise PermissionError("审计记录不可删除")
+
+
+class AuditLog(models.Model):
+    """One append-only, hash-chained audit row (DESIGN.md: audit rows the application cannot
+    edit or delete). Database triggers (migration 0002) refuse UPDATE and DELETE as well."""
+
+    seq = models.PositiveBigIntegerField(_("序号"), unique=True)
+    created_at = models.DateTimeField(_("时间"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
+        on_delete=models.DO_NOTHING, db_constraint=False, related_name="+",
+    )
+    actor_username = models.CharField(_("账号"), max_length=150, blank=True, db_index=True)
+    actor_role = models.CharField(_("角色"), max_length=32, blank=True)
+    ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    action = models.CharField(_("动作"), max_length=20, choices=AuditAction.choices, db_index=True)
+    object_type = models.CharField(_("对象类型"), max_length=64, blank=True, db_index=True)
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
+    object_repr = models.CharField(_("对象"), max_length=255, blank=True)
+    changes = models.JSONField(_("变更"), default=dict, blank=True)
+    detail = models.CharField(_("说明"), max_length=500, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-seq"]
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.actor_username} {self.get_action_display()} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("审计记录不可修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("审计记录不可删除")
+
+
+class AuditChainHead(models.Model):
+    """The last link of the audit chain, so that deleting the newest rows is detected too."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    seq = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default="0" * 64)

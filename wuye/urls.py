@@ -1,0 +1,14 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+urlpatterns = [
+    path("", include("wuye.portal.urls")),
+    path("accounts/", include("wuye.accounts.urls")),
+    path("territory/", include("wuye.territory.urls")),
+    path("registry/", include("wuye.registry.urls")),
+    path("audit/", include("wuye.core.urls")),
+    path("api/v1/", include("wuye.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
