@@ -1,0 +1,122 @@
+"""Filters shared by the registry pages and the API (django-filter). ``q`` is the search box:
+Chinese by substring, pinyin initials by prefix (core.search)."""
+
+import django_filters as df
+from django.utils.translation import gettext_lazy as _
+
+from wuye.core.search import search_q
+
+from .models import Building, CommitteeMember, Estate, Owner, OwnersCommittee, ParkingSpace, PropertyCompany, Staff, Unit
+
+
+class SearchFilterSet(df.FilterSet):
+    q = df.CharFilter(label=_("搜索"), method="filter_q")
+    search_fields: list[str] = ["name"]
+    search_prefix_only = False
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(search_q(value, text_fields=self.search_fields, prefix_only=self.search_prefix_only))
+
+
+class CompanyFilter(SearchFilterSet):
+    search_fields = ["name", "credit_code"]
+
+    class Meta:
+        model = PropertyCompany
+        fields = ["filing_status"]
+
+
+class EstateFilter(SearchFilterSet):
+    search_fields = ["name", "address"]
+    district = df.NumberFilter(field_name="district_id", label=_("区县"))
+    street = df.NumberFilter(field_name="street_id", label=_("街道"))
+    community = df.NumberFilter(field_name="community_id", label=_("社区"))
+    company = df.NumberFilter(field_name="company_id", label=_("物业企业"))
+    year_built_min = df.NumberFilter(field_name="year_built", lookup_expr="gte", label=_("建成年份起"))
+    year_built_max = df.NumberFilter(field_name="year_built", lookup_expr="lte", label=_("建成年份止"))
+
+    class Meta:
+        model = Estate
+        fields = ["kind", "management_mode"]
+
+
+class BuildingFilter(SearchFilterSet):
+    estate = df.NumberFilter(field_name="estate_id", label=_("小区"))
+
+    class Meta:
+        model = Building
+        fields = ["has_lift"]
+
+
+class UnitFilter(SearchFilterSet):
+    search_fields = ["number"]
+    search_prefix_only = True
+    estate = df.NumberFilter(field_name="estate_id", label=_("小区"))
+    building = df.NumberFilter(field_name="building_id", label=_("楼栋"))
+
+    def filter_q(self, queryset, name, value):
+        from wuye.core.search import prefix_q
+
+        return queryset.filter(prefix_q("number", value.strip())) if value.strip() else queryset
+
+    class Meta:
+        model = Unit
+        fields = ["sale_status", "area_source"]
+
+
+class OwnerFilter(SearchFilterSet):
+    # Owner tables are large (millions of rows at megacity scale): name and initials by prefix,
+    # served by their B-tree indexes.
+    search_prefix_only = True
+    estate = df.NumberFilter(method="filter_estate", label=_("小区"))
+
+    def filter_estate(self, queryset, name, value):
+        return queryset.filter(ownerships__estate_id=value).distinct()
+
+    class Meta:
+        model = Owner
+        fields = ["kind"]
+
+
+class ParkingFilter(SearchFilterSet):
+    search_fields = ["number"]
+    search_prefix_only = True
+    estate = df.NumberFilter(field_name="estate_id", label=_("小区"))
+
+    def filter_q(self, queryset, name, value):
+        from wuye.core.search import prefix_q
+
+        return queryset.filter(prefix_q("number", value.strip())) if value.strip() else queryset
+
+    class Meta:
+        model = ParkingSpace
+        fields = ["kind", "ownership", "disposal", "offered_for_rent"]
+
+
+class StaffFilter(SearchFilterSet):
+    company = df.NumberFilter(field_name="company_id", label=_("企业"))
+    estate = df.NumberFilter(field_name="estate_id", label=_("小区"))
+
+    class Meta:
+        model = Staff
+        fields = ["role"]
+
+
+class CommitteeFilter(df.FilterSet):
+    q = df.CharFilter(label=_("搜索"), method="filter_q")
+    estate = df.NumberFilter(field_name="estate_id", label=_("小区"))
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(search_q(value, text_fields=["estate__name"], key_field="estate__search_key"))
+
+    class Meta:
+        model = OwnersCommittee
+        fields = ["is_current"]
+
+
+class CommitteeMemberFilter(df.FilterSet):
+    committee = df.NumberFilter(field_name="committee_id", label=_("业主委员会"))
+
+    class Meta:
+        model = CommitteeMember
+        fields = ["position", "is_party_member"]
