@@ -1,4 +1,8 @@
 from django.urls import path
 
+from wuye.core.views import not_ready
+
 app_name = "core"
-urlpatterns: list = []
+urlpatterns = [
+    path("", not_ready, name="audit_list"),
+]

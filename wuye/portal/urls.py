@@ -1,4 +1,9 @@
 from django.urls import path
 
+from wuye.core.views import not_ready
+
 app_name = "portal"
-urlpatterns: list = []
+urlpatterns = [
+    path("", not_ready, name="home"),
+    path("search/", not_ready, name="search"),
+]
