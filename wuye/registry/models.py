@@ -3,6 +3,7 @@ parking spaces, staff and owners' committees."""
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -323,3 +324,60 @@ class CommitteeMember(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.get_position_display()}）"
+
+
+class ImportJob(TimeStampedModel):
+    """One uploaded Excel file and its all-or-nothing import (processed by a Huey task)."""
+
+    class Kind(models.TextChoices):
+        COMPANIES = "companies", _("物业企业")
+        ESTATES = "estates", _("住宅小区")
+        UNITS = "units", _("房屋及业主")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("排队中")
+        VALIDATING = "validating", _("校验中")
+        IMPORTING = "importing", _("写入中")
+        SUCCEEDED = "succeeded", _("导入成功")
+        FAILED = "failed", _("导入失败")
+
+    kind = models.CharField(_("导入类型"), max_length=12, choices=Kind.choices)
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True)
+    # The uploaded workbook holds personal data in bulk; it is deleted once the job has finished.
+    file = models.FileField(_("上传文件"), upload_to="imports/uploads/%Y/%m/", blank=True)
+    original_name = models.CharField(_("文件名"), max_length=255)
+    file_size = models.PositiveBigIntegerField(_("文件大小（字节）"), default=0)
+    total_rows = models.PositiveIntegerField(_("总行数"), default=0)
+    processed_rows = models.PositiveIntegerField(_("已处理行数"), default=0)
+    error_count = models.PositiveIntegerField(_("问题数"), default=0)
+    error_report = models.FileField(_("错误报告"), upload_to="imports/reports/%Y/%m/", blank=True)
+    errors_preview = models.JSONField(_("问题（前 200 条）"), default=list, blank=True)
+    result = models.JSONField(_("导入结果"), default=dict, blank=True)
+    message = models.CharField(_("说明"), max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT, related_name="import_jobs",
+    )
+    upload_ip = models.GenericIPAddressField(_("上传 IP"), null=True, blank=True)
+    started_at = models.DateTimeField(_("开始处理时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("导入任务")
+        verbose_name_plural = _("导入任务")
+        indexes = [models.Index(fields=["created_by", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}导入 #{self.pk}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.SUCCEEDED:
+            return 100
+        if not self.total_rows:
+            return 0
+        return min(100, self.processed_rows * 100 // self.total_rows)
