@@ -331,3 +331,44 @@ def delete_record(*, actor, obj: models.Model) -> None:
     """Delete one registry record (a confirmation page comes first in the UI)."""
     with transaction.atomic():
         _delete(obj, actor=actor)
+
+
+@transaction.atomic
+def unit_owner_register(*, actor, unit: Unit, name: str, kind: str = Owner.Kind.PERSON, phone: str = "",
+                        id_number: str = "", share=None, since=None) -> Ownership:
+    """Register a new owner and make them an owner (or co-owner) of ``unit``, in one transaction."""
+    owner = owner_create(actor=actor, name=name, kind=kind, phone=phone, id_number=id_number)
+    return ownership_create(actor=actor, unit=unit, owner=owner, share=share, since=since)
+
+
+@transaction.atomic
+def committee_member_update(*, actor, member: CommitteeMember, **data) -> CommitteeMember:
+    data.pop("committee", None)
+    if "phone" in data:
+        data["phone"] = normalize_phone(data["phone"])
+    return _update(member, actor=actor, data=data)
+
+
+# ---- personal data --------------------------------------------------------------------------
+
+REVEALABLE: dict[type[models.Model], tuple[str, ...]] = {
+    Owner: ("phone", "id_number"),
+    Staff: ("phone",),
+    CommitteeMember: ("phone",),
+}
+
+
+def personal_data_reveal(*, actor, obj: models.Model, field: str) -> str:
+    """The clear value of one masked field (a phone or an ID number), with a REVEAL audit row.
+
+    The caller has fetched ``obj`` through a selector and checked ``can_reveal_personal_data``.
+    """
+    from .selectors import can_reveal_personal_data
+
+    if field not in REVEALABLE.get(type(obj), ()):
+        raise ServiceError("该字段不属于可查看的个人信息。")
+    if not can_reveal_personal_data(actor):
+        raise ServiceError("您的角色无权查看完整的个人信息。")
+    label = str(obj._meta.get_field(field).verbose_name)
+    audit_record(action=AuditAction.REVEAL, actor=actor, obj=obj, detail=f"查看{label}（{field}）")
+    return getattr(obj, field) or ""
