@@ -189,9 +189,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
 REST_FRAMEWORK = {
+    # Token first: an anonymous API request is answered 401 with "WWW-Authenticate: Token".
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "wuye.core.api.Pagination",
@@ -203,13 +204,28 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "wuye 物业服务监管平台 API",
-    "DESCRIPTION": "Territory and registry of the property-service supervision platform.",
+    "DESCRIPTION": (
+        "物业服务监管平台的行政区划与物业登记数据接口。\n\n"
+        "认证：先以 `POST /api/v1/auth/token/` 提交用户名和密码换取令牌，之后在请求头中携带 "
+        "`Authorization: Token <令牌>`；已登录网页的浏览器也可直接使用会话访问。\n\n"
+        "数据范围与网页一致：每个账号只能看到其辖区或所属单位的数据，超出范围的记录返回 404，"
+        "可见但无权修改返回 403。手机号码和证件号码一律脱敏返回，有权角色可通过 `reveal` 接口"
+        "查看明文，每次查看均记入审计日志。列表分页返回 `{\"count\", \"next\", \"previous\", "
+        "\"results\"}`，金额与面积以字符串形式的精确小数返回。"
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "DistrictKindEnum": "wuye.territory.models.District.Kind",
+        "StreetKindEnum": "wuye.territory.models.Street.Kind",
+        "EstateKindEnum": "wuye.registry.models.Estate.Kind",
+        "OwnerKindEnum": "wuye.registry.models.Owner.Kind",
+        "ParkingSpaceKindEnum": "wuye.registry.models.ParkingSpace.Kind",
+    },
 }
 
 # Personal data: which roles may reveal a masked phone or ID number (each reveal is audited).

@@ -1,9 +1,33 @@
-"""Shared API pieces: pagination as {"count", "next", "previous", "results"} and Chinese errors."""
+"""Shared API pieces for every app's ``api.py`` (view sets are in ``core.viewsets``).
 
+- ``Pagination``: lists are ``{"count", "next", "previous", "results"}``.
+- ``exception_handler``: service errors become 400 with their Chinese messages; out of scope is
+  404 and visible-but-not-writable is 403, with the messages of ``core.access``.
+- Masked personal-data fields, and related fields limited to what the user may see.
+
+This module is imported by DRF's settings: it must not import ``rest_framework.generics``,
+``rest_framework.viewsets`` or ``drf_spectacular.openapi``.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework.exceptions import ValidationError
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import exceptions, serializers
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from .access import get_visible_or_404
+from .masking import mask_id_number, mask_phone
+
+NOT_FOUND = _("未找到该记录，或您无权查看。")
+NO_CREATE = _("您无权新增此类记录。")
+NO_CHANGE = _("您无权修改此记录。")
 
 
 class Pagination(PageNumberPagination):
@@ -12,10 +36,80 @@ class Pagination(PageNumberPagination):
     max_page_size = 200
 
 
+def _django_error_data(exc: DjangoValidationError) -> dict:
+    if hasattr(exc, "error_dict"):
+        data = {}
+        for field, messages in exc.message_dict.items():
+            key = api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field
+            data[key] = list(messages)
+        return data
+    return {"detail": "；".join(str(m) for m in exc.messages)}
+
+
 def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
-        if hasattr(exc, "message_dict"):
-            exc = ValidationError(exc.message_dict)
-        else:
-            exc = ValidationError({"detail": exc.messages})
+        exc = exceptions.ValidationError(_django_error_data(exc))
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound(NOT_FOUND)
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied(*(exc.args[:1] or ()))
     return drf_exception_handler(exc, context)
+
+
+# ---- fields ---------------------------------------------------------------------------------
+
+
+@extend_schema_field({"type": "string", "example": "138****5678", "description": "脱敏显示"})
+class MaskedPhoneField(serializers.Field):
+    """A phone number, always masked on output (``138****5678``)."""
+
+    def __init__(self, **kwargs):
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return mask_phone(value)
+
+
+@extend_schema_field({"type": "string", "example": "1101**********1234", "description": "脱敏显示"})
+class MaskedIdNumberField(serializers.Field):
+    """An ID number, always masked on output (``1101**********1234``)."""
+
+    def __init__(self, **kwargs):
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return mask_id_number(value)
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
+    """A reference by id to a record the requesting user may see.
+
+    ``selector(user)`` is the same selector the lists use; an id outside it is answered exactly
+    like an id that does not exist (no leak of existence), and the attempt is audited.
+    ``queryset`` only names the model (for the schema); lookups always go through the selector.
+    """
+
+    default_error_messages = {
+        "does_not_exist": _("编号为 {pk_value} 的记录不存在，或超出您的数据权限范围。"),
+        "incorrect_type": _("应填写记录编号（整数），收到的是 {data_type}。"),
+    }
+
+    def __init__(self, *, selector, **kwargs):
+        self.selector = selector
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        return self.selector(getattr(request, "user", None))
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, (int, str)):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        request = self.context.get("request")
+        try:
+            return get_visible_or_404(self.get_queryset(), user=getattr(request, "user", None), pk=data)
+        except Http404:
+            self.fail("does_not_exist", pk_value=data)

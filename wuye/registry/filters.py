@@ -6,7 +6,19 @@ from django.utils.translation import gettext_lazy as _
 
 from wuye.core.search import search_q
 
-from .models import Building, CommitteeMember, Estate, Owner, OwnersCommittee, ParkingSpace, PropertyCompany, Staff, Unit
+from .models import (
+    Building,
+    CommitteeMember,
+    Estate,
+    Owner,
+    OwnersCommittee,
+    Ownership,
+    ParkingSpace,
+    PropertyCompany,
+    ServiceContract,
+    Staff,
+    Unit,
+)
 
 
 class SearchFilterSet(df.FilterSet):
@@ -120,3 +132,23 @@ class CommitteeMemberFilter(df.FilterSet):
     class Meta:
         model = CommitteeMember
         fields = ["position", "is_party_member"]
+
+
+class ContractFilter(df.FilterSet):
+    estate = df.NumberFilter(field_name="estate_id", label=_("小区"))
+    company = df.NumberFilter(field_name="company_id", label=_("物业企业"))
+    end_date_before = df.DateFilter(field_name="end_date", lookup_expr="lte", label=_("终止日不晚于"))
+
+    class Meta:
+        model = ServiceContract
+        fields = ["is_current", "contracted_grade"]
+
+
+class OwnershipFilter(df.FilterSet):
+    estate = df.NumberFilter(field_name="estate_id", label=_("小区"))
+    unit = df.NumberFilter(field_name="unit_id", label=_("房屋"))
+    owner = df.NumberFilter(field_name="owner_id", label=_("业主"))
+
+    class Meta:
+        model = Ownership
+        fields: list[str] = []

@@ -215,3 +215,18 @@ def can_reveal_personal_data(user) -> bool:
     from django.conf import settings
 
     return getattr(user, "role", None) in settings.WUYE_REVEAL_ROLES
+
+
+def companies_selectable_by(user) -> QuerySet[PropertyCompany]:
+    """Companies a user may name as the other party of a new service contract.
+
+    The register of companies is public, so officials who may record contracts choose among all
+    companies that are not deregistered; a company manager only their own company.
+    """
+    role = getattr(user, "role", None)
+    qs = PropertyCompany.objects.exclude(filing_status=PropertyCompany.FilingStatus.REVOKED)
+    if role in OFFICIAL_WRITERS:
+        return qs
+    if role == Role.COMPANY_MANAGER and user.company_id:
+        return qs.filter(pk=user.company_id)
+    return qs.none()
