@@ -1,9 +1,9 @@
 from django.urls import path
 
-from wuye.core.views import not_ready
+from . import views
 
 app_name = "portal"
 urlpatterns = [
-    path("", not_ready, name="home"),
-    path("search/", not_ready, name="search"),
+    path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
 ]

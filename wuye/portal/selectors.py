@@ -1,0 +1,621 @@
+"""What each role's workbench shows, and the global search.
+
+Every figure is read through the registry selectors (``estates_visible_to(user)`` and friends),
+so a workbench can never show another district's or another company's records. Each builder
+runs a fixed number of aggregate queries, whatever the size of the data.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count, DateField, ExpressionWrapper, F, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+
+from wuye.accounts.models import ADMIN_ROLES, Role
+from wuye.core.search import is_initials_query, prefix_q, search_q
+from wuye.registry import selectors as rsel
+from wuye.registry.models import (
+    CommitteeMember,
+    Estate,
+    OwnersCommittee,
+    ParkingSpace,
+    PropertyCompany,
+    ServiceContract,
+    Staff,
+)
+from wuye.territory.models import Community, District, Street
+
+# A contract whose end falls within this many days is flagged (and one already past its end).
+CONTRACT_WARNING_DAYS = 90
+# rules.md §1: a committee is filed with the district authority and street office within 30 days.
+COMMITTEE_FILING_DAYS = 30
+# Rows shown in a workbench table before "查看全部".
+TABLE_ROWS = 10
+# Estates listed on a company's or a community's workbench.
+ESTATE_ROWS = 20
+# Areas (districts, streets, communities) listed on an official's workbench.
+AREA_ROWS = 60
+
+OFFICIAL_ROLES = {Role.CITY, Role.DISTRICT, Role.DEPARTMENT, Role.STREET, Role.COMMUNITY}
+COMPANY_ROLES = {Role.COMPANY_MANAGER, Role.COMPANY_STAFF}
+
+# rules.md §5 (local): an idle developer-held space that is not offered for rent (只售不租).
+SALE_ONLY_Q = Q(
+    ownership=ParkingSpace.Ownership.DEVELOPER,
+    disposal=ParkingSpace.Disposal.IDLE,
+    offered_for_rent=False,
+)
+
+
+def workbench_kind(user) -> str:
+    role = getattr(user, "role", None)
+    if role in ADMIN_ROLES:
+        return "admin"
+    if role in OFFICIAL_ROLES:
+        return "official"
+    if role in COMPANY_ROLES:
+        return "company"
+    if role == Role.COMMITTEE:
+        return "committee"
+    if role == Role.RESIDENT:
+        return "resident"
+    return "unassigned"
+
+
+# ---- shared pieces ---------------------------------------------------------------------------
+
+
+def _count_subquery(qs, outer: str = "pk") -> Coalesce:
+    """Number of rows of ``qs`` whose ``estate_id`` is the outer estate (0 when none)."""
+    sq = qs.filter(estate_id=OuterRef(outer)).order_by().values("estate_id").annotate(n=Count("id")).values("n")[:1]
+    return Coalesce(Subquery(sq, output_field=IntegerField()), 0)
+
+
+def committee_filing_deadline() -> ExpressionWrapper:
+    return ExpressionWrapper(F("term_start") + timedelta(days=COMMITTEE_FILING_DAYS), output_field=DateField())
+
+
+def committee_attention_q(today: date) -> Q:
+    """A current committee whose term has ended, or that was not filed within 30 days of its start."""
+    overdue_unfiled = Q(filed_on__isnull=True, term_start__lt=today - timedelta(days=COMMITTEE_FILING_DAYS))
+    filed_late = Q(filed_on__gt=committee_filing_deadline())
+    return Q(is_current=True) & (Q(term_end__lt=today) | overdue_unfiled | filed_late)
+
+
+def committee_problems(committee: OwnersCommittee, today: date) -> list[str]:
+    """The labels shown next to a committee that needs attention (same rules as the query above)."""
+    problems = []
+    if committee.term_end < today:
+        problems.append("term_ended")
+    deadline = committee.term_start + timedelta(days=COMMITTEE_FILING_DAYS)
+    if committee.filed_on is None and deadline < today:
+        problems.append("unfiled")
+    elif committee.filed_on is not None and committee.filed_on > deadline:
+        problems.append("filed_late")
+    return problems
+
+
+def _contract_window(today: date) -> date:
+    return today + timedelta(days=CONTRACT_WARNING_DAYS)
+
+
+@dataclass
+class ContractRow:
+    contract: ServiceContract
+    days_left: int
+
+    @property
+    def expired(self) -> bool:
+        return self.days_left < 0
+
+
+@dataclass
+class CommitteeRow:
+    committee: OwnersCommittee
+    problems: list[str]
+
+
+def _contracts_due(user, today: date) -> tuple[dict, list[ContractRow]]:
+    """Current contracts ending within 90 days (and already ended): counts and the first rows."""
+    base = rsel.contracts_visible_to(user).filter(is_current=True, end_date__lte=_contract_window(today))
+    counts = base.aggregate(
+        expiring=Count("id", filter=Q(end_date__gte=today)),
+        expired=Count("id", filter=Q(end_date__lt=today)),
+    )
+    rows = [
+        ContractRow(c, (c.end_date - today).days)
+        for c in base.select_related("estate", "company").order_by("end_date", "id")[:TABLE_ROWS]
+    ]
+    return counts, rows
+
+
+def _committees_due(user, today: date) -> tuple[int, list[CommitteeRow]]:
+    base = rsel.committees_visible_to(user).filter(committee_attention_q(today))
+    total = base.count()
+    rows = [
+        CommitteeRow(c, committee_problems(c, today))
+        for c in base.select_related("estate").order_by("term_end", "id")[:TABLE_ROWS]
+    ]
+    return total, rows
+
+
+def _sale_only_parking(user) -> tuple[int, list[dict]]:
+    base = rsel.parking_visible_to(user).filter(SALE_ONLY_Q)
+    total = base.count()
+    top = list(
+        base.order_by().values("estate_id", "estate__name").annotate(n=Count("id")).order_by("-n", "estate__name")[:5]
+    )
+    return total, top
+
+
+# ---- officials: city, district, department, street, community ---------------------------------
+
+
+@dataclass
+class AreaRow:
+    id: int
+    name: str
+    estates: int = 0
+    no_company: int = 0
+    companies: int = 0
+    units: int = 0
+    modes: dict = field(default_factory=dict)
+
+
+@dataclass
+class OfficialWorkbench:
+    kind = "official"
+    level: str  # district | street | community | estate: what one row of the area table is
+    scope_label: str
+    totals: dict
+    areas: list[AreaRow]
+    areas_truncated: bool
+    estates: list[Estate]  # community officers: the estates of the community
+    chart: dict
+    companies: dict
+    contract_counts: dict
+    contracts: list[ContractRow]
+    committees_total: int
+    committees: list[CommitteeRow]
+    parking_total: int
+    parking_top: list[dict]
+
+
+def _official_areas(user) -> tuple[str, object]:
+    """The rows of the area table: districts for the city, streets for a district, communities for a
+    street; a community officer gets the estates of the community instead."""
+    role = user.role
+    if role == Role.CITY:
+        return "district", District.objects.order_by("code")
+    if role == Role.DISTRICT:
+        return "street", Street.objects.filter(district_id=user.district_id).order_by("code")
+    if role == Role.DEPARTMENT:
+        district_id = user.department.district_id if user.department_id else None
+        return "street", Street.objects.filter(district_id=district_id).order_by("code")
+    if role == Role.STREET:
+        return "community", Community.objects.filter(street_id=user.street_id).order_by("code")
+    return "estate", None
+
+
+def official_workbench(user, *, today: date) -> OfficialWorkbench:
+    estates = rsel.estates_visible_to(user)
+    level, area_qs = _official_areas(user)
+    modes = Estate.ManagementMode
+
+    area_rows: list[AreaRow] = []
+    community_estates: list[Estate] = []
+    truncated = False
+    if area_qs is not None:
+        areas = list(area_qs.only("id", "name")[: AREA_ROWS + 1])
+        truncated = len(areas) > AREA_ROWS
+        by_id = {a.pk: AreaRow(a.pk, a.name) for a in areas[:AREA_ROWS]}
+        key = f"{level}_id"
+        for row in estates.order_by().values(key, "management_mode").annotate(n=Count("id")):
+            area = by_id.get(row[key])
+            if area:
+                area.estates += row["n"]
+                area.modes[row["management_mode"]] = row["n"]
+                if row["management_mode"] == modes.NONE:
+                    area.no_company += row["n"]
+        companies_by_area = (
+            estates.filter(company__isnull=False).order_by().values(key).annotate(n=Count("company_id", distinct=True))
+        )
+        for row in companies_by_area:
+            if row[key] in by_id:
+                by_id[row[key]].companies = row["n"]
+        units = rsel.units_visible_to(user).order_by().values(f"estate__{key}").annotate(n=Count("id"))
+        for row in units:
+            if row[f"estate__{key}"] in by_id:
+                by_id[row[f"estate__{key}"]].units = row["n"]
+        area_rows = list(by_id.values())
+    else:
+        community_estates = list(
+            estates.select_related("company")
+            .annotate(n_units=_count_subquery(rsel.units_visible_to(user)))
+            .order_by("name", "id")[: ESTATE_ROWS + 1]
+        )
+        truncated = len(community_estates) > ESTATE_ROWS
+        community_estates = community_estates[:ESTATE_ROWS]
+
+    mode_totals = {m.value: 0 for m in modes}
+    totals = estates.order_by().values("management_mode").annotate(n=Count("id"))
+    for row in totals:
+        mode_totals[row["management_mode"]] = row["n"]
+    estate_total = sum(mode_totals.values())
+    if area_qs is None:
+        unit_total = rsel.units_visible_to(user).count()
+    else:
+        unit_total = sum(a.units for a in area_rows) if not truncated else rsel.units_visible_to(user).count()
+
+    companies = rsel.companies_visible_to(user).aggregate(
+        total=Count("id"),
+        unfiled=Count("id", filter=Q(filing_status=PropertyCompany.FilingStatus.UNFILED)),
+        pending=Count("id", filter=Q(filing_status=PropertyCompany.FilingStatus.PENDING)),
+    )
+
+    if area_rows:
+        chart = {
+            "type": "bar",
+            "categories": [a.name for a in area_rows],
+            "series": [
+                {"key": m.value, "name": str(m.label), "data": [a.modes.get(m.value, 0) for a in area_rows]}
+                for m in modes
+            ],
+        }
+    else:
+        chart = {
+            "type": "pie",
+            "categories": [],
+            "series": [{"key": m.value, "name": str(m.label), "value": mode_totals[m.value]} for m in modes],
+        }
+
+    contract_counts, contracts = _contracts_due(user, today)
+    committees_total, committees = _committees_due(user, today)
+    parking_total, parking_top = _sale_only_parking(user)
+    return OfficialWorkbench(
+        level=level,
+        scope_label=user.unit_label,
+        totals={
+            "estates": estate_total,
+            "units": unit_total,
+            "no_company": mode_totals[modes.NONE],
+            "modes": mode_totals,
+        },
+        areas=area_rows,
+        areas_truncated=truncated,
+        estates=community_estates,
+        chart=chart,
+        companies=companies,
+        contract_counts=contract_counts,
+        contracts=contracts,
+        committees_total=committees_total,
+        committees=committees,
+        parking_total=parking_total,
+        parking_top=parking_top,
+    )
+
+
+# ---- property companies -----------------------------------------------------------------------
+
+
+@dataclass
+class CompanyWorkbench:
+    kind = "company"
+    company: PropertyCompany | None
+    estates: list[Estate]
+    estates_total: int
+    units_total: int
+    staff: dict
+    unassigned_staff: list[Staff]
+    contract_counts: dict
+    contracts: list[ContractRow]
+    parking_total: int
+    parking_top: list[dict]
+
+
+def company_workbench(user, *, today: date) -> CompanyWorkbench:
+    company = rsel.companies_visible_to(user).first()
+    estates_qs = rsel.estates_visible_to(user)
+    current_contract = rsel.contracts_visible_to(user).filter(estate_id=OuterRef("pk"), is_current=True)
+    estates = list(
+        estates_qs.select_related("community")
+        .annotate(
+            n_units=_count_subquery(rsel.units_visible_to(user)),
+            n_sale_only=_count_subquery(rsel.parking_visible_to(user).filter(SALE_ONLY_Q)),
+            contract_end=Subquery(current_contract.values("end_date")[:1]),
+        )
+        .order_by("name", "id")[:ESTATE_ROWS]
+    )
+    staff_qs = rsel.staff_visible_to(user)
+    staff = staff_qs.aggregate(total=Count("id"), unassigned=Count("id", filter=Q(estate__isnull=True)))
+    unassigned = list(staff_qs.filter(estate__isnull=True).order_by("name", "id")[:TABLE_ROWS])
+    contract_counts, contracts = _contracts_due(user, today)
+    parking_total, parking_top = _sale_only_parking(user)
+    return CompanyWorkbench(
+        company=company,
+        estates=estates,
+        estates_total=estates_qs.count(),
+        units_total=rsel.units_visible_to(user).count(),
+        staff=staff,
+        unassigned_staff=unassigned,
+        contract_counts=contract_counts,
+        contracts=contracts,
+        parking_total=parking_total,
+        parking_top=parking_top,
+    )
+
+
+# ---- owners' committee members ----------------------------------------------------------------
+
+
+@dataclass
+class CommitteeWorkbench:
+    kind = "committee"
+    estate: Estate | None
+    contract: ServiceContract | None
+    contract_days_left: int | None
+    committee: OwnersCommittee | None
+    committee_problems: list[str]
+    members: list[CommitteeMember]
+
+
+def _estate_figures(user):
+    return dict(
+        n_buildings=_count_subquery(rsel.buildings_visible_to(user)),
+        n_units=_count_subquery(rsel.units_visible_to(user)),
+        n_parking=_count_subquery(rsel.parking_visible_to(user)),
+        n_sale_only=_count_subquery(rsel.parking_visible_to(user).filter(SALE_ONLY_Q)),
+    )
+
+
+def committee_workbench(user, *, today: date) -> CommitteeWorkbench:
+    estate = (
+        rsel.estates_visible_to(user)
+        .select_related("community__street__district", "company")
+        .annotate(**_estate_figures(user))
+        .first()
+    )
+    contract = rsel.contracts_visible_to(user).filter(is_current=True).select_related("company").first()
+    committee = (
+        rsel.committees_visible_to(user)
+        .filter(is_current=True)
+        .annotate(n_members=Count("members"), n_party=Count("members", filter=Q(members__is_party_member=True)))
+        .first()
+    )
+    members = []
+    if committee is not None:
+        members = list(rsel.committee_members_visible_to(user).filter(committee_id=committee.pk).order_by("position", "id"))
+    return CommitteeWorkbench(
+        estate=estate,
+        contract=contract,
+        contract_days_left=(contract.end_date - today).days if contract else None,
+        committee=committee,
+        committee_problems=committee_problems(committee, today) if committee else [],
+        members=members,
+    )
+
+
+# ---- residents --------------------------------------------------------------------------------
+
+
+@dataclass
+class ResidentHome:
+    estate: Estate
+    units: list = field(default_factory=list)
+    contract: ServiceContract | None = None
+    committee: OwnersCommittee | None = None
+    leaders: list = field(default_factory=list)
+
+
+@dataclass
+class ResidentWorkbench:
+    kind = "resident"
+    homes: list[ResidentHome]
+
+
+def resident_workbench(user, *, today: date) -> ResidentWorkbench:
+    homes: dict[int, ResidentHome] = {}
+    ownerships = (
+        rsel.ownerships_visible_to(user)
+        .select_related("unit__building", "estate__community__street__district", "estate__company")
+        .order_by("estate__name", "unit__building__name", "unit__number")
+    )
+    for o in ownerships:
+        homes.setdefault(o.estate_id, ResidentHome(estate=o.estate)).units.append(o.unit)
+    if homes:
+        for c in rsel.contracts_visible_to(user).filter(is_current=True).select_related("company"):
+            if c.estate_id in homes:
+                homes[c.estate_id].contract = c
+        for cm in rsel.committees_visible_to(user).filter(is_current=True):
+            if cm.estate_id in homes:
+                homes[cm.estate_id].committee = cm
+        leaders = (
+            rsel.committee_members_visible_to(user)
+            .filter(committee__is_current=True, position__in=[CommitteeMember.Position.DIRECTOR, CommitteeMember.Position.DEPUTY])
+            .select_related("committee")
+            .order_by("position", "id")
+        )
+        for m in leaders:
+            if m.committee.estate_id in homes:
+                homes[m.committee.estate_id].leaders.append(m)
+    return ResidentWorkbench(homes=list(homes.values()))
+
+
+@dataclass
+class AdminWorkbench:
+    kind = "admin"
+    role: str
+
+
+@dataclass
+class UnassignedWorkbench:
+    kind = "unassigned"
+
+
+def workbench_for(user, *, today: date):
+    kind = workbench_kind(user)
+    if kind == "admin":
+        return AdminWorkbench(role=user.role)
+    if kind == "official":
+        return official_workbench(user, today=today)
+    if kind == "company":
+        return company_workbench(user, today=today)
+    if kind == "committee":
+        return committee_workbench(user, today=today)
+    if kind == "resident":
+        return resident_workbench(user, today=today)
+    return UnassignedWorkbench()
+
+
+# ---- global search ----------------------------------------------------------------------------
+
+MAX_QUERY_LENGTH = 50
+MAX_TOKENS = 8
+GROUP_ROWS = 10
+_CJK_ONLY = re.compile(r"^[\u3400-\u9fff]+$")
+_WORD = re.compile(r"\w")
+
+
+def search_tokens(query: str) -> list[str]:
+    """Split a search box query into words that must all match.
+
+    Words typed apart ("东城区 幸福里") stay apart; a run of four or more Chinese characters is cut
+    into words with jieba ("东城区幸福里" → 东城区 / 幸福 / 里), so word order and the words in
+    between do not matter. Latin letters are kept whole: they are pinyin initials or codes.
+    """
+    tokens: list[str] = []
+    for chunk in (query or "")[:MAX_QUERY_LENGTH].split():
+        if len(chunk) >= 4 and _CJK_ONLY.match(chunk):
+            import jieba
+
+            parts = jieba.lcut(chunk)
+        else:
+            parts = [chunk]
+        for p in parts:
+            p = p.strip()
+            if p and _WORD.search(p) and p not in tokens:
+                tokens.append(p)
+    return tokens[:MAX_TOKENS]
+
+
+def _token_q(token: str, *, text_fields: list[str], key_fields: list[str]) -> Q:
+    """One word: a substring of a text field, or (Latin letters) a prefix of the pinyin initials."""
+    cond = Q(pk__in=[])
+    for f in text_fields:
+        cond |= Q(**{f"{f}__icontains": token})
+    if is_initials_query(token):
+        for k in key_fields:
+            cond |= prefix_q(k, token.lower())
+    return cond
+
+
+def _all_tokens_q(tokens, *, text_fields, key_fields, own_fields=None, own_keys=None) -> Q:
+    """Every word matches one of the fields; with ``own_fields``, at least one word matches the
+    record's own name (so "幸福里" does not list every building of 幸福里小区)."""
+    cond = Q()
+    for t in tokens:
+        cond &= _token_q(t, text_fields=text_fields, key_fields=key_fields)
+    if own_fields is not None:
+        own = Q(pk__in=[])
+        for t in tokens:
+            own |= _token_q(t, text_fields=own_fields, key_fields=own_keys or [])
+        cond &= own
+    return cond
+
+
+@dataclass
+class SearchGroup:
+    key: str
+    rows: list
+    more: bool
+    note: str = ""
+
+
+@dataclass
+class SearchResults:
+    query: str
+    tokens: list[str]
+    list_query: str
+    groups: dict[str, SearchGroup]
+
+    @property
+    def total(self) -> int:
+        return sum(len(g.rows) for g in self.groups.values())
+
+
+def _group(key: str, qs) -> SearchGroup:
+    rows = list(qs[: GROUP_ROWS + 1])
+    return SearchGroup(key=key, rows=rows[:GROUP_ROWS], more=len(rows) > GROUP_ROWS)
+
+
+def global_search(user, query: str) -> SearchResults:
+    query = (query or "").strip()[:MAX_QUERY_LENGTH]
+    tokens = search_tokens(query)
+    chunks = query.split()
+    # The registry lists search for one string: hand them the query, or its longest word.
+    list_query = query if len(chunks) <= 1 else max(chunks, key=len)
+    groups: dict[str, SearchGroup] = {}
+    if not tokens:
+        return SearchResults(query, tokens, list_query, groups)
+
+    estates = rsel.estates_visible_to(user).filter(
+        _all_tokens_q(
+            tokens,
+            text_fields=["name", "address", "district__name", "street__name", "community__name"],
+            key_fields=["search_key", "district__search_key", "street__search_key", "community__search_key"],
+        )
+    )
+    groups["estates"] = _group(
+        "estates", estates.select_related("district", "street", "community", "company").order_by("name", "id")
+    )
+
+    companies = rsel.companies_visible_to(user).filter(
+        _all_tokens_q(tokens, text_fields=["name", "credit_code"], key_fields=["search_key"])
+    )
+    groups["companies"] = _group("companies", companies.order_by("name", "id"))
+
+    # The owners table is the big one: only an indexed prefix of the name or of its initials.
+    if len(chunks) == 1:
+        owners = rsel.owners_visible_to(user).filter(search_q(chunks[0], text_fields=["name"], prefix_only=True))
+        group = _group("owners", owners.order_by("name", "id"))
+        homes: dict[int, list] = {}
+        if group.rows:
+            ownerships = (
+                rsel.ownerships_visible_to(user)
+                .filter(owner_id__in=[o.pk for o in group.rows])
+                .select_related("unit__building", "estate")
+                .order_by("estate__name", "unit__number")[:100]
+            )
+            for o in ownerships:
+                homes.setdefault(o.owner_id, []).append(o)
+        for owner in group.rows:
+            owner.visible_ownerships = homes.get(owner.pk, [])
+        groups["owners"] = group
+    else:
+        groups["owners"] = SearchGroup(key="owners", rows=[], more=False, note="single_word")
+
+    staff = rsel.staff_visible_to(user).filter(
+        _all_tokens_q(
+            tokens,
+            text_fields=["name", "company__name", "estate__name"],
+            key_fields=["search_key", "company__search_key", "estate__search_key"],
+            own_fields=["name"],
+            own_keys=["search_key"],
+        )
+    )
+    groups["staff"] = _group("staff", staff.select_related("company", "estate").order_by("name", "id"))
+
+    buildings = rsel.buildings_visible_to(user).filter(
+        _all_tokens_q(
+            tokens,
+            text_fields=["name", "estate__name"],
+            key_fields=["estate__search_key"],
+            own_fields=["name"],
+        )
+    )
+    groups["buildings"] = _group("buildings", buildings.select_related("estate").order_by("estate__name", "name", "id"))
+    return SearchResults(query, tokens, list_query, groups)
+

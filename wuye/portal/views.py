@@ -1,0 +1,31 @@
+"""The home workbench of each role and the global search box's results page."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from . import selectors
+
+
+@login_required
+@require_safe
+def home(request):
+    workbench = selectors.workbench_for(request.user, today=timezone.localdate())
+    return render(
+        request,
+        "portal/home.html",
+        {"wb": workbench, "template": f"portal/workbench/{workbench.kind}.html", "today": timezone.localdate()},
+    )
+
+
+@login_required
+@require_safe
+def search(request):
+    # The three administrators hold no registry data: for them the search does not exist.
+    if request.user.is_admin_role:
+        raise Http404("管理员账号不提供业务数据检索。")
+    query = request.GET.get("q", "")
+    results = selectors.global_search(request.user, query)
+    return render(request, "portal/search.html", {"results": results, "q": results.query})
