@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 import pytest
 from django.utils import timezone
@@ -23,9 +24,17 @@ PASSWORD = "Wuye@2026"
 CREDIT_CODES = ["91110105MA01ABCD00", "91110108MA02EFGH1P", "91110102MA03JKLM2D", "91110106MA04NPQR3K"]
 
 
+@lru_cache(maxsize=1)
+def password_hash() -> str:
+    """PASSWORD hashed once per test process (Argon2 is slow on purpose; each persona reuses it)."""
+    from django.contrib.auth.hashers import make_password
+
+    return make_password(PASSWORD)
+
+
 def make_user(username: str, role: str, **binding) -> User:
     user = User(username=username, role=role, full_name=username, password_changed_at=timezone.now(), **binding)
-    user.set_password(PASSWORD)
+    user.password = password_hash()
     user.save()
     return user
 
