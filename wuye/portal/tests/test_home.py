@@ -309,7 +309,7 @@ def test_queries_do_not_grow_with_the_data(world, login, grow_world, django_asse
     client.get(HOME)  # warm up: the session and the user's own binding
     with CaptureQueriesContext(connection) as small:
         assert client.get(HOME).status_code == 200
-    grow_world(world, n=6)
+    grow_world(world, n=4)
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get(HOME)
     assert response.status_code == 200
