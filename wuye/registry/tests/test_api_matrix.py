@@ -41,11 +41,6 @@ OFFICIALS = {"city", "district", "district2", "street", "community"}
 MANAGERS = {"manager_a", "manager_b"}
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @dataclass
 class Resource:
     prefix: str

@@ -30,11 +30,6 @@ PLAIN_PERSONAL_DATA = ["13812345678", "11010519491231002X", "13987654321", "1370
                        "13600000001"]
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def api(world):
     """api("district") → an APIClient authenticated with that persona's token."""
