@@ -2,15 +2,17 @@ from django.urls import path
 
 from wuye.core.views import not_ready
 
+from . import views
+
 app_name = "registry"
 urlpatterns = [
-    path("estates/", not_ready, name="estate_list"),
-    path("companys/", not_ready, name="company_list"),
-    path("buildings/", not_ready, name="building_list"),
-    path("units/", not_ready, name="unit_list"),
-    path("owners/", not_ready, name="owner_list"),
-    path("committees/", not_ready, name="committee_list"),
-    path("parking/", not_ready, name="parking_list"),
-    path("staff/", not_ready, name="staff_list"),
+    *(url for rt in views.TYPES.values() for url in views.record_urls(rt)),
+    path("estates/<int:pk>/contract/", views.estate_contract, name="estate_contract"),
+    path("ownerships/<int:pk>/remove/", views.ownership_remove, name="ownership_remove"),
+    path("committees/<int:pk>/members/new/", views.member_add, name="member_add"),
+    path("committees/members/<int:pk>/edit/", views.member_edit, name="member_edit"),
+    path("committees/members/<int:pk>/remove/", views.member_remove, name="member_remove"),
+    path("reveal/<str:kind>/<int:pk>/<str:field>/", views.reveal, name="reveal"),
+    path("pick/<str:kind>/", views.pick, name="pick"),
     path("imports/", not_ready, name="import_list"),
 ]
