@@ -11,7 +11,19 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, DateField, ExpressionWrapper, F, IntegerField, OuterRef, Q, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from wuye.accounts.models import ADMIN_ROLES, Role
@@ -371,6 +383,15 @@ def _estate_figures(user):
     )
 
 
+# 主任, 副主任, then 委员.
+POSITION_ORDER = Case(
+    When(position=CommitteeMember.Position.DIRECTOR, then=Value(0)),
+    When(position=CommitteeMember.Position.DEPUTY, then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
+
+
 def committee_workbench(user, *, today: date) -> CommitteeWorkbench:
     estate = (
         rsel.estates_visible_to(user)
@@ -387,7 +408,9 @@ def committee_workbench(user, *, today: date) -> CommitteeWorkbench:
     )
     members = []
     if committee is not None:
-        members = list(rsel.committee_members_visible_to(user).filter(committee_id=committee.pk).order_by("position", "id"))
+        members = list(
+            rsel.committee_members_visible_to(user).filter(committee_id=committee.pk).order_by(POSITION_ORDER, "id")
+        )
     return CommitteeWorkbench(
         estate=estate,
         contract=contract,
@@ -436,7 +459,7 @@ def resident_workbench(user, *, today: date) -> ResidentWorkbench:
             rsel.committee_members_visible_to(user)
             .filter(committee__is_current=True, position__in=[CommitteeMember.Position.DIRECTOR, CommitteeMember.Position.DEPUTY])
             .select_related("committee")
-            .order_by("position", "id")
+            .order_by(POSITION_ORDER, "id")
         )
         for m in leaders:
             if m.committee.estate_id in homes:

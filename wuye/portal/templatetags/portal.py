@@ -3,36 +3,32 @@
 from urllib.parse import urlencode
 
 from django import template
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 register = template.Library()
 
-# model label → (detail URL name, list URL name)
-_PAGES = {
-    "registry.estate": ("registry:estate_detail", "registry:estate_list"),
-    "registry.propertycompany": ("registry:company_detail", "registry:company_list"),
-    "registry.owner": ("registry:owner_detail", "registry:owner_list"),
-    "registry.staff": ("registry:staff_detail", "registry:staff_list"),
-    "registry.building": ("registry:building_detail", "registry:building_list"),
-    "registry.unit": ("registry:unit_detail", "registry:unit_list"),
-    "registry.ownerscommittee": ("registry:committee_detail", "registry:committee_list"),
+# model label → the registry's URL name prefix
+_SLUGS = {
+    "registry.estate": "estate",
+    "registry.propertycompany": "company",
+    "registry.owner": "owner",
+    "registry.staff": "staff",
+    "registry.building": "building",
+    "registry.unit": "unit",
+    "registry.ownerscommittee": "committee",
+    "registry.parkingspace": "parking",
 }
 
 
 @register.filter
 def detail_url(obj) -> str:
-    """The record's detail page; its list searched for it where a deployment has no detail page."""
+    """The registry detail page of a record (a contract's is its estate's)."""
     if obj is None:
         return ""
     label = obj._meta.label_lower
     if label == "registry.servicecontract":
-        return detail_url(obj.estate)
-    detail, listing = _PAGES[label]
-    try:
-        return reverse(detail, kwargs={"pk": obj.pk})
-    except NoReverseMatch:
-        name = obj.estate.name if label == "registry.ownerscommittee" else str(obj)
-        return reverse(listing) + "?" + urlencode({"q": name})
+        return reverse("registry:estate_detail", kwargs={"pk": obj.estate_id})
+    return reverse(f"registry:{_SLUGS[label]}_detail", kwargs={"pk": obj.pk})
 
 
 @register.simple_tag

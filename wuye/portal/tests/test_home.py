@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -326,3 +327,24 @@ def test_grown_world_is_counted(world, login, grow_world):
     assert wb.parking_total == 3
     _, manager_b = home(world, login, "manager_b")
     assert all(e.district_id == world.d2.pk for e in manager_b.estates)
+
+
+# ---- the links land on filtered registry pages ---------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["city", "district", "community", "manager_a", "committee"])
+def test_every_registry_link_opens(world, login, who):
+    client = login(world.users[who])
+    body = text(client.get(HOME)).split("<main", 1)[1]  # the workbench, not the navigation
+    links = sorted({h.replace("&amp;", "&") for h in re.findall(r'href="(/registry/[^"]*)"', body)})
+    assert links
+    for link in links:
+        assert client.get(link).status_code == 200, link
+
+
+def test_sale_only_link_lists_only_those_spaces(world, login):
+    client = login(world.users["city"])
+    body = text(client.get(HOME))
+    link = re.search(r'href="(/registry/parking/\?[^"]*offered_for_rent=false[^"]*)"', body).group(1).replace("&amp;", "&")
+    listing = text(client.get(link))
+    assert "A-001" in listing and "B-001" not in listing
