@@ -1,8 +1,11 @@
 from django.urls import path
 
-from wuye.core.views import not_ready
+from . import views
 
 app_name = "territory"
 urlpatterns = [
-    path("", not_ready, name="district_list"),
+    path("", views.district_list, name="district_list"),
+    path("districts/<int:pk>/", views.district_detail, name="district_detail"),
+    path("streets/<int:pk>/", views.street_detail, name="street_detail"),
+    path("communities/<int:pk>/", views.community_detail, name="community_detail"),
 ]
