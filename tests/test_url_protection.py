@@ -1,0 +1,191 @@
+"""Every URL pattern of the site refuses anonymous users, unless it is on the reviewed public
+allow-list below (DESIGN.md: "A test walks every URL pattern and fails on any view that is
+neither on the reviewed public allow-list nor protected").
+
+The patterns are read from the resolver at collection time, recursively through every
+``include()`` — the API router with its format-suffix variants included — so a view added later
+is covered without touching this file. Each pattern gets a concrete URL with plausible values
+for its parameters (real ids of the test world), checked to resolve back to the same pattern,
+and is requested anonymously with GET, POST, PUT, PATCH and DELETE.
+
+Refusing means: a redirect to the login page, or 401, 403, 404 or 405. Anything else — a page,
+a 400 for bad input, a redirect elsewhere — means the view did work for an anonymous user.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+
+from wuye.conftest import build_world
+
+# Reviewed public endpoints: URL name → why anonymous use is intended. Keep it short; every
+# entry must still exist (test_allow_list_has_no_stale_entries).
+PUBLIC = {
+    "accounts:login": "登录页本身",
+    "api-token": "以用户名和密码换取 API 令牌（受登录锁定和审计约束）",
+    "api-schema": "OpenAPI 接口说明：只含接口结构，不含任何数据，供对接系统使用",
+    "api-docs": "接口说明的交互式页面，静态资源由本系统提供",
+    "set_language": "切换界面语言（中文 / English），只写入语言 Cookie",
+}
+
+METHODS = ["get", "post", "put", "patch", "delete"]
+REFUSALS = {401, 403, 404, 405}
+
+# Values for path parameters, by parameter name; others get the first candidate that matches
+# the parameter's own pattern. Integer ids are 1: the first row of every table in the world.
+BY_NAME = {"format": ["json", ".json"], "kind": ["owner"], "field": ["phone"], "path": ["css/wuye.css"],
+           "uidb64": ["MQ"], "token": ["set-password"]}
+CANDIDATES = ["1", "json", "x", "a1", str(uuid.UUID(int=1))]
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str  # namespaced URL name, or "" for an unnamed pattern
+    route: str  # the joined patterns, as Django's ResolverMatch.route shows them
+    url: str  # a concrete URL for the pattern
+
+
+def _walk(patterns, prefix=(), namespaces=()):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = namespaces + ((p.namespace,) if p.namespace else ())
+            yield from _walk(p.url_patterns, prefix + (p,), ns)
+        elif isinstance(p, URLPattern):
+            name = ":".join(namespaces + (p.name,)) if p.name else ""
+            yield name, prefix + (p,)
+
+
+def _group_end(regex: str, start: int) -> int:
+    """Index just after the group that opens at ``regex[start] == "("``."""
+    depth, i = 0, start
+    while i < len(regex):
+        c = regex[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    raise ValueError(f"unbalanced group in {regex!r}")
+
+
+def _fill(regex: str) -> str:
+    """A string matched by one URL pattern's regex, with its parameters filled in."""
+    regex = regex.removeprefix("^")
+    for tail in ("\\Z", "$"):
+        regex = regex.removesuffix(tail)
+    out, i = [], 0
+    while i < len(regex):
+        c = regex[i]
+        if c == "(":
+            end = _group_end(regex, i)
+            group = regex[i:end]
+            m = re.match(r"\(\?P<(\w+)>(.*)\)$", group, re.S)
+            name, body = (m.group(1), m.group(2)) if m else ("", group[1:-1].removeprefix("?:"))
+            choices = BY_NAME.get(name, []) + CANDIDATES
+            value = next((v for v in choices if re.fullmatch(body, v)), None)
+            if value is None:
+                raise ValueError(f"no sample value for group {group!r}")
+            out.append(value)
+            i = end
+        elif c == "\\":
+            out.append(regex[i + 1])
+            i += 2
+        elif c == "?" and out and out[-1] == "/":
+            i += 1  # "/?" — keep the slash
+        elif c in ".*+[]{}|^$?":
+            raise ValueError(f"cannot build a sample URL for {regex!r}")
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
+def endpoints() -> list[Endpoint]:
+    found = []
+    for name, chain in _walk(get_resolver().url_patterns):
+        url = "/" + "".join(_fill(p.pattern.regex.pattern) for p in chain)
+        route = "".join(str(p.pattern).removeprefix("^") for p in chain)  # as ResolverMatch.route joins them
+        found.append(Endpoint(name, route, url))
+    return found
+
+
+ENDPOINTS = endpoints()
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+def _login_path() -> str:
+    return reverse(settings.LOGIN_URL)
+
+
+def _refuses(response) -> bool:
+    if response.status_code in REFUSALS:
+        return True
+    if response.status_code in (301, 302, 303, 307, 308):
+        return urlsplit(response["Location"]).path == _login_path()
+    return False
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: f"{e.name or '-'} {e.url}")
+def test_every_endpoint_refuses_anonymous_users_unless_public(world, endpoint: Endpoint):
+    match = resolve(urlsplit(endpoint.url).path)
+    assert match.route == endpoint.route, f"sample URL {endpoint.url} resolves to {match.route}, not {endpoint.route}"
+
+    client = Client()
+    answers = {}
+    for method in METHODS:
+        response = getattr(client, method)(endpoint.url)
+        answers[method] = (response.status_code, response.get("Location", ""))
+        assert response.status_code < 500, (method, endpoint.url)
+        if endpoint.name not in PUBLIC:
+            assert _refuses(response), (
+                f"{method.upper()} {endpoint.url} ({endpoint.name or 'unnamed'}) answered an anonymous user with "
+                f"{response.status_code} {response.get('Location', '')}: protect the view (login_required, "
+                f"IsAuthenticated, a selector that returns 404) or, after review, add it to PUBLIC."
+            )
+
+
+def test_the_walk_reaches_every_kind_of_pattern():
+    names = {e.name for e in ENDPOINTS}
+    routes = [e.route for e in ENDPOINTS]
+    # Namespaced pages, router endpoints (list, detail, extra actions) and the API root.
+    assert {"portal:home", "accounts:login", "registry:estate_list", "api-estate-list", "api-estate-detail",
+            "api-owner-reveal", "api-district-list", "api-root", "api-token", "set_language"} <= names
+    # Format-suffix variants of the router's patterns.
+    assert any("estates\\.(?P<format>" in r for r in routes)
+    assert any("estates/(?P<pk>[^/.]+)\\.(?P<format>" in r for r in routes)
+    assert len({e.url for e in ENDPOINTS}) == len(ENDPOINTS), "two patterns produced the same sample URL"
+
+
+def test_allow_list_has_no_stale_entries():
+    names = {e.name for e in ENDPOINTS}
+    assert set(PUBLIC) <= names, set(PUBLIC) - names
+
+
+@pytest.mark.parametrize("name", sorted(PUBLIC))
+def test_public_endpoints_answer_anonymous_users(world, name):
+    url = reverse(name)
+    client = Client()
+    if name == "set_language":
+        response = client.post(url, {"language": "en", "next": "/"})
+        assert response.status_code == 302
+    elif name == "api-token":
+        assert client.post(url, {}, content_type="application/json").status_code == 400
+    else:
+        assert client.get(url).status_code == 200
