@@ -4,6 +4,7 @@
 - ``exception_handler``: service errors become 400 with their Chinese messages; out of scope is
   404 and visible-but-not-writable is 403, with the messages of ``core.access``.
 - Masked personal-data fields, and related fields limited to what the user may see.
+- ``FormlessBrowsableAPIRenderer``: the browsable API without forms (they would unmask data).
 
 This module is imported by DRF's settings: it must not import ``rest_framework.generics``,
 ``rest_framework.viewsets`` or ``drf_spectacular.openapi``.
@@ -17,7 +18,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import exceptions, serializers
+from rest_framework import exceptions, renderers, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -54,6 +55,18 @@ def exception_handler(exc, context):
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(*(exc.args[:1] or ()))
     return drf_exception_handler(exc, context)
+
+
+class FormlessBrowsableAPIRenderer(renderers.BrowsableAPIRenderer):
+    """The HTML view of API answers for a logged-in browser, without DRF's edit forms: those are
+    pre-filled from the record through the input serializer and would show masked personal data
+    (phones, ID numbers) in clear. The interactive docs at /api/docs/ are the place to try writes."""
+
+    def get_rendered_html_form(self, data, view, method, request):
+        return None
+
+    def get_raw_data_form(self, data, view, method, request):
+        return None
 
 
 # ---- fields ---------------------------------------------------------------------------------

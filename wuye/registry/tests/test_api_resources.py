@@ -415,3 +415,16 @@ def test_admin_roles_see_no_registry_data(world, api):
         client = api(role)
         for prefix in LISTS:
             assert client.get(f"/api/v1/{prefix}/").json()["count"] == 0, (role, prefix)
+
+
+def test_browsable_api_shows_masked_data_and_no_prefilled_forms(world):
+    client = APIClient()
+    client.force_login(world.users["district"], backend="django.contrib.auth.backends.ModelBackend")
+    for url in (f"/api/v1/owners/{world.owner_a.pk}/", f"/api/v1/staff/{world.staff_a.pk}/", "/api/v1/owners/"):
+        response = client.get(url, HTTP_ACCEPT="text/html")
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "<html" in html
+        for plain in PLAIN_PERSONAL_DATA:
+            assert plain not in html, (url, plain)
+    assert "138****5678" in client.get(f"/api/v1/owners/{world.owner_a.pk}/", HTTP_ACCEPT="text/html").content.decode()
