@@ -137,11 +137,14 @@ def _contracts_due(user, today: date) -> tuple[dict, list[ContractRow]]:
         expiring=Count("id", filter=Q(end_date__gte=today)),
         expired=Count("id", filter=Q(end_date__lt=today)),
     )
-    rows = [
-        ContractRow(c, (c.end_date - today).days)
-        for c in base.select_related("estate", "company").order_by("end_date", "id")[:TABLE_ROWS]
-    ]
-    return counts, rows
+    # The ones still running come first (soonest end first), then those already past their end
+    # (most recent first): a long backlog of expired contracts must not hide the coming ones.
+    rows = base.select_related("estate", "company")
+    upcoming = list(rows.filter(end_date__gte=today).order_by("end_date", "id")[:TABLE_ROWS])
+    expired = []
+    if len(upcoming) < TABLE_ROWS:
+        expired = list(rows.filter(end_date__lt=today).order_by("-end_date", "id")[: TABLE_ROWS - len(upcoming)])
+    return counts, [ContractRow(c, (c.end_date - today).days) for c in upcoming + expired]
 
 
 def _committees_due(user, today: date) -> tuple[int, list[CommitteeRow]]:
@@ -181,7 +184,6 @@ class AreaRow:
 class OfficialWorkbench:
     kind = "official"
     level: str  # district | street | community | estate: what one row of the area table is
-    scope_label: str
     totals: dict
     areas: list[AreaRow]
     areas_truncated: bool
@@ -289,7 +291,6 @@ def official_workbench(user, *, today: date) -> OfficialWorkbench:
     parking_total, parking_top = _sale_only_parking(user)
     return OfficialWorkbench(
         level=level,
-        scope_label=user.unit_label,
         totals={
             "estates": estate_total,
             "units": unit_total,

@@ -160,6 +160,17 @@ def test_expired_and_far_contracts(world, login):
     assert ServiceContract.objects.filter(is_current=False).count() == 2
 
 
+def test_coming_contracts_are_listed_before_expired_ones(world, login):
+    root = world.users["city"]
+    today = timezone.localdate()
+    rs.estate_set_contract(actor=root, estate=world.estate_a, company=world.company_a, start_date=date(2020, 1, 1),
+                           end_date=today - timedelta(days=400), contracted_grade="3", fee_rate=Decimal("2.50"))
+    rs.estate_set_contract(actor=root, estate=world.estate_b, company=world.company_b, start_date=date(2023, 1, 1),
+                           end_date=today + timedelta(days=60), contracted_grade="3", fee_rate=Decimal("2.50"))
+    _, wb = home(world, login, "city")
+    assert [(r.contract.estate.name, r.days_left) for r in wb.contracts] == [("翠湖花园", 60), ("幸福里小区", -400)]
+
+
 @pytest.mark.parametrize(
     ("filed_after", "flagged"),
     [(30, False), (31, True), (None, True)],
