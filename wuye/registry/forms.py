@@ -350,11 +350,13 @@ class OwnerForm(SensitiveFieldsMixin, ServiceForm):
 class OwnershipForm(StyledFormMixin, forms.Form):
     """Register an owner of a unit: an owner already on file, or a new one (co-owners allowed)."""
 
+    wide_fields = ("unit", "owner")
+
     unit = forms.ModelChoiceField(label=_("房屋"), queryset=Unit.objects.none())
     owner = forms.ModelChoiceField(label=_("已登记业主"), queryset=Owner.objects.none(), required=False,
-                                   help_text=_("在本人可见范围内查找；找不到时在下方登记新业主"))
-    kind = forms.ChoiceField(label=_("类型"), choices=Owner.Kind.choices, initial=Owner.Kind.PERSON, required=False)
+                                   help_text=_("在本人可见范围内按姓名或拼音首字母查找；找不到时在下方登记新业主"))
     name = forms.CharField(label=_("新业主姓名/名称"), max_length=100, required=False)
+    kind = forms.ChoiceField(label=_("新业主类型"), choices=Owner.Kind.choices, initial=Owner.Kind.PERSON, required=False)
     phone = forms.CharField(label=_("手机号码"), max_length=20, required=False)
     id_number = forms.CharField(label=_("证件号码"), max_length=18, required=False)
     share = forms.DecimalField(label=_("产权份额（%）"), max_digits=5, decimal_places=2, required=False,
