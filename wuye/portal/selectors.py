@@ -570,6 +570,13 @@ class SearchResults:
         return sum(len(g.rows) for g in self.groups.values())
 
 
+def _starts_first(tokens: list[str], field: str = "name", key_field: str = "search_key") -> Case:
+    """Records whose name begins with the first word come before those that only contain it."""
+    first = tokens[0]
+    lookup = {f"{key_field}__startswith": first.lower()} if is_initials_query(first) else {f"{field}__startswith": first}
+    return Case(When(**lookup, then=Value(0)), default=Value(1), output_field=IntegerField())
+
+
 def _group(key: str, qs) -> SearchGroup:
     rows = list(qs[: GROUP_ROWS + 1])
     return SearchGroup(key=key, rows=rows[:GROUP_ROWS], more=len(rows) > GROUP_ROWS)
@@ -593,13 +600,13 @@ def global_search(user, query: str) -> SearchResults:
         )
     )
     groups["estates"] = _group(
-        "estates", estates.select_related("district", "street", "community", "company").order_by("name", "id")
+        "estates", estates.select_related("district", "street", "community", "company").order_by(_starts_first(tokens), "name", "id")
     )
 
     companies = rsel.companies_visible_to(user).filter(
         _all_tokens_q(tokens, text_fields=["name", "credit_code"], key_fields=["search_key"])
     )
-    groups["companies"] = _group("companies", companies.order_by("name", "id"))
+    groups["companies"] = _group("companies", companies.order_by(_starts_first(tokens), "name", "id"))
 
     # The owners table is the big one: only an indexed prefix of the name or of its initials.
     if len(chunks) == 1:
@@ -630,7 +637,7 @@ def global_search(user, query: str) -> SearchResults:
             own_keys=["search_key"],
         )
     )
-    groups["staff"] = _group("staff", staff.select_related("company", "estate").order_by("name", "id"))
+    groups["staff"] = _group("staff", staff.select_related("company", "estate").order_by(_starts_first(tokens), "name", "id"))
 
     buildings = rsel.buildings_visible_to(user).filter(
         _all_tokens_q(

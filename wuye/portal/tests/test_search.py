@@ -216,3 +216,8 @@ def test_search_tokens(query, tokens):
 
 def test_search_tokens_are_bounded():
     assert len(search_tokens(" ".join(f"词{i}" for i in range(40)))) <= 8
+
+
+def test_names_that_begin_with_the_word_come_first(world, login):
+    rs.estate_create(actor=world.users["city"], name="东幸福苑", address="东城区 9 号", community=world.c1)
+    assert names(search(world, login, "district", "幸福")[1], "estates") == ["幸福里小区", "东幸福苑"]
