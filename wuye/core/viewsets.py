@@ -90,6 +90,7 @@ class ScopedViewSet(viewsets.GenericViewSet):
     ordering: tuple[str, ...] = ()
     create_serializer_class = None
     update_serializer_class = None
+    lookup_value_regex = r"[0-9]+"
     # Actions that need the right to change the object, not only to see it.
     write_actions = frozenset({"update", "partial_update", "destroy"})
     schema = ScopedSchema()
