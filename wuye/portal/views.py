@@ -16,7 +16,7 @@ def home(request):
     return render(
         request,
         "portal/home.html",
-        {"wb": workbench, "template": f"portal/workbench/{workbench.kind}.html", "today": timezone.localdate()},
+        {"wb": workbench, "workbench_template": f"portal/workbench/{workbench.kind}.html", "today": timezone.localdate()},
     )
 
 
