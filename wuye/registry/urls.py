@@ -1,8 +1,6 @@
 from django.urls import path
 
-from wuye.core.views import not_ready
-
-from . import views
+from . import views, views_import
 
 app_name = "registry"
 urlpatterns = [
@@ -14,5 +12,10 @@ urlpatterns = [
     path("committees/members/<int:pk>/remove/", views.member_remove, name="member_remove"),
     path("reveal/<str:kind>/<int:pk>/<str:field>/", views.reveal, name="reveal"),
     path("pick/<str:kind>/", views.pick, name="pick"),
-    path("imports/", not_ready, name="import_list"),
+    # Excel import
+    path("imports/", views_import.import_list, name="import_list"),
+    path("imports/templates/<str:kind>.xlsx", views_import.import_template, name="import_template"),
+    path("imports/<int:pk>/", views_import.import_detail, name="import_detail"),
+    path("imports/<int:pk>/progress/", views_import.import_progress, name="import_progress"),
+    path("imports/<int:pk>/errors.xlsx", views_import.import_error_report, name="import_error_report"),
 ]
