@@ -12,3 +12,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
+
+# A refusal raised anywhere (PermissionDenied) is audited once and shown as a Chinese page.
+handler403 = "wuye.core.views.permission_denied"

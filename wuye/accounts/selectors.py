@@ -1,0 +1,199 @@
+"""Who may see and manage accounts: decided here and nowhere else.
+
+The three separated administrators (三员分立):
+
+- system administrator (系统管理员): creates accounts, deactivates and reactivates them, resets
+  passwords;
+- security administrator (安全管理员): assigns role and binding, unlocks locked-out accounts,
+  sees login failures;
+- auditor (安全审计员): reads the audit trail, and nothing else.
+
+None of them acts on their own account, and none of them sees registry data. The system
+administrator does not deactivate or reset the password of another administrator's account: that
+would let one administrator log in as another and do the other's work. Those accounts are
+handled at the server console (``manage.py changepassword``).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from wuye.core.access import get_visible_or_404, refuse
+from wuye.core.masking import mask_name
+from wuye.registry.models import Estate, Owner, PropertyCompany
+from wuye.territory.models import Community, Department, District, Street
+
+from .models import ADMIN_ROLES, Role, User
+
+ACCOUNT_VIEWERS = {Role.SYSADMIN, Role.SECADMIN}
+
+
+class Action:
+    """What an administrator may do to an account."""
+
+    CREATE = "create"
+    DEACTIVATE = "deactivate"
+    REACTIVATE = "reactivate"
+    RESET_PASSWORD = "reset_password"
+    ASSIGN_ROLE = "assign_role"
+    UNLOCK = "unlock"
+
+
+# The one role each action belongs to.
+ACTION_ROLE = {
+    Action.CREATE: Role.SYSADMIN,
+    Action.DEACTIVATE: Role.SYSADMIN,
+    Action.REACTIVATE: Role.SYSADMIN,
+    Action.RESET_PASSWORD: Role.SYSADMIN,
+    Action.ASSIGN_ROLE: Role.SECADMIN,
+    Action.UNLOCK: Role.SECADMIN,
+}
+
+
+def _active(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def can_view_accounts(user) -> bool:
+    return _active(user) and user.role in ACCOUNT_VIEWERS
+
+
+def can_do(user, action: str) -> bool:
+    """May the user do this kind of action at all (regardless of the target)?"""
+    return _active(user) and user.role == ACTION_ROLE[action]
+
+
+def why_not(user, action: str, target: User | None) -> str:
+    """The reason the user may not do ``action`` to ``target``; empty when allowed."""
+    if not can_do(user, action):
+        return "该操作不属于您的管理职责（三员分立）。"
+    if target is None:
+        return ""
+    if target.pk == user.pk:
+        return "不能对自己的账号执行此操作。"
+    if action in (Action.DEACTIVATE, Action.REACTIVATE, Action.RESET_PASSWORD) and target.role in ADMIN_ROLES:
+        return "管理员账号的停用、启用和密码重置须在服务器控制台办理。"
+    if action == Action.DEACTIVATE and not target.is_active:
+        return "该账号已停用。"
+    if action == Action.REACTIVATE and target.is_active:
+        return "该账号已处于启用状态。"
+    return ""
+
+
+def may(user, action: str, target: User | None = None) -> bool:
+    return not why_not(user, action, target)
+
+
+def locked_out_q_params() -> tuple[int, object]:
+    """Failure limit and the earliest attempt time that still counts (django-axes settings)."""
+    cooloff = settings.AXES_COOLOFF_TIME
+    if isinstance(cooloff, (int, float)):
+        cooloff = timedelta(hours=cooloff)
+    return settings.AXES_FAILURE_LIMIT, timezone.now() - cooloff
+
+
+def login_attempts() -> QuerySet:
+    """Login failures recorded by django-axes, newest first (for the security administrator)."""
+    from axes.models import AccessAttempt
+
+    return AccessAttempt.objects.order_by("-attempt_time")
+
+
+def locked_attempts() -> QuerySet:
+    limit, since = locked_out_q_params()
+    return login_attempts().filter(failures_since_start__gte=limit, attempt_time__gte=since)
+
+
+def is_locked_out(username: str) -> bool:
+    return locked_attempts().filter(username=username).exists()
+
+
+def users_visible_to(user) -> QuerySet[User]:
+    """Accounts the user may list: every account for the system and security administrators,
+    none for anybody else. Each row knows whether it is locked out (one query for the page)."""
+    if not can_view_accounts(user):
+        return User.objects.none()
+    return User.objects.select_related(
+        "district", "street", "community", "department", "company", "estate", "owner"
+    ).annotate(is_locked=Exists(locked_attempts().filter(username=OuterRef("username"))))
+
+
+def account_get_for_user(*, user, pk, action: str | None = None) -> User:
+    """The account if the user may see it (404 otherwise); with ``action``, also may do it (403)."""
+    target = get_visible_or_404(users_visible_to(user), user=user, pk=pk)
+    if action is not None:
+        reason = why_not(user, action, target)
+        if reason:
+            refuse(user=user, model=User, pk=pk, reason=reason, status=403)
+    return target
+
+
+# ---- bindings (for the security administrator's role form) ----------------------------------
+
+BINDING_MODELS = {
+    "district": District,
+    "street": Street,
+    "community": Community,
+    "department": Department,
+    "company": PropertyCompany,
+    "estate": Estate,
+    "owner": Owner,
+}
+_BINDING_RELATED = {"street": ["district"], "community": ["street"]}
+
+
+def _binding_qs(kind: str) -> QuerySet:
+    return BINDING_MODELS[kind].objects.select_related(*_BINDING_RELATED.get(kind, []))
+
+
+def _has_field(model, name: str) -> bool:
+    return any(f.name == name for f in model._meta.concrete_fields)
+
+
+def binding_label(kind: str, obj) -> str:
+    """How a binding is shown in the role form: names of places and organisations; for an owner
+    only a masked name and phone (the administrators see no registry data)."""
+    if obj is None:
+        return ""
+    if kind == "owner":
+        return f"{mask_name(obj.name)}（{obj.phone_masked or '—'}）"
+    if kind == "street":
+        return f"{obj.district.name} · {obj.name}"
+    if kind == "community":
+        return f"{obj.street.name} · {obj.name}"
+    if kind == "estate":
+        return f"{obj.name}（{obj.address}）"
+    return str(obj)
+
+
+def binding_search(kind: str, q: str, limit: int = 20) -> QuerySet:
+    """Candidates for one binding field. Places and organisations by name, code or pinyin
+    initials; an owner only by the exact phone or ID number the person gives, never by browsing."""
+    model = BINDING_MODELS[kind]
+    q = (q or "").strip()
+    qs = _binding_qs(kind)
+    if kind == "owner":
+        if len(q) < 7:
+            return qs.none()
+        return qs.filter(Q(phone=q) | Q(id_number=q.upper())).order_by("pk")[:limit]
+    if not q:
+        return qs.order_by("pk")[:limit] if kind in ("district", "department") else qs.none()
+    cond = Q(name__icontains=q)
+    if _has_field(model, "code") and q.isdigit():
+        cond |= Q(code__startswith=q)
+    if _has_field(model, "search_key") and q.isascii() and q.isalpha():
+        cond |= Q(search_key__startswith=q.lower())
+    return qs.filter(cond).order_by("pk")[:limit]
+
+
+def binding_get(kind: str, pk):
+    """One binding candidate by id, or None."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    return _binding_qs(kind).filter(pk=pk).first()

@@ -1,0 +1,38 @@
+"""Who may read the audit trail: the auditor (安全审计员), and nobody else (三员分立)."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from wuye.accounts.models import Role
+
+from .models import AuditChainHead, AuditLog
+
+
+def can_view_audit(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.role == Role.AUDITOR)
+
+
+def audit_logs_visible_to(user) -> QuerySet[AuditLog]:
+    if not can_view_audit(user):
+        return AuditLog.objects.none()
+    return AuditLog.objects.order_by("-seq")
+
+
+def audit_chain_tail() -> dict:
+    """A cheap check of the chain's end (two indexed reads): the newest row must match the chain
+    head, and its own hash must be right. The full walk is ``audit_verify_chain``."""
+    from .audit import row_hash
+
+    head = AuditChainHead.objects.filter(id=1).first()
+    newest = AuditLog.objects.order_by("-seq").first()
+    head_seq = head.seq if head else 0
+    if newest is None:
+        return {"ok": head_seq == 0, "seq": head_seq}
+    ok = (
+        head is not None
+        and head.seq == newest.seq
+        and head.hash == newest.hash
+        and row_hash(newest.prev_hash, newest) == newest.hash
+    )
+    return {"ok": ok, "seq": newest.seq}
