@@ -80,8 +80,8 @@ def _job_context(job: ImportJob) -> dict:
 @require_http_methods(["GET", "POST"])
 def import_list(request):
     _require_importer(request.user)
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    form = ImportUploadForm(request.POST, request.FILES) if request.method == "POST" else ImportUploadForm()
+    if form.is_bound and form.is_valid():
         try:
             job = import_job_create(actor=request.user, kind=form.cleaned_data["kind"],
                                     upload=form.cleaned_data["file"], ip=client_ip(request))
