@@ -58,11 +58,11 @@ class People:
         male = rng.random() < 0.5
         year = rng.randint(born_from, born_to)
         r = rng.random()
-        if r < 0.22:
+        if r < 0.5:
             given = rng.choice(N.MALE_FIRST) + rng.choice(N.MALE_SECOND) if male else (
                 rng.choice(N.FEMALE_FIRST) + rng.choice(N.FEMALE_SECOND))
         else:
-            old = (year < 1970) if r < 0.85 else (year >= 1970)
+            old = (year < 1970) if r < 0.92 else (year >= 1970)
             pool = (N.MALE_OLD if old else N.MALE_NEW) if male else (N.FEMALE_OLD if old else N.FEMALE_NEW)
             given = rng.choice(pool)
         return rng.choice(self.surnames) + given, male, year

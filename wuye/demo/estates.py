@@ -31,7 +31,7 @@ FEATURED_ESTATE = "幸福里小区"
 
 
 class EstatesMixin:
-    # -- estates: plan ---------------------------------------------------------------------------
+    # -- plan ------------------------------------------------------------------------------------
 
     def plan_estates(self) -> None:
         """Decide every estate's place, kind, name, management and size before writing any."""
@@ -188,7 +188,7 @@ class EstatesMixin:
             if e["mode"] in ("professional", "quasi") and e["company"] is None:  # a district without companies
                 e["company"] = rng.choices(everyone[0], weights=everyone[1], k=1)[0]
 
-    # -- everything in them -------------------------------------------------------------
+    # -- everything in them ---------------------------------------------------------------------
 
     def build_estates(self) -> None:
         w = self.writer
