@@ -243,8 +243,10 @@ class CityBuilder(EstatesMixin):
         users = []
         for username, role, full_name, binding in specs:
             phone = {"committee": director[2], "resident": resident[2]}.get(username) or ids.mobile(rng)
-            users.append(User(id=self.writer.next_id(User), username=username, role=role, full_name=full_name, phone=phone, password=password,
-                              password_changed_at=now, date_joined=now, is_active=True, **binding))
+            users.append(User(
+                id=self.writer.next_id(User), username=username, role=role, full_name=full_name, phone=phone,
+                password=password, password_changed_at=now, date_joined=now, is_active=True, **binding,
+            ))
         User.objects.bulk_create(users)
         self.stage(f"演示账号：{len(users)} 个（密码 {DEMO_PASSWORD}）")
 
@@ -262,7 +264,11 @@ class CityBuilder(EstatesMixin):
 
 
 def build_demo_city(*, scale: str = "small", seed: int = 2026, say: Callable[[str], None] | None = None) -> DemoCity:
-    """Build the demo city in one transaction. Raises if the demo city or a demo login exists."""
+    """Build the demo city in one transaction and return what was built.
+
+    The database must not hold the demo city or the demo logins yet (the ``demo`` command checks
+    that first); otherwise a unique constraint fails and nothing is written.
+    """
     say = say or (lambda text: None)
     builder = CityBuilder(scale=SCALES[scale], seed=seed, say=say)
     with transaction.atomic():
