@@ -242,6 +242,8 @@ WUYE_DEMO_USERNAMES = [
     "dept_market", "company", "committee", "resident",
 ]
 WUYE_IMPORT_MAX_ROWS = env.int("WUYE_IMPORT_MAX_ROWS", default=500_000)
+# Excel export of a list: above this many rows the user is asked to narrow the filter.
+WUYE_EXPORT_MAX_ROWS = env.int("WUYE_EXPORT_MAX_ROWS", default=50_000)
 
 LOGGING = {
     "version": 1,
