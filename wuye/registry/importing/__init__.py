@@ -8,6 +8,7 @@ from .jobs import (
     check_upload,
     import_job_create,
     import_job_run,
+    import_jobs_fail_stalled,
     import_jobs_visible_to,
 )
 from .workbooks import template_workbook
@@ -18,6 +19,7 @@ __all__ = [
     "check_upload",
     "import_job_create",
     "import_job_run",
+    "import_jobs_fail_stalled",
     "import_jobs_visible_to",
     "template_workbook",
 ]

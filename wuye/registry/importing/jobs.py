@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -100,41 +101,66 @@ def import_job_create(*, actor, kind: str, upload, ip: str | None = None) -> Imp
 
 # ---- running a job --------------------------------------------------------------------------
 
+# The job's workflow. Every transition is a conditional UPDATE that must touch exactly one row,
+# so that a job runs once even if its task is delivered twice, and a job given up as stalled is
+# not later overwritten by a worker that was merely slow.
+S = ImportJob.Status
+TRANSITIONS = {
+    S.PENDING: {S.VALIDATING},
+    S.VALIDATING: {S.IMPORTING, S.FAILED},
+    S.IMPORTING: {S.SUCCEEDED, S.FAILED},
+    S.SUCCEEDED: set(),
+    S.FAILED: set(),
+}
+RUNNING = (S.VALIDATING, S.IMPORTING)
+# A running job whose progress has not moved for this long is taken to have lost its worker.
+STALLED_AFTER = timedelta(minutes=30)
+
+
+def _transition(job_id: int, to: str, **fields) -> bool:
+    sources = [state for state, targets in TRANSITIONS.items() if to in targets]
+    now = timezone.now()
+    return ImportJob.objects.filter(pk=job_id, status__in=sources).update(status=to, updated_at=now, **fields) == 1
+
 
 class _Rollback(Exception):
-    def __init__(self, problems: Problems):
-        super().__init__("conflict")
+    def __init__(self, problems: Problems, message: str):
+        super().__init__(message)
         self.problems = problems
+        self.message = message
 
 
 def _progress(job_id: int, estimated: int | None):
     def report(done: int) -> None:
-        ImportJob.objects.filter(pk=job_id).update(
+        ImportJob.objects.filter(pk=job_id, status=S.VALIDATING).update(
             processed_rows=done, total_rows=max(done, estimated or 0), updated_at=timezone.now(),
         )
 
     return report
 
 
-def _fail(job: ImportJob, problems: Problems, *, message: str, timings: dict | None = None) -> None:
+def _fail(job: ImportJob, problems: Problems, *, message: str, timings: dict | None = None) -> bool:
+    """Record the problems and the error report; nothing of the file has been written."""
     ordered = problems.sorted()
-    job.status = ImportJob.Status.FAILED
-    job.error_count = problems.count
-    job.errors_preview = [p.as_list() for p in ordered[:PREVIEW_PROBLEMS]]
-    job.message = message
-    job.finished_at = timezone.now()
-    if timings:
-        job.result = {"timings": timings}
     report = error_report_workbook(ordered, title=job.get_kind_display(), total=problems.count,
                                    file_name=job.original_name)
     job.error_report.save(f"errors-{job.pk}.xlsx", ContentFile(report), save=False)
     with transaction.atomic():
-        job.save()
+        failed = _transition(
+            job.pk, S.FAILED, error_count=problems.count,
+            errors_preview=[p.as_list() for p in ordered[:PREVIEW_PROBLEMS]], message=message,
+            finished_at=timezone.now(), result={"timings": timings} if timings else {},
+            error_report=job.error_report.name,
+        )
+        if not failed:
+            job.error_report.delete(save=False)
+            return False
         audit_record(
             action=AuditAction.IMPORT, actor=job.created_by, obj=job, ip=job.upload_ip,
-            changes={"kind": job.kind, "status": job.status, "rows": job.total_rows, "errors": job.error_count},
-            detail=f"{job.get_kind_display()}导入未通过校验：{problems.count} 个问题，未写入任何数据（文件 {job.original_name}）",
+            changes={"kind": job.kind, "status": S.FAILED, "rows": job.total_rows, "errors": problems.count},
+            detail=f"{job.get_kind_display()}导入未通过：{problems.count} 个问题，未写入任何数据（文件 {job.original_name}）",
         )
+    return True
 
 
 def _discard_upload(job: ImportJob) -> None:
@@ -146,17 +172,13 @@ def _discard_upload(job: ImportJob) -> None:
 
 def import_job_run(*, job_id: int) -> ImportJob | None:
     """Validate, then write all or nothing. Claims the job first so that it runs once."""
-    claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.PENDING).update(
-        status=ImportJob.Status.VALIDATING, started_at=timezone.now(), updated_at=timezone.now(),
-    )
-    if not claimed:
+    if not _transition(job_id, S.VALIDATING, started_at=timezone.now()):
         return None
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
     try:
         _run(job)
     except Exception:
         logger.exception("import job %s crashed", job_id)
-        job.refresh_from_db()
         problems = Problems()
         problems.add(None, "", "导入过程中发生系统错误，未写入任何数据。请稍后重试，或联系系统管理员。")
         _fail(job, problems, message="系统错误，未写入任何数据。")
@@ -184,8 +206,8 @@ def _run(job: ImportJob) -> None:
     except FileUnreadable as exc:
         _fail(job, exc.problems, message="文件无法导入，未写入任何数据。")
         return
-    ImportJob.objects.filter(pk=job.pk).update(total_rows=importer.rows_seen, processed_rows=importer.rows_seen)
     job.total_rows = job.processed_rows = importer.rows_seen
+    ImportJob.objects.filter(pk=job.pk).update(total_rows=job.total_rows, processed_rows=job.processed_rows)
     # Rows that passed their own checks are checked against the database even when other rows
     # failed, so that one report lists every problem of the file.
     problems = importer.problems
@@ -196,32 +218,46 @@ def _run(job: ImportJob) -> None:
         return
 
     # 2. Write everything in one transaction, checking the database again inside it.
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.IMPORTING, updated_at=timezone.now())
+    if not _transition(job.pk, S.IMPORTING):
+        return
     write_started = time.perf_counter()
     try:
         with transaction.atomic():
             conflicts = importer.resolve()
             if conflicts:
-                raise _Rollback(conflicts)
+                raise _Rollback(conflicts, "写入前发现数据已被他人修改，未写入任何数据，请核对后重新导入。")
             outcome = importer.write(actor=job.created_by)
             timings["write_seconds"] = round(time.perf_counter() - write_started, 2)
             timings["total_seconds"] = round(time.perf_counter() - started, 2)
-            job.status = ImportJob.Status.SUCCEEDED
-            job.result = {"counts": outcome.counts, "timings": timings}
-            job.message = outcome.summary
-            job.error_count = 0
-            job.finished_at = timezone.now()
-            job.save(update_fields=["status", "result", "message", "error_count", "finished_at",
-                                    "total_rows", "processed_rows", "updated_at"])
+            done = _transition(job.pk, S.SUCCEEDED, result={"counts": outcome.counts, "timings": timings},
+                               message=outcome.summary, error_count=0, finished_at=timezone.now())
+            if not done:
+                problems = Problems()
+                problems.add(None, "", "导入任务已被判定为中断，本次写入已撤销。")
+                raise _Rollback(problems, "导入任务已中断，未写入任何数据。")
             audit_record(
                 action=AuditAction.IMPORT, actor=job.created_by, obj=job, ip=job.upload_ip,
-                changes={"kind": job.kind, "status": job.status, "rows": job.total_rows, "created": outcome.counts},
+                changes={"kind": job.kind, "status": S.SUCCEEDED, "rows": job.total_rows, "created": outcome.counts},
                 detail=f"{job.get_kind_display()}导入：{outcome.summary}（文件 {job.original_name}，{job.total_rows} 行）",
             )
     except _Rollback as exc:
-        _fail(job, exc.problems, message="写入前发现数据已被他人修改，未写入任何数据，请核对后重新导入。", timings=timings)
+        _fail(job, exc.problems, message=exc.message, timings=timings)
     except IntegrityError:
         logger.warning("import job %s conflicted on write", job.pk, exc_info=True)
         problems = Problems()
         problems.add(None, "", "写入时与他人同时登记的数据冲突（如重复的房号或信用代码），未写入任何数据。请重新上传。")
         _fail(job, problems, message="写入冲突，未写入任何数据。", timings=timings)
+
+
+def import_jobs_fail_stalled(*, now=None) -> int:
+    """Give up on running jobs whose worker has gone (no progress for ``STALLED_AFTER``)."""
+    now = now or timezone.now()
+    count = 0
+    stalled = ImportJob.objects.filter(status__in=RUNNING, updated_at__lt=now - STALLED_AFTER).select_related("created_by")
+    for job in stalled:
+        problems = Problems()
+        problems.add(None, "", "导入处理中断（处理进程停止），未写入任何数据，请重新上传。")
+        if _fail(job, problems, message="处理中断，未写入任何数据。"):
+            _discard_upload(job)
+            count += 1
+    return count

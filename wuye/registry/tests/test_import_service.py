@@ -408,3 +408,81 @@ def test_an_unexpected_error_fails_the_job_and_writes_nothing(world, monkeypatch
     assert job.status == ImportJob.Status.FAILED
     assert "系统错误" in job.errors_preview[0][2]
     assert not Building.objects.filter(name="半途楼").exists()
+
+
+def test_a_stalled_job_is_given_up_once_and_not_claimed_again(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from wuye.registry.importing import import_jobs_fail_stalled
+
+    job = import_job_create(actor=world.users["district"], kind="units",
+                            upload=upload(workbook_bytes(UNIT_HEADERS, [unit_row()])))
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.IMPORTING)
+    assert import_jobs_fail_stalled() == 0  # still fresh
+    later = timezone.now() + timedelta(minutes=31)
+    assert import_jobs_fail_stalled(now=later) == 1
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED and "处理中断" in job.message
+    assert job.errors_preview == [[None, "", "导入处理中断（处理进程停止），未写入任何数据，请重新上传。"]]
+    assert not job.file and job.error_report
+    assert import_audit_rows().get().changes["status"] == "failed"
+    assert import_jobs_fail_stalled(now=later) == 0
+    assert import_job_run(job_id=job.pk) is None
+    assert not Unit.objects.filter(number="9-101").exists()
+
+
+def test_imported_records_equal_what_the_services_create(world):
+    """Bulk writes skip the per-record services, so compare field by field with records the
+    services create from the same input."""
+    from wuye.core.audit import snapshot
+
+    city = world.users["city"]
+
+    def same(a, b, *, differ: set[str]) -> None:
+        left, right = snapshot(a), snapshot(b)
+        for key in differ | {"id"}:
+            left.pop(key), right.pop(key)
+        assert left == right
+
+    by_service = rs.company_create(actor=city, name="对照物业有限公司", credit_code=CREDIT_CODES[2], legal_representative="周敏",
+                                   address="东城区和平里 1 号", service_phone="01065550003",
+                                   filing_status=PropertyCompany.FilingStatus.UNFILED)
+    run_import(city, "companies", COMPANY_HEADERS, [
+        ["导入物业有限公司", CREDIT_CODES[3], "周敏", "东城区和平里 1 号", "01065550003", "未备案"],
+    ])
+    same(by_service, PropertyCompany.objects.get(credit_code=CREDIT_CODES[3]), differ={"name", "credit_code"})
+
+    estate = rs.estate_create(actor=city, name="对照小区", address="东城区某路 1 号", community=world.c1,
+                              kind=Estate.Kind.AFFORDABLE, year_built=2010, floor_area=Decimal("1000.50"))
+    contract = rs.estate_set_contract(actor=city, estate=estate, company=world.company_a, start_date=date(2024, 1, 1),
+                                      end_date=date(2025, 12, 31), contracted_grade="4", fee_rate=Decimal("3.20"),
+                                      filing_number="F-1")
+    estate.refresh_from_db()
+    run_import(city, "estates", ESTATE_HEADERS, [
+        ["导入小区", "东城区某路 1 号", "110101001001", "保障性住房", 2010, "1000.50", "专业化物业服务",
+         CREDIT_CODES[0], "2024-01-01", "2025-12-31", "四星级", "3.20", "F-1"],
+    ])
+    imported = Estate.objects.get(name="导入小区")
+    same(estate, imported, differ={"name"})
+    assert imported.search_key == initials("导入小区")
+    same(contract, imported.current_contract, differ={"estate"})
+
+    building = rs.building_create(actor=city, estate=world.estate_a, name="对照楼")
+    unit = rs.unit_create(actor=city, building=building, number="1", exclusive_area=Decimal("88.80"), floor=3,
+                          built_area=Decimal("100.00"), area_source=Unit.AreaSource.CONTRACT,
+                          sale_status=Unit.SaleStatus.SOLD_UNDELIVERED)
+    owner = rs.owner_create(actor=city, name="对照业主", phone="13900000001", id_number=ID_1)
+    ownership = rs.ownership_create(actor=city, unit=unit, owner=owner)
+    run_import(city, "units", UNIT_HEADERS, [
+        unit_row(building="导入楼", number="1", floor=3, area="88.80", source="合同约定面积", built="100.00",
+                 sale="已售未交付", owner="导入业主", kind="自然人", phone="13900000002", id_number=ID_2),
+    ])
+    imported_unit = Unit.objects.get(building__name="导入楼")
+    same(unit, imported_unit, differ={"building"})
+    imported_owner = Owner.objects.get(id_number=ID_2)
+    same(owner, imported_owner, differ={"name", "phone", "id_number"})
+    assert imported_owner.search_key == initials("导入业主")
+    same(ownership, imported_unit.ownerships.get(), differ={"unit", "owner"})
+    same(building, imported_unit.building, differ={"name"})
