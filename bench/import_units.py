@@ -139,6 +139,8 @@ def main() -> None:
     from wuye.registry.models import Owner, Ownership, Unit
 
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
+    if Unit.objects.exists():
+        sys.exit("The database already holds units: point DATABASE_URL at an empty database.")
     user, estates = build_territory(args.estates)
     fd, path = tempfile.mkstemp(prefix="wuye-bench-units-", suffix=".xlsx")
     os.close(fd)
@@ -149,9 +151,10 @@ def main() -> None:
 
     with open(path, "rb") as fh:
         job = import_job_create(actor=user, kind="units", upload=File(fh, name="units.xlsx"))
-    t = time.perf_counter()
+    load_before = os.getloadavg()[0]
+    t, cpu = time.perf_counter(), time.process_time()
     job = import_job_run(job_id=job.pk)
-    wall = time.perf_counter() - t
+    wall, cpu = time.perf_counter() - t, time.process_time() - cpu
     timings = job.result.get("timings", {})
     print(f"status: {job.get_status_display()} — {job.message}")
     if job.errors_preview:
@@ -159,7 +162,8 @@ def main() -> None:
             print("  problem:", row)
     print(f"validation: {timings.get('validate_seconds', 0):.1f} s")
     print(f"write:      {timings.get('write_seconds', 0):.1f} s")
-    print(f"total:      {wall:.1f} s")
+    print(f"total:      {wall:.1f} s   (CPU {cpu:.1f} s; load average {load_before:.1f} → {os.getloadavg()[0]:.1f}"
+          f" on {os.cpu_count()} CPUs)")
     print(f"database now holds {Unit.objects.count()} units, {Owner.objects.count()} owners, "
           f"{Ownership.objects.count()} ownerships")
     if args.keep:

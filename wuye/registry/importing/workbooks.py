@@ -17,7 +17,7 @@ HEADER_FONT = Font(bold=True, color="FFFFFF")
 REQUIRED_FILL = PatternFill("solid", fgColor="1D4E89")
 OPTIONAL_FILL = PatternFill("solid", fgColor="6B7A90")
 SAMPLE_FONT = Font(italic=True, color="8A94A6")
-TEMPLATE_ROWS = 5000  # rows pre-formatted as text and given drop-down lists
+TEMPLATE_ROWS = 5000  # rows given drop-down lists for choice columns
 
 
 def template_workbook(importer_cls: type[Importer]) -> bytes:
@@ -38,12 +38,13 @@ def _template_workbook(importer_cls: type[Importer], language: str | None) -> by
         head.alignment = Alignment(horizontal="center", vertical="center")
         sample = ws.cell(row=2, column=index, value=column.sample if column.sample != "" else None)
         sample.font = SAMPLE_FONT
+        ws.column_dimensions[letter].width = column.width
         if column.text:
-            for row in range(2, TEMPLATE_ROWS + 2):
-                ws.cell(row=row, column=index).number_format = "@"
+            # The whole column is text, so Excel keeps every digit of codes and ID numbers typed later.
+            ws.column_dimensions[letter].number_format = "@"
+            sample.number_format = "@"
             if sample.value is not None:
                 sample.value = str(sample.value)
-        ws.column_dimensions[letter].width = column.width
         if column.choices is not None:
             allowed = ",".join(str(label) for label in column.choices.labels)
             validation = DataValidation(type="list", formula1=f'"{allowed}"', allow_blank=True,
