@@ -337,6 +337,9 @@ def open_sheet(fileobj: BinaryIO, columns: list[Column], *, max_rows: int) -> tu
     def rows() -> Iterator[tuple[int, dict[str, Any]]]:
         count = 0
         for rowno, values in enumerate(iterator, start=2):
+            if rowno > 2 * max_rows + 1:
+                # Blank rows cost time too: a sheet of endless empty rows is refused, not read.
+                raise FileUnreadable(_too_many(max_rows))
             if values is None or all(is_blank(v) for v in values):
                 continue
             count += 1
