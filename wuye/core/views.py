@@ -43,7 +43,14 @@ def permission_denied(request, exception=None, template_name="403.html"):
             object_repr=request.path[:255],
             detail=(reason or "无权执行此操作")[:500],
         )
-    return render(request, template_name, {"reason": reason}, status=403)
+    return render(request, template_name, {"reason": reason, "audited": True}, status=403)
+
+
+def csrf_failure(request, reason=""):
+    """``CSRF_FAILURE_VIEW``: a form sent from an expired or foreign page, explained in Chinese."""
+    return render(request, "403.html", {
+        "reason": "页面已过期或来源校验未通过，您的提交没有生效。请刷新页面后重新提交。",
+    }, status=403)
 
 
 # ---- the audit page -------------------------------------------------------------------------
@@ -88,7 +95,29 @@ class FieldChange:
     after: object
 
 
-def field_changes(row: AuditLog) -> list[FieldChange]:
+def _field(model, name: str):
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(name)
+    except Exception:
+        return None
+
+
+def _readable(field, value, resolve_related: bool):
+    """A choice as its label; with ``resolve_related``, a foreign key as the record's name."""
+    if field is None or value in (None, ""):
+        return value
+    if getattr(field, "choices", None):
+        return dict(field.flatchoices).get(value, value)
+    if resolve_related and field.is_relation and field.many_to_one:
+        related = field.related_model.objects.filter(pk=value).first()
+        if related is not None:
+            return f"{related}（#{value}）"
+    return value
+
+
+def field_changes(row: AuditLog, *, resolve_related: bool = False) -> list[FieldChange]:
     """The row's changed fields as label, before → after."""
     model = _model_for(row.object_type)
     out = []
@@ -97,12 +126,10 @@ def field_changes(row: AuditLog) -> list[FieldChange]:
             before, after = pair
         else:
             before, after = None, pair
-        label = name
-        if model is not None:
-            try:
-                label = str(model._meta.get_field(name).verbose_name)
-            except Exception:
-                label = name
+        field = _field(model, name)
+        label = str(field.verbose_name) if field is not None and hasattr(field, "verbose_name") else name
+        if not SENSITIVE.get(name):
+            before, after = _readable(field, before, resolve_related), _readable(field, after, resolve_related)
         out.append(FieldChange(name, label, _shown(name, before), _shown(name, after)))
     return out
 
@@ -155,7 +182,7 @@ def audit_detail(request, pk: int):
         "row": row,
         "role": ROLE_LABELS.get(row.actor_role, row.actor_role),
         "type": _type_label(row.object_type),
-        "changes": field_changes(row),
+        "changes": field_changes(row, resolve_related=True),
         "hash_ok": hash_ok,
         "link_ok": link_ok,
         "previous": previous,

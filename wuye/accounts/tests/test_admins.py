@@ -194,6 +194,8 @@ def test_nobody_acts_on_their_own_account(client, login, world):
     login(sysadmin)
     assert client.post(reverse("accounts:user_deactivate", args=[sysadmin.pk])).status_code == 403
     secadmin = world.users["secadmin"]
+    login(secadmin)
+    assert client.post(reverse("accounts:user_assign_role", args=[secadmin.pk]), {"role": "city"}).status_code == 403
     with pytest.raises(PermissionDenied):
         services.account_assign_role(actor=secadmin, user=secadmin, role=Role.CITY)
     secadmin.refresh_from_db()

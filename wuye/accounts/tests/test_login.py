@@ -54,6 +54,9 @@ def test_failed_login_records_username_never_password(client, world):
     stored = " ".join([row.detail, row.object_repr, str(row.changes)])
     assert "Wrong#Pass123" not in stored and "*****" not in stored
     assert not AuditLog.objects.filter(action=AuditAction.LOGIN).exists()
+    from axes.models import AccessAttempt
+
+    assert "Wrong#Pass123" not in AccessAttempt.objects.get(username="p_district").post_data
 
 
 def test_unknown_username_failure_is_audited(client, db):

@@ -177,3 +177,14 @@ def test_chain_tail_status_shows_a_deleted_newest_row(auditor, world):
     response = auditor.get(LIST)
     assert response.context["tail"]["ok"] is False
     assert "链尾不一致" in response.content.decode()
+
+
+def test_detail_shows_choice_labels_and_related_names(auditor, world):
+    from wuye.accounts import services as account_services
+
+    target, _ = account_services.account_create(actor=world.users["sysadmin"], username="li.hua", full_name="李华")
+    account_services.account_assign_role(actor=world.users["secadmin"], user=target, role="street", street=world.s1)
+    row = AuditLog.objects.filter(action=AuditAction.ACCOUNT).first()
+    changes = {c.name: c for c in auditor.get(reverse("core:audit_detail", args=[row.pk])).context["changes"]}
+    assert (changes["role"].before, changes["role"].after) == ("未分配角色", "街道办事处/乡镇")
+    assert changes["street"].after == f"东华门街道（#{world.s1.pk}）"

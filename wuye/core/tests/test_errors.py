@@ -65,3 +65,4 @@ def test_csrf_failure_is_not_a_server_error(world):
     strict = Client(enforce_csrf_checks=True)
     response = strict.post("/accounts/login/", {"username": "p_street", "password": "x"})
     assert response.status_code == 403
+    assert "页面已过期" in response.content.decode()
