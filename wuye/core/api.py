@@ -6,8 +6,9 @@
 - Masked personal-data fields, and related fields limited to what the user may see.
 - ``FormlessBrowsableAPIRenderer``: the browsable API without forms (they would unmask data).
 
-This module is imported by DRF's settings: it must not import ``rest_framework.generics``,
-``rest_framework.viewsets`` or ``drf_spectacular.openapi``.
+This module is imported by DRF's settings (pagination, renderer): it must not import
+``rest_framework.views``, ``rest_framework.generics``, ``rest_framework.viewsets`` or
+``drf_spectacular.openapi`` at module level.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, renderers, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.settings import api_settings
-from rest_framework.views import exception_handler as drf_exception_handler
 
 from .access import get_visible_or_404
 from .masking import mask_id_number, mask_phone
@@ -48,6 +48,9 @@ def _django_error_data(exc: DjangoValidationError) -> dict:
 
 
 def exception_handler(exc, context):
+    # Imported here: rest_framework.views reads the renderer setting, which points to this module.
+    from rest_framework.views import exception_handler as drf_exception_handler
+
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(_django_error_data(exc))
     elif isinstance(exc, Http404):
