@@ -38,20 +38,20 @@ _Detail = inline_serializer("TokenError", fields={"detail": serializers.CharFiel
 
 
 @extend_schema(
-    tags=["认证"],
-    summary="申请 API 令牌",
-    description=(
+    tags=[_("认证")],
+    summary=_("申请 API 令牌"),
+    description=_(
         "用用户名和密码换取 API 令牌，之后在请求头中携带 `Authorization: Token <令牌>` 调用其他接口。"
         "连续输错 5 次密码将锁定账号 30 分钟；申请成功与失败均记入审计日志。"
     ),
     request=TokenRequestSerializer,
     responses={
         200: TokenSerializer,
-        400: OpenApiResponse(_Detail, description="用户名或密码不正确"),
-        403: OpenApiResponse(_Detail, description="密码已过期，须先在网页修改"),
-        429: OpenApiResponse(_Detail, description="账号已被锁定"),
+        400: OpenApiResponse(_Detail, description=_("用户名或密码不正确")),
+        403: OpenApiResponse(_Detail, description=_("密码已过期，须先在网页修改")),
+        429: OpenApiResponse(_Detail, description=_("账号已被锁定")),
     },
-    examples=[OpenApiExample("申请令牌", value={"username": "district", "password": "********"}, request_only=True)],
+    examples=[OpenApiExample(_("申请令牌"), value={"username": "district", "password": "********"}, request_only=True)],
     auth=[],
 )
 @api_view(["POST"])

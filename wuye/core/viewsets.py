@@ -1,5 +1,5 @@
 """Base of every app's API view sets (kept apart from ``core.api``, which DRF's settings import
-while ``rest_framework.generics`` is still loading).
+while ``rest_framework.views`` and ``rest_framework.generics`` are still loading).
 
 The queryset comes from a selector that takes the user; an object is fetched through the app's
 fetch-and-check helper (404 out of scope, 403 visible but not writable, both audited); writes go
@@ -10,6 +10,7 @@ serializers check the shape of the request only; the output serializer is always
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import status, viewsets
 from rest_framework.response import Response
@@ -20,12 +21,12 @@ from .api import NO_CHANGE, NO_CREATE
 # ---- schema ---------------------------------------------------------------------------------
 
 _SUMMARIES = {
-    "list": "{name}列表",
-    "retrieve": "{name}详情",
-    "create": "新增{name}",
-    "update": "修改{name}",
-    "partial_update": "修改{name}（部分字段）",
-    "destroy": "删除{name}",
+    "list": _("{name}列表"),
+    "retrieve": _("{name}详情"),
+    "create": _("新增{name}"),
+    "update": _("修改{name}"),
+    "partial_update": _("修改{name}（部分字段）"),
+    "destroy": _("删除{name}"),
 }
 
 
@@ -49,7 +50,7 @@ class ScopedSchema(AutoSchema):
         action = getattr(self.view, "action", None)
         model = self._model()
         if model is not None and action in _SUMMARIES:
-            return _SUMMARIES[action].format(name=model._meta.verbose_name)
+            return str(_SUMMARIES[action]).format(name=model._meta.verbose_name)
         return super().get_summary()
 
     def get_request_serializer(self):

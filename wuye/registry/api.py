@@ -62,8 +62,8 @@ class RevealMixin:
     reveal_serializer_class = s.PhoneRevealInput
 
     @extend_schema(
-        summary="查看未脱敏的个人信息",
-        description=(
+        summary=_("查看未脱敏的个人信息"),
+        description=_(
             "返回一个字段（手机号码或证件号码）的明文，并写入审计记录。仅有权查看个人信息的角色可用"
             "（默认为市局、区县、街道、社区及物业企业负责人），其他角色返回 403。"
         ),
