@@ -145,8 +145,8 @@ class CompanyType(RecordType):
             r.estate_count = counts.get(r.pk, 0)
 
     def export_columns(self):
-        return [Column("企业名称", 34), Column("统一社会信用代码", 22), Column("法定代表人", 12), Column("注册地址", 40),
-                Column("服务电话", 16), Column("备案状态", 12)]
+        return [Column(_g("企业名称"), 34), Column(_g("统一社会信用代码"), 22), Column(_g("法定代表人"), 12), Column(_g("注册地址"), 40),
+                Column(_g("服务电话"), 16), Column(_g("备案状态"), 12)]
 
     def export_rows(self, qs, user):
         for c in qs.iterator(chunk_size=2000):
@@ -226,9 +226,9 @@ class EstateType(RecordType):
             form.fields[name].widget.attrs.update({"placeholder": form.fields[name].label, "min": 1900, "max": 2100})
 
     def export_columns(self):
-        return [Column("小区名称", 24), Column("地址", 36), Column("区县", 12), Column("街道", 16), Column("社区", 16),
-                Column("小区类型", 12), Column("管理模式", 18), Column("物业服务企业", 30), Column("建成年份", 10),
-                Column("总建筑面积（m²）", 16, "#,##0.00")]
+        return [Column(_g("小区名称"), 24), Column(_g("地址"), 36), Column(_g("区县"), 12), Column(_g("街道"), 16), Column(_g("社区"), 16),
+                Column(_g("小区类型"), 12), Column(_g("管理模式"), 18), Column(_g("物业服务企业"), 30), Column(_g("建成年份"), 10),
+                Column(_g("总建筑面积（m²）"), 16, "#,##0.00")]
 
     def export_rows(self, qs, user):
         for e in qs.iterator(chunk_size=2000):
@@ -307,7 +307,7 @@ class BuildingType(RecordType):
         return {"estate": request.GET.get("estate")}
 
     def export_columns(self):
-        return [Column("小区", 24), Column("楼栋", 14), Column("层数", 8), Column("有电梯", 8)]
+        return [Column(_g("小区"), 24), Column(_g("楼栋"), 14), Column(_g("层数"), 8), Column(_g("有电梯"), 8)]
 
     def export_rows(self, qs, user):
         for b in qs.iterator(chunk_size=2000):
@@ -358,9 +358,9 @@ class UnitType(RecordType):
         return {"estate": estate, "building": building}
 
     def export_columns(self):
-        return [Column("小区", 24), Column("楼栋", 12), Column("房号", 14), Column("楼层", 8),
-                Column("专有部分面积（m²）", 18, "#,##0.00"), Column("面积来源", 16), Column("建筑面积（m²）", 16, "#,##0.00"),
-                Column("销售状态", 12)]
+        return [Column(_g("小区"), 24), Column(_g("楼栋"), 12), Column(_g("房号"), 14), Column(_g("楼层"), 8),
+                Column(_g("专有部分面积（m²）"), 18, "#,##0.00"), Column(_g("面积来源"), 16), Column(_g("建筑面积（m²）"), 16, "#,##0.00"),
+                Column(_g("销售状态"), 12)]
 
     def export_rows(self, qs, user):
         for u in qs.iterator(chunk_size=2000):
@@ -406,8 +406,8 @@ class OwnerType(RecordType):
             r.ownership_list = units.get(r.pk, [])
 
     def export_columns(self):
-        return [Column("姓名/名称", 20), Column("类型", 10), Column("手机号码（脱敏）", 16), Column("证件号码（脱敏）", 22),
-                Column("房屋", 50)]
+        return [Column(_g("姓名/名称"), 20), Column(_g("类型"), 10), Column(_g("手机号码（脱敏）"), 16), Column(_g("证件号码（脱敏）"), 22),
+                Column(_g("房屋"), 50)]
 
     def export_rows(self, qs, user):
         ownerships = Prefetch(
@@ -450,8 +450,8 @@ class ParkingType(RecordType):
         return {"estate": request.GET.get("estate")}
 
     def export_columns(self):
-        return [Column("小区", 24), Column("车位编号", 12), Column("车位类型", 16), Column("权属", 14), Column("处置状态", 10),
-                Column("月租金（元）", 12, "#,##0.00"), Column("对业主出租", 10), Column("只售不租风险", 12)]
+        return [Column(_g("小区"), 24), Column(_g("车位编号"), 12), Column(_g("车位类型"), 16), Column(_g("权属"), 14), Column(_g("处置状态"), 10),
+                Column(_g("月租金（元）"), 12, "#,##0.00"), Column(_g("对业主出租"), 10), Column(_g("只售不租风险"), 12)]
 
     def export_rows(self, qs, user):
         for p in qs.iterator(chunk_size=2000):
@@ -487,8 +487,8 @@ class StaffType(RecordType):
         return {"company": company, "estate": request.GET.get("estate")}
 
     def export_columns(self):
-        return [Column("姓名", 12), Column("所属企业", 30), Column("岗位", 12), Column("持有证书", 30),
-                Column("手机号码（脱敏）", 16), Column("现服务小区", 24), Column("到岗日期", 12)]
+        return [Column(_g("姓名"), 12), Column(_g("所属企业"), 30), Column(_g("岗位"), 12), Column(_g("持有证书"), 30),
+                Column(_g("手机号码（脱敏）"), 16), Column(_g("现服务小区"), 24), Column(_g("到岗日期"), 12)]
 
     def export_rows(self, qs, user):
         for s in qs.iterator(chunk_size=2000):
@@ -532,8 +532,8 @@ class CommitteeType(RecordType):
         return {"estate": request.GET.get("estate")}
 
     def export_columns(self):
-        return [Column("小区", 24), Column("任期开始", 12), Column("任期结束", 12), Column("备案日期", 12), Column("本届", 8),
-                Column("成员人数", 10), Column("党员人数", 10)]
+        return [Column(_g("小区"), 24), Column(_g("任期开始"), 12), Column(_g("任期结束"), 12), Column(_g("备案日期"), 12), Column(_g("本届"), 8),
+                Column(_g("成员人数"), 10), Column(_g("党员人数"), 10)]
 
     def export_rows(self, qs, user):
         qs = qs.annotate(member_total=Count("members"), party_total=Count("members", filter=Q(members__is_party_member=True)))
@@ -547,7 +547,8 @@ class CommitteeType(RecordType):
         return svc.committee_update(actor=actor, committee=obj, **data)
 
     def detail_context(self, request, obj):
-        members = list(obj.members.order_by("position", "id"))
+        rank = {CommitteeMember.Position.DIRECTOR: 0, CommitteeMember.Position.DEPUTY: 1}
+        members = sorted(obj.members.order_by("id"), key=lambda m: rank.get(m.position, 2))
         party = sum(1 for m in members if m.is_party_member)
         n = len(members)
         return {

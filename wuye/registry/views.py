@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.translation import gettext as _g
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -183,9 +183,11 @@ def _export(request, rt: RecordType, qs, data):
         messages.error(request, _g("符合条件的记录超过 %(cap)s 条，无法一次导出。请先用筛选条件缩小范围后再导出。") % {"cap": f"{cap:,}"})
         return redirect(back)
     label = str(rt.model._meta.verbose_name)
+    with translation.override(settings.LANGUAGE_CODE):  # audit rows read the same whatever the user's language
+        record_label = str(rt.model._meta.verbose_name)
     audit_record(
-        action=AuditAction.EXPORT, actor=request.user, object_type=rt.model._meta.label_lower, object_repr=f"{label}列表",
-        detail=f"导出{label} {n} 条；筛选：{query.urlencode() or '无'}",
+        action=AuditAction.EXPORT, actor=request.user, object_type=rt.model._meta.label_lower,
+        object_repr=f"{record_label}列表", detail=f"导出{record_label} {n} 条；筛选：{query.urlencode() or '无'}",
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return xlsx_response(
