@@ -16,6 +16,7 @@ from django.forms.boundfield import BoundField
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from wuye.accounts.models import Role
 from wuye.core.masking import mask_id_number, mask_phone
 from wuye.core.search import prefix_q, search_q
 from wuye.territory.selectors import communities_visible_to
@@ -276,6 +277,13 @@ class CompanyForm(ServiceForm):
         model = PropertyCompany
         fields = ["name", "credit_code", "legal_representative", "address", "service_phone", "filing_status"]
         help_texts = {"credit_code": _("18 位，含校验位（GB 32100-2015）")}
+
+    def setup(self):
+        if self.record is not None and getattr(self.user, "role", None) == Role.COMPANY_MANAGER:
+            # A company keeps its own contact details; its identity and filing are the authorities' record.
+            for name in ("credit_code", "filing_status"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("由主管部门登记，企业不能自行修改")
 
 
 class EstateForm(ServiceForm):

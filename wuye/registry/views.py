@@ -37,6 +37,7 @@ from .models import CommitteeMember, Estate, Owner, OwnersCommittee, Ownership, 
 from .pages import BY_MODEL, TYPES, RecordType, estate_filter_narrow
 
 NO_REGISTRY_ROLES = set(ADMIN_ROLES) | {Role.NONE}
+ID_FILTERS = ("district", "street", "community", "company", "estate", "building")
 
 
 # ---- helpers --------------------------------------------------------------------------------
@@ -125,7 +126,7 @@ def _filter_bar(rt: RecordType, filterset, data, user, list_url: str):
         q.attrs.setdefault("placeholder", _g("名称或拼音首字母，如“xfl”"))
         q.attrs.update({
             "hx-get": list_url, "hx-include": "closest form", "hx-target": "#wy-results", "hx-swap": "outerHTML",
-            "hx-trigger": "input changed delay:400ms, search", "hx-push-url": "true", "aria-label": _g("搜索"),
+            "hx-trigger": "input changed delay:400ms, search", "hx-replace-url": "true", "aria-label": _g("搜索"),
             "autocomplete": "off",
         })
     return form
@@ -137,6 +138,9 @@ def record_list(request, rt: RecordType):
     user = request.user
     _refuse_non_registry_roles(request, rt.model)
     data = request.GET.copy()
+    for key in ID_FILTERS:  # a mistyped id in the address bar is ignored, not an error page
+        if key in data and not data[key].isdigit():
+            data.pop(key)
     rt.prepare_filters(data, user)
     filterset = rt.filterset(data, queryset=rt.list_queryset(user))
     qs, sort = apply_sort(request, filterset.qs, rt.sorts, rt.default_sort)

@@ -369,3 +369,23 @@ def test_wrong_methods(world, client, login):
     assert client.put(reverse("registry:estate_edit", args=[world.estate_a.pk])).status_code == 405
     assert client.post(reverse("registry:estate_detail", args=[world.estate_a.pk])).status_code == 405
     assert client.post(reverse("registry:estate_confirm_delete", args=[world.estate_a.pk])).status_code == 405
+
+
+def test_a_company_manager_cannot_change_its_credit_code_or_filing_status(world, client, login):
+    user = world.users["manager_a"]
+    login(user)
+    company = world.company_a
+    url = reverse("registry:company_edit", args=[company.pk])
+    payload = edit_payload("company", company, world.users["city"], service_phone="01088889999",
+                           filing_status="pending", credit_code=credit_code(9))
+    r = client.post(url, payload)
+    assert r.status_code == 302
+    company.refresh_from_db()
+    assert company.service_phone == "01088889999"
+    assert company.filing_status == "filed" and company.credit_code == "91110105MA01ABCD00"
+
+
+def test_mistyped_filter_ids_are_ignored(world, client, login):
+    login(world.users["city"])
+    r = client.get(reverse("registry:estate_list"), {"district": "abc", "street": "1;drop", "company": "x"})
+    assert r.status_code == 200 and len(r.context["rows"]) == 2
