@@ -164,6 +164,9 @@ def main() -> None:
     print(f"write:      {timings.get('write_seconds', 0):.1f} s")
     print(f"total:      {wall:.1f} s   (CPU {cpu:.1f} s; load average {load_before:.1f} → {os.getloadavg()[0]:.1f}"
           f" on {os.cpu_count()} CPUs)")
+    import resource
+
+    print(f"peak memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB (whole script)")
     print(f"database now holds {Unit.objects.count()} units, {Owner.objects.count()} owners, "
           f"{Ownership.objects.count()} ownerships")
     if args.keep:
