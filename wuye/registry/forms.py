@@ -80,6 +80,12 @@ PICKERS: dict[str, Picker] = {
         queryset=lambda user: sel.companies_visible_to(user).only("id", "name"),
         search=lambda q: search_q(q, text_fields=["name"]),
         label=lambda c: c.name,
+        narrow={
+            name: (lambda field: lambda v: Q(Exists(Estate.objects.filter(company_id=OuterRef("pk"), **{field: v}))))(
+                f"{name}_id"
+            )
+            for name in ("district", "street", "community")
+        },
     ),
     # Any company that may sign a service contract (company names are public information).
     "contractor": Picker(

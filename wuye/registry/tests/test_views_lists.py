@@ -205,3 +205,9 @@ def test_list_pages_are_chinese_and_post_is_refused(world, client, login):
         html = rows_of(client.get(url))
         assert "导出 Excel" in html and "筛选" in html and "重置" in html
         assert client.post(url).status_code == 405
+
+
+def test_company_choices_follow_the_chosen_district(world, client, login):
+    login(world.users["city"])
+    html = rows_of(client.get(reverse("registry:estate_list"), {"district": world.d2.pk}))
+    assert "百润物业管理有限公司" in html and "安居物业服务有限公司" not in html
