@@ -22,6 +22,7 @@ from wuye.core.search import prefix_q, search_q
 from wuye.territory.selectors import communities_visible_to
 
 from . import selectors as sel
+from . import services as svc
 from .models import (
     Building,
     CommitteeMember,
@@ -278,11 +279,29 @@ class SensitiveFieldsMixin:
 # ---- the forms ------------------------------------------------------------------------------
 
 
+def checked_by_service(normalize, value, field: str):
+    """Run a service's identifier check early, so its Chinese message shows with the other field
+    errors (the service checks again when it writes)."""
+    from django.core.exceptions import ValidationError
+
+    if not value:
+        return value
+    try:
+        return normalize(value)
+    except ValidationError as exc:
+        messages = exc.message_dict.get(field) if hasattr(exc, "error_dict") else exc.messages
+        raise forms.ValidationError(messages) from None
+
+
+
 class CompanyForm(ServiceForm):
     class Meta:
         model = PropertyCompany
         fields = ["name", "credit_code", "legal_representative", "address", "service_phone", "filing_status"]
         help_texts = {"credit_code": _("18 位，含校验位（GB 32100-2015）")}
+
+    def clean_credit_code(self):
+        return checked_by_service(svc.normalize_credit_code, self.cleaned_data.get("credit_code"), "credit_code")
 
     def setup(self):
         if self.record is not None and getattr(self.user, "role", None) == Role.COMPANY_MANAGER:
@@ -357,6 +376,12 @@ class OwnerForm(SensitiveFieldsMixin, ServiceForm):
     def setup(self):
         self.hide_sensitive()
 
+    def clean_id_number(self):
+        value = self.cleaned_data.get("id_number")
+        if self.data.get(self.add_prefix("kind")) != Owner.Kind.PERSON:
+            return value
+        return checked_by_service(svc.normalize_id_number, value, "id_number")
+
     def service_data(self):
         return self.drop_unchanged_sensitive(dict(self.cleaned_data))
 
@@ -394,6 +419,12 @@ class OwnershipForm(StyledFormMixin, forms.Form):
         use_picker(self.fields["owner"], "owner", user, empty_label=_("（登记新业主）"),
                    narrow={"estate": unit.estate_id if unit is not None else None})
         self.style()
+
+    def clean_id_number(self):
+        value = self.cleaned_data.get("id_number")
+        if self.data.get(self.add_prefix("kind"), Owner.Kind.PERSON) != Owner.Kind.PERSON:
+            return value
+        return checked_by_service(svc.normalize_id_number, value, "id_number")
 
     def clean(self):
         data = super().clean()

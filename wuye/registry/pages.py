@@ -521,7 +521,8 @@ class CommitteeType(RecordType):
     def attach(self, rows, user):
         stats = {
             row["committee_id"]: row
-            for row in CommitteeMember.objects.filter(committee_id__in=[r.pk for r in rows]).values("committee_id")
+            for row in sel.committee_members_visible_to(user).filter(committee_id__in=[r.pk for r in rows])
+            .values("committee_id")
             .annotate(n=Count("id"), party=Count("id", filter=Q(is_party_member=True)))
         }
         for r in rows:
@@ -548,7 +549,8 @@ class CommitteeType(RecordType):
 
     def detail_context(self, request, obj):
         rank = {CommitteeMember.Position.DIRECTOR: 0, CommitteeMember.Position.DEPUTY: 1}
-        members = sorted(obj.members.order_by("id"), key=lambda m: rank.get(m.position, 2))
+        members = sorted(sel.committee_members_visible_to(request.user).filter(committee=obj).order_by("id"),
+                         key=lambda m: rank.get(m.position, 2))
         party = sum(1 for m in members if m.is_party_member)
         n = len(members)
         return {

@@ -389,3 +389,14 @@ def test_mistyped_filter_ids_are_ignored(world, client, login):
     login(world.users["city"])
     r = client.get(reverse("registry:estate_list"), {"district": "abc", "street": "1;drop", "company": "x"})
     assert r.status_code == 200 and len(r.context["rows"]) == 2
+
+
+def test_identifier_errors_show_together_with_the_other_field_errors(world, client, login):
+    login(world.users["city"])
+    r = client.post(reverse("registry:company_create"), {"name": "半填物业", "credit_code": "91110105MA01ABCD01"})
+    errors = r.context["form"].errors
+    assert "校验位" in " ".join(errors["credit_code"]) and "legal_representative" in errors
+    r = client.post(reverse("registry:owner_create") + f"?unit={world.unit_a.pk}",
+                    {"unit": world.unit_a.pk, "name": "李四", "kind": "person", "id_number": "110105194912310021"})
+    assert "身份证号码不正确" in " ".join(r.context["form"].errors["id_number"])
+    assert not Owner.objects.filter(name="李四").exists()
