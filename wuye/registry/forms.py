@@ -88,11 +88,9 @@ PICKERS: dict[str, Picker] = {
             for name in ("district", "street", "community")
         },
     ),
-    # Any company that may sign a service contract (company names are public information).
+    # Companies the user may name as the other party of a service contract.
     "contractor": Picker(
-        queryset=lambda user: PropertyCompany.objects.exclude(filing_status=PropertyCompany.FilingStatus.REVOKED).only(
-            "id", "name"
-        ),
+        queryset=lambda user: sel.companies_selectable_by(user).only("id", "name"),
         search=lambda q: search_q(q, text_fields=["name"]),
         label=lambda c: c.name,
     ),
