@@ -90,7 +90,7 @@ def import_list(request):
                 form.add_error(field if field in form.fields else None, errors)
         else:
             import_job_process(job.pk)
-            messages.success(request, _("文件已上传，正在校验。校验全部通过后才会写入数据。"))
+            messages.info(request, _("文件已上传。平台先逐行校验，全部通过后才写入数据；处理结果见下方。"))
             return redirect("registry:import_detail", pk=job.pk)
     page = Paginator(import_jobs_visible_to(request.user), 20).get_page(request.GET.get("page"))
     kinds = [(value, label, KIND_HELP[value]) for value, label in ImportJob.Kind.choices]

@@ -14,6 +14,7 @@ from wuye.core.search import initials
 from wuye.territory.models import Community
 
 from ..models import Estate, ImportJob, PropertyCompany, ServiceContract
+from ..selectors import companies_selectable_by
 from ..services import normalize_credit_code
 from .base import (
     Column,
@@ -84,7 +85,7 @@ class EstateImporter(Importer):
         Column("management_mode", "管理模式", choices=Estate.ManagementMode, sample="专业化物业服务", width=20,
                help="不填默认为“专业化物业服务”。"),
         Column("company", "物业企业统一社会信用代码", sample="91110105MA01ABCD00", text=True, width=24,
-               help="须为平台已登记的物业企业。填写后须同时填写合同起止日、约定服务等级和物业费标准；"
+               help="须为平台已登记且未注销的物业企业。填写后须同时填写合同起止日、约定服务等级和物业费标准；"
                     "管理模式为“无物业管理”或“业主自治管理”时不填。"),
         Column("start_date", "合同起始日", sample="2024-01-01", width=14, help="日期，如 2024-01-01。"),
         Column("end_date", "合同终止日", sample="2026-12-31", width=14, help="不早于合同起始日。"),
@@ -174,10 +175,14 @@ class EstateImporter(Importer):
         problems = Problems()
         self._resolve_communities(problems)
 
+        # The same choice as the contract form: any registered company that is not deregistered.
         codes = sorted({r.credit_code for r in self.records if r.credit_code})
         self.companies = {}
+        registered_codes: set[str] = set()
+        selectable = companies_selectable_by(self.user)
         for chunk in chunked(codes):
-            self.companies.update(PropertyCompany.objects.filter(credit_code__in=chunk).values_list("credit_code", "id"))
+            registered_codes.update(PropertyCompany.objects.filter(credit_code__in=chunk).values_list("credit_code", flat=True))
+            self.companies.update(selectable.filter(credit_code__in=chunk).values_list("credit_code", "id"))
 
         community_ids = sorted({p.community_id for p in self.places.values()})
         names = sorted({r.name for r in self.records})
@@ -201,7 +206,11 @@ class EstateImporter(Importer):
                 if first != r.rowno:
                     problems.add(r.rowno, self.header("name"), f"与第 {first} 行是同一社区的同名小区。")
             if r.credit_code and r.credit_code not in self.companies:
-                problems.add(r.rowno, self.header("company"), "平台尚未登记该统一社会信用代码的物业企业，请先导入或登记该企业。")
+                if r.credit_code in registered_codes:
+                    message = "该物业企业已注销，不能作为新的物业服务合同的企业。"
+                else:
+                    message = "平台尚未登记该统一社会信用代码的物业企业，请先导入或登记该企业。"
+                problems.add(r.rowno, self.header("company"), message)
         return problems
 
     def write(self, *, actor) -> Outcome:

@@ -175,15 +175,19 @@ def test_estate_rows_are_checked_against_territory_file_and_registry(world):
 
 
 def test_city_may_import_estates_anywhere_and_same_name_twice_is_caught(world):
+    rs.company_update(actor=world.users["city"], company=world.company_b, filing_status=PropertyCompany.FilingStatus.REVOKED)
     job = run_import(world.users["city"], "estates", ESTATE_HEADERS, [
         ["新小区", "西城区某路", "110102001001", None, None, None, None, None, None, None, None, None, None],
         ["新小区", "西城区某路", "府右街社区", None, None, None, None, None, None, None, None, None, None],
         ["丙小区", "西城区某路", "110102001001", None, None, None, None, UNREGISTERED_CODE, "2024-01-01",
          "2025-01-01", "一星级", "1", None],
+        ["丁小区", "西城区某路", "110102001001", None, None, None, None, CREDIT_CODES[1], "2024-01-01",
+         "2025-01-01", "一星级", "1", None],
     ])
     assert job.status == ImportJob.Status.FAILED
     problems = {tuple(p)[:2]: p[2] for p in job.errors_preview}
     assert problems[(3, "小区名称")] == "与第 2 行是同一社区的同名小区。"
+    assert problems[(5, "物业企业统一社会信用代码")] == "该物业企业已注销，不能作为新的物业服务合同的企业。"
     assert problems[(4, "物业企业统一社会信用代码")] == "平台尚未登记该统一社会信用代码的物业企业，请先导入或登记该企业。"
     ok = run_import(world.users["city"], "estates", ESTATE_HEADERS, [
         ["新小区", "西城区某路", "110102001001", None, None, None, None, None, None, None, None, None, None],
