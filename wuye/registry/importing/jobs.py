@@ -131,9 +131,12 @@ class _Rollback(Exception):
 
 
 def _progress(job_id: int, estimated: int | None):
+    """Rows checked so far. Without an estimate of the total (a sheet that does not state its
+    size) the total stays 0, and the page shows a count instead of a percentage."""
+
     def report(done: int) -> None:
         ImportJob.objects.filter(pk=job_id, status=S.VALIDATING).update(
-            processed_rows=done, total_rows=max(done, estimated or 0), updated_at=timezone.now(),
+            processed_rows=done, total_rows=max(done, estimated) if estimated else 0, updated_at=timezone.now(),
         )
 
     return report

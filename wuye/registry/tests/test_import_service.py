@@ -490,3 +490,16 @@ def test_imported_records_equal_what_the_services_create(world):
     assert imported_owner.search_key == initials("导入业主")
     same(ownership, imported_unit.ownerships.get(), differ={"unit", "owner"})
     same(building, imported_unit.building, differ={"name"})
+
+
+def test_progress_is_a_count_when_the_sheet_does_not_state_its_size(world):
+    from wuye.registry.importing.jobs import _progress
+
+    job = ImportJob.objects.create(kind="units", original_name="x.xlsx", created_by=world.users["city"],
+                                   status=ImportJob.Status.VALIDATING)
+    _progress(job.pk, None)(2000)
+    job.refresh_from_db()
+    assert (job.processed_rows, job.total_rows, job.percent) == (2000, 0, 0)
+    _progress(job.pk, 8000)(2000)
+    job.refresh_from_db()
+    assert (job.processed_rows, job.total_rows, job.percent) == (2000, 8000, 25)
