@@ -191,7 +191,8 @@ def _export(request, rt: RecordType, qs, data):
         record_label = str(rt.model._meta.verbose_name)
     audit_record(
         action=AuditAction.EXPORT, actor=request.user, object_type=rt.model._meta.label_lower,
-        object_repr=f"{record_label}列表", detail=f"导出{record_label} {n} 条；筛选：{query.urlencode() or '无'}",
+        object_repr=f"{record_label}列表",
+        detail=f"导出{record_label} {n} 条；筛选：{'&'.join(f'{k}={v}' for k, v in query.items() if v) or '无'}",
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return xlsx_response(

@@ -92,3 +92,9 @@ def test_export_is_get_only_and_needs_a_registry_role(world, client, login):
     login(world.users["auditor"])
     assert client.get(reverse("registry:owner_list"), {"export": "xlsx"}).status_code == 403
     assert not AuditLog.objects.filter(action=AuditAction.EXPORT).exists()
+
+
+def test_export_audit_detail_is_readable(world, client, login):
+    login(world.users["city"])
+    client.get(reverse("registry:owner_list"), {"export": "xlsx", "q": "王", "kind": ""})
+    assert AuditLog.objects.get(action=AuditAction.EXPORT).detail == "导出业主 1 条；筛选：q=王"
