@@ -30,3 +30,24 @@ def audit_triggers_disabled():
         with connection.cursor() as cursor:
             for sql in create:
                 cursor.execute(sql)
+
+
+_lifted = {"value": False}
+
+
+def audit_triggers_lifted() -> bool:
+    return _lifted["value"]
+
+
+def audit_triggers_set(*, installed: bool) -> None:
+    """Drop the append-only triggers, and with ``installed`` create them again. Used by live-server
+    tests, whose teardown empties every table: the triggers are lifted for that flush and put back
+    before the next test of the process."""
+    _lifted["value"] = not installed
+    create, drop = _append_only_sql()
+    with connection.cursor() as cursor:
+        for sql in drop:
+            cursor.execute(sql)
+        if installed:
+            for sql in create:
+                cursor.execute(sql)

@@ -1,0 +1,98 @@
+"""Browser tests: Playwright (Python) driving Debian's Chromium, never a downloaded browser.
+
+Screenshots of the main pages are written to ``test-artifacts/screenshots/``.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from wuye.core.db import audit_triggers_set
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.xdist_group("browser"))
+
+
+@pytest.fixture
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Debian Chromium not found at {CHROMIUM}: apt-get install -y chromium")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop in this thread; the ORM calls the tests make
+    # themselves are synchronous and safe. Only while the browser is up.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(
+                executable_path=CHROMIUM,
+                headless=True,
+                args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            )
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def page_for(browser):
+    contexts = []
+
+    def _new(width=1366, height=900, **kwargs):
+        context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN", **kwargs)
+        contexts.append(context)
+        return context.new_page()
+
+    yield _new
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def shot():
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+
+    def _shot(page, name: str):
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+    return _shot
+
+
+@pytest.fixture
+def site(live_server, transactional_db):
+    """The live server with the small demo city. Torn down before the flush, lifting the
+    audit triggers so that the flush can empty the audit table."""
+    from django.core.management import call_command
+
+    call_command("demo", scale="small", seed=1, verbosity=0)
+    yield live_server
+    audit_triggers_set(installed=False)
+
+
+@pytest.fixture
+def login_as(page_for, site):
+    def _login(username: str, **kwargs):
+        page = page_for(**kwargs)
+        page.goto(f"{site.url}/accounts/login/")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", "Wuye@2026")
+        page.click("form[data-testid=login-form] button[type=submit]")
+        page.wait_for_load_state("networkidle")
+        return page
+
+    return _login
