@@ -111,8 +111,10 @@ class ServiceContract(TimeStampedModel):
         verbose_name = _("物业服务合同")
         verbose_name_plural = _("物业服务合同")
         constraints = [
-            models.UniqueConstraint(fields=["estate"], condition=models.Q(is_current=True), name="one_current_contract_per_estate"),
-            models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")), name="contract_end_after_start"),
+            models.UniqueConstraint(fields=["estate"], condition=models.Q(is_current=True), name="one_current_contract_per_estate",
+                                    violation_error_message=_("一个小区只能有一份现行物业服务合同。")),
+            models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")), name="contract_end_after_start",
+                               violation_error_message=_("合同终止日不得早于起始日。")),
         ]
 
     def __str__(self) -> str:
@@ -129,7 +131,8 @@ class Building(TimeStampedModel):
         ordering = ["estate", "name"]
         verbose_name = _("楼栋")
         verbose_name_plural = _("楼栋")
-        constraints = [models.UniqueConstraint(fields=["estate", "name"], name="uniq_building_name_in_estate")]
+        constraints = [models.UniqueConstraint(fields=["estate", "name"], name="uniq_building_name_in_estate",
+                                    violation_error_message=_("该小区已有同名楼栋。"))]
 
     def __str__(self) -> str:
         return self.name
@@ -160,7 +163,8 @@ class Unit(TimeStampedModel):
         ordering = ["building_id", "number"]
         verbose_name = _("房屋")
         verbose_name_plural = _("房屋")
-        constraints = [models.UniqueConstraint(fields=["building", "number"], name="uniq_unit_number_in_building")]
+        constraints = [models.UniqueConstraint(fields=["building", "number"], name="uniq_unit_number_in_building",
+                                    violation_error_message=_("该楼栋已有相同房号的房屋。"))]
         indexes = [models.Index(fields=["estate", "building", "number"])]
 
     def __str__(self) -> str:
@@ -180,6 +184,7 @@ class Owner(TimeStampedModel):
 
     class Meta:
         ordering = ["name", "id"]
+        indexes = [models.Index(fields=["id_number"], name="registry_owner_id_number_idx")]
         verbose_name = _("业主")
         verbose_name_plural = _("业主")
 
@@ -206,7 +211,8 @@ class Ownership(TimeStampedModel):
     class Meta:
         verbose_name = _("产权关系")
         verbose_name_plural = _("产权关系")
-        constraints = [models.UniqueConstraint(fields=["unit", "owner"], name="uniq_owner_per_unit")]
+        constraints = [models.UniqueConstraint(fields=["unit", "owner"], name="uniq_owner_per_unit",
+                                    violation_error_message=_("该业主已登记为此房屋的产权人。"))]
         indexes = [models.Index(fields=["owner", "estate"]), models.Index(fields=["estate", "owner"])]
 
     def __str__(self) -> str:
@@ -242,7 +248,8 @@ class ParkingSpace(TimeStampedModel):
         ordering = ["estate", "number"]
         verbose_name = _("车位")
         verbose_name_plural = _("车位")
-        constraints = [models.UniqueConstraint(fields=["estate", "number"], name="uniq_parking_number_in_estate")]
+        constraints = [models.UniqueConstraint(fields=["estate", "number"], name="uniq_parking_number_in_estate",
+                                    violation_error_message=_("该小区已有相同编号的车位。"))]
 
     def __str__(self) -> str:
         return self.number
@@ -297,7 +304,8 @@ class OwnersCommittee(TimeStampedModel):
         verbose_name = _("业主委员会")
         verbose_name_plural = _("业主委员会")
         constraints = [
-            models.UniqueConstraint(fields=["estate"], condition=models.Q(is_current=True), name="one_current_committee_per_estate"),
+            models.UniqueConstraint(fields=["estate"], condition=models.Q(is_current=True), name="one_current_committee_per_estate",
+                                    violation_error_message=_("一个小区只能有一届现任业主委员会。")),
         ]
 
     def __str__(self) -> str:

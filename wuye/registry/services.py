@@ -7,8 +7,10 @@ from typing import Any
 
 from django.db import models, transaction
 from stdnum.cn import uscc
-from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength, ValidationError as StdnumError
+from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
+from stdnum.exceptions import ValidationError as StdnumError
 
+from wuye.accounts.models import Role
 from wuye.core.audit import audit_record, model_changes, snapshot
 from wuye.core.errors import ServiceError
 from wuye.core.models import AuditAction
@@ -120,10 +122,21 @@ def company_create(*, actor, name: str, credit_code: str, legal_representative: 
     return _create(company, actor=actor)
 
 
+# Fields of a company's record that only the authorities may change: the company's identity
+# and its filing with the housing authority.
+AUTHORITY_COMPANY_FIELDS = ("credit_code", "filing_status")
+
+
 @transaction.atomic
 def company_update(*, actor, company: PropertyCompany, **data) -> PropertyCompany:
     if "credit_code" in data:
         data["credit_code"] = normalize_credit_code(data["credit_code"])
+    if getattr(actor, "role", None) not in (Role.CITY, Role.DISTRICT):
+        for field in AUTHORITY_COMPANY_FIELDS:
+            if field in data and data[field] != getattr(company, field):
+                label = PropertyCompany._meta.get_field(field).verbose_name
+                raise ServiceError({field: f"{label}只能由住房主管部门修改。"})
+    if "credit_code" in data:
         if PropertyCompany.objects.filter(credit_code=data["credit_code"]).exclude(pk=company.pk).exists():
             raise ServiceError({"credit_code": "该统一社会信用代码已登记。"})
     if "service_phone" in data:
@@ -291,13 +304,21 @@ def staff_update(*, actor, staff: Staff, **data) -> Staff:
     return _update(staff, actor=actor, data=data)
 
 
-@transaction.atomic
-def committee_create(*, actor, estate: Estate, term_start, term_end, filed_on=None) -> OwnersCommittee:
+def _check_committee_term(term_start, term_end) -> None:
     """rules.md §1: a committee's term is at most 5 years."""
     if term_end <= term_start:
         raise ServiceError({"term_end": "任期结束日应晚于开始日。"})
-    if (term_end.year - term_start.year, term_end.month, term_end.day) > (5, term_start.month, term_start.day):
-        raise ServiceError({"term_end": "业主委员会任期不得超过 5 年（民法典及业主大会规则）。"})
+    try:
+        limit = term_start.replace(year=term_start.year + 5)
+    except ValueError:  # 29 February
+        limit = term_start.replace(year=term_start.year + 5, day=28)
+    if term_end > limit:
+        raise ServiceError({"term_end": "业主委员会任期不得超过 5 年（业主大会和业主委员会指导规则）。"})
+
+
+@transaction.atomic
+def committee_create(*, actor, estate: Estate, term_start, term_end, filed_on=None) -> OwnersCommittee:
+    _check_committee_term(term_start, term_end)
     for old in OwnersCommittee.objects.filter(estate=estate, is_current=True):
         _update(old, actor=actor, data={"is_current": False})
     return _create(OwnersCommittee(estate=estate, term_start=term_start, term_end=term_end, filed_on=filed_on), actor=actor)
@@ -306,6 +327,7 @@ def committee_create(*, actor, estate: Estate, term_start, term_end, filed_on=No
 @transaction.atomic
 def committee_update(*, actor, committee: OwnersCommittee, **data) -> OwnersCommittee:
     data.pop("estate", None)
+    _check_committee_term(data.get("term_start", committee.term_start), data.get("term_end", committee.term_end))
     return _update(committee, actor=actor, data=data)
 
 
