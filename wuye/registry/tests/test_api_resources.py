@@ -212,7 +212,7 @@ def test_service_errors_come_back_as_400_in_chinese(world, api):
 
     duplicate = client.post("/api/v1/buildings/", {"estate": world.estate_a.pk, "name": "3号楼"}, format="json")
     assert duplicate.status_code == 400
-    assert "已经存在" in duplicate.json()["non_field_errors"][0]
+    assert duplicate.json()["non_field_errors"] == ["该小区已有同名楼栋。"]
 
     long_term = client.post("/api/v1/committees/", {"estate": world.estate_a.pk, "term_start": "2025-01-01",
                                                     "term_end": "2031-01-01"}, format="json")
