@@ -171,7 +171,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("WUYE_STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
+Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # WhiteNoise serves finders in development
 NODE_MODULES = BASE_DIR / "node_modules"
 # Front-end libraries come from npm (package.json) and are served from node_modules: no CDN.
 STATICFILES_DIRS = [
