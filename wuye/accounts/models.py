@@ -95,5 +95,5 @@ class User(AbstractUser):
             if bound is not None:
                 return str(bound)
         if self.role == Role.CITY:
-            return "市住房保障房产局"
+            return str(_("市住房保障房产局"))
         return ""

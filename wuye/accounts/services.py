@@ -14,6 +14,7 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from wuye.core.audit import audit_record, model_changes
 from wuye.core.errors import ServiceError
@@ -90,10 +91,10 @@ def account_create(*, actor, username: str, full_name: str, phone: str = "") -> 
     username = (username or "").strip()
     phone = (phone or "").strip().replace(" ", "").replace("-", "")
     if phone and not (phone.isdigit() and 7 <= len(phone) <= 12):
-        raise ServiceError({"phone": "电话号码格式不正确。"})
+        raise ServiceError({"phone": gettext("电话号码格式不正确。")})
     with transaction.atomic():
         if User.objects.filter(username__iexact=username).exists():
-            raise ServiceError({"username": "该用户名已被使用，请换一个。"})
+            raise ServiceError({"username": gettext("该用户名已被使用，请换一个。")})
         user = User(username=username, full_name=(full_name or "").strip(), phone=phone, role=Role.NONE,
                     must_change_password=True, password_changed_at=timezone.now())
         password = _temporary_password(user)
@@ -115,7 +116,7 @@ def account_deactivate(*, actor, user: User) -> User:
         before = _state(user)
         changed = User.objects.filter(pk=user.pk, is_active=True).update(is_active=False)
         if not changed:
-            raise ServiceError("该账号已被停用。")
+            raise ServiceError(gettext("该账号已被停用。"))
         user.is_active = False
         _audit(actor=actor, user=user, before=before, detail="停用账号")
     return user
@@ -127,7 +128,7 @@ def account_reactivate(*, actor, user: User) -> User:
         before = _state(user)
         changed = User.objects.filter(pk=user.pk, is_active=False).update(is_active=True)
         if not changed:
-            raise ServiceError("该账号已处于启用状态。")
+            raise ServiceError(gettext("该账号已处于启用状态。"))
         user.is_active = True
         _audit(actor=actor, user=user, before=before, detail="启用账号")
     return user
@@ -155,10 +156,10 @@ def account_assign_role(*, actor, user: User, role: str, **binding) -> User:
     company, estate or owner, as the role requires); the other bindings are cleared."""
     _check(actor, Action.ASSIGN_ROLE, user)
     if role not in Role.values:
-        raise ServiceError({"role": "请选择有效的角色。"})
+        raise ServiceError({"role": gettext("请选择有效的角色。")})
     unknown = set(binding) - set(BINDING_FIELDS)
     if unknown:
-        raise ServiceError("未知的绑定项：" + "、".join(sorted(unknown)))
+        raise ServiceError(gettext("未知的绑定项：%(names)s") % {"names": "、".join(sorted(unknown))})
     needed = ROLE_BINDING[role]
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)

@@ -75,7 +75,7 @@ class FormlessBrowsableAPIRenderer(renderers.BrowsableAPIRenderer):
 # ---- fields ---------------------------------------------------------------------------------
 
 
-@extend_schema_field({"type": "string", "example": "138****5678", "description": "脱敏显示"})
+@extend_schema_field({"type": "string", "example": "138****5678", "description": _("脱敏显示")})
 class MaskedPhoneField(serializers.Field):
     """A phone number, always masked on output (``138****5678``)."""
 
@@ -87,7 +87,7 @@ class MaskedPhoneField(serializers.Field):
         return mask_phone(value)
 
 
-@extend_schema_field({"type": "string", "example": "1101**********1234", "description": "脱敏显示"})
+@extend_schema_field({"type": "string", "example": "1101**********1234", "description": _("脱敏显示")})
 class MaskedIdNumberField(serializers.Field):
     """An ID number, always masked on output (``1101**********1234``)."""
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from .models import AuditChainHead, AuditLog
 from .request_context import current_ip, current_user
@@ -123,16 +124,16 @@ def audit_verify_chain(rows: Iterable[AuditLog] | None = None) -> list[ChainProb
         rows = AuditLog.objects.order_by("seq").iterator(chunk_size=5000)
     for row in rows:
         if row.seq != expected_seq:
-            problems.append(ChainProblem(expected_seq, f"缺少序号 {expected_seq}–{row.seq - 1} 的记录（已被删除）"))
+            problems.append(ChainProblem(expected_seq, gettext("缺少序号 %(first)s–%(last)s 的记录（已被删除）") % {"first": expected_seq, "last": row.seq - 1}))
         if row.prev_hash != prev_hash:
-            problems.append(ChainProblem(row.seq, "与前一条记录的链接不符"))
+            problems.append(ChainProblem(row.seq, gettext("与前一条记录的链接不符")))
         if row_hash(row.prev_hash, row) != row.hash:
-            problems.append(ChainProblem(row.seq, "内容与哈希不符（已被修改）"))
+            problems.append(ChainProblem(row.seq, gettext("内容与哈希不符（已被修改）")))
         prev_hash = row.hash
         expected_seq = row.seq + 1
     head = AuditChainHead.objects.filter(id=1).first()
     if head is not None and (head.seq != expected_seq - 1 or head.hash != prev_hash):
-        problems.append(ChainProblem(head.seq, "链尾与最后一条记录不符（最新记录被删除或修改）"))
+        problems.append(ChainProblem(head.seq, gettext("链尾与最后一条记录不符（最新记录被删除或修改）")))
     return problems
 
 

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.http import FileResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -44,7 +45,7 @@ def _cell(ws, value):
         cell.number_format = "yyyy-mm-dd"
         return cell
     if isinstance(value, bool):
-        return WriteOnlyCell(ws, value="是" if value else "否")
+        return WriteOnlyCell(ws, value=_("是") if value else _("否"))
     if isinstance(value, (int, Decimal)) or value is None:
         return WriteOnlyCell(ws, value=value)
     text = str(value)

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from wuye.accounts.models import Role
@@ -49,7 +50,7 @@ def permission_denied(request, exception=None, template_name="403.html"):
 def csrf_failure(request, reason=""):
     """``CSRF_FAILURE_VIEW``: a form sent from an expired or foreign page, explained in Chinese."""
     return render(request, "403.html", {
-        "reason": "页面已过期或来源校验未通过，您的提交没有生效。请刷新页面后重新提交。",
+        "reason": _("页面已过期或来源校验未通过，您的提交没有生效。请刷新页面后重新提交。"),
     }, status=403)
 
 
@@ -81,7 +82,7 @@ def _shown(name: str, value):
     if masker:
         return masker(str(value))
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return _("是") if value else _("否")
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False)
     return value
@@ -204,9 +205,9 @@ def audit_export(request):
     audit_record(action=AuditAction.EXPORT, actor=request.user, object_type=AuditLog._meta.label_lower,
                  object_repr="审计日志", detail=detail)
     columns = [
-        Column("序号", 10), Column("时间", 20), Column("账号", 16), Column("角色", 16), Column("IP 地址", 16),
-        Column("动作", 12), Column("对象类型", 16), Column("对象编号", 10), Column("对象", 24),
-        Column("变更（前 → 后）", 60), Column("说明", 40),
+        Column(_("序号"), 10), Column(_("时间"), 20), Column(_("账号"), 16), Column(_("角色"), 16), Column(_("IP 地址"), 16),
+        Column(_("动作"), 12), Column(_("对象类型"), 16), Column(_("对象编号"), 10), Column(_("对象"), 24),
+        Column(_("变更（前 → 后）"), 60), Column(_("说明"), 40),
     ]
     data = (
         [
@@ -217,7 +218,8 @@ def audit_export(request):
         for r in rows
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return xlsx_response(filename=f"审计日志-{stamp}.xlsx", sheet_title="审计日志", columns=columns, rows=data)
+    title = _("审计日志")
+    return xlsx_response(filename=f"{title}-{stamp}.xlsx", sheet_title=title, columns=columns, rows=data)
 
 
 @require_POST

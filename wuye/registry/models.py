@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wuye.core.masking import mask_id_number, mask_phone
 from wuye.core.models import TimeStampedModel
@@ -34,7 +35,7 @@ class PropertyCompany(TimeStampedModel):
     class Meta:
         ordering = ["name", "id"]
         verbose_name = _("物业服务企业")
-        verbose_name_plural = _("物业服务企业")
+        verbose_name_plural = pgettext_lazy("plural", "物业服务企业")
 
     def __str__(self) -> str:
         return self.name
@@ -73,7 +74,7 @@ class Estate(TimeStampedModel):
     class Meta:
         ordering = ["name", "id"]
         verbose_name = _("住宅小区")
-        verbose_name_plural = _("住宅小区")
+        verbose_name_plural = pgettext_lazy("plural", "住宅小区")
         indexes = [
             models.Index(fields=["district", "name"]),
             models.Index(fields=["street", "name"]),
@@ -130,7 +131,7 @@ class Building(TimeStampedModel):
     class Meta:
         ordering = ["estate", "name"]
         verbose_name = _("楼栋")
-        verbose_name_plural = _("楼栋")
+        verbose_name_plural = pgettext_lazy("plural", "楼栋")
         constraints = [models.UniqueConstraint(fields=["estate", "name"], name="uniq_building_name_in_estate",
                                     violation_error_message=_("该小区已有同名楼栋。"))]
 
@@ -162,7 +163,7 @@ class Unit(TimeStampedModel):
     class Meta:
         ordering = ["building_id", "number"]
         verbose_name = _("房屋")
-        verbose_name_plural = _("房屋")
+        verbose_name_plural = pgettext_lazy("plural", "房屋")
         constraints = [models.UniqueConstraint(fields=["building", "number"], name="uniq_unit_number_in_building",
                                     violation_error_message=_("该楼栋已有相同房号的房屋。"))]
         indexes = [models.Index(fields=["estate", "building", "number"])]
@@ -186,7 +187,7 @@ class Owner(TimeStampedModel):
         ordering = ["name", "id"]
         indexes = [models.Index(fields=["id_number"], name="registry_owner_id_number_idx")]
         verbose_name = _("业主")
-        verbose_name_plural = _("业主")
+        verbose_name_plural = pgettext_lazy("plural", "业主")
 
     def __str__(self) -> str:
         return self.name
@@ -247,7 +248,7 @@ class ParkingSpace(TimeStampedModel):
     class Meta:
         ordering = ["estate", "number"]
         verbose_name = _("车位")
-        verbose_name_plural = _("车位")
+        verbose_name_plural = pgettext_lazy("plural", "车位")
         constraints = [models.UniqueConstraint(fields=["estate", "number"], name="uniq_parking_number_in_estate",
                                     violation_error_message=_("该小区已有相同编号的车位。"))]
 
@@ -302,7 +303,7 @@ class OwnersCommittee(TimeStampedModel):
     class Meta:
         ordering = ["-term_start"]
         verbose_name = _("业主委员会")
-        verbose_name_plural = _("业主委员会")
+        verbose_name_plural = pgettext_lazy("plural", "业主委员会")
         constraints = [
             models.UniqueConstraint(fields=["estate"], condition=models.Q(is_current=True), name="one_current_committee_per_estate",
                                     violation_error_message=_("一个小区只能有一届现任业主委员会。")),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 from stdnum.cn import uscc
 from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
 from stdnum.exceptions import ValidationError as StdnumError
@@ -39,11 +40,11 @@ def normalize_credit_code(value: str) -> str:
     try:
         return uscc.validate(code)
     except InvalidLength:
-        raise ServiceError({"credit_code": "统一社会信用代码应为 18 位。"}) from None
+        raise ServiceError({"credit_code": _("统一社会信用代码应为 18 位。")}) from None
     except InvalidChecksum:
-        raise ServiceError({"credit_code": "统一社会信用代码校验位不正确，请核对后重新输入。"}) from None
+        raise ServiceError({"credit_code": _("统一社会信用代码校验位不正确，请核对后重新输入。")}) from None
     except (InvalidFormat, StdnumError):
-        raise ServiceError({"credit_code": "统一社会信用代码格式不正确（应为 18 位数字或大写字母，不含 I、O、Z、S、V）。"}) from None
+        raise ServiceError({"credit_code": _("统一社会信用代码格式不正确（应为 18 位数字或大写字母，不含 I、O、Z、S、V）。")}) from None
 
 
 def normalize_id_number(value: str) -> str:
@@ -56,13 +57,13 @@ def normalize_id_number(value: str) -> str:
     try:
         return ric.validate(code)
     except StdnumError:
-        raise ServiceError({"id_number": "身份证号码不正确（应为 18 位，末位校验码须正确）。"}) from None
+        raise ServiceError({"id_number": _("身份证号码不正确（应为 18 位，末位校验码须正确）。")}) from None
 
 
 def normalize_phone(value: str, field: str = "phone") -> str:
     phone = (value or "").strip().replace(" ", "").replace("-", "")
     if phone and not (phone.isdigit() and 7 <= len(phone) <= 12):
-        raise ServiceError({field: "电话号码格式不正确。"})
+        raise ServiceError({field: _("电话号码格式不正确。")})
     return phone
 
 
@@ -98,7 +99,7 @@ def _delete(obj: models.Model, *, actor) -> None:
     try:
         obj.delete()
     except models.ProtectedError:
-        raise ServiceError("该记录仍被其他数据引用，不能删除。请先处理关联的数据。") from None
+        raise ServiceError(_("该记录仍被其他数据引用，不能删除。请先处理关联的数据。")) from None
     audit_record(
         action=AuditAction.DELETE, actor=actor, object_type=label, object_id=pk, object_repr=text,
         changes={k: [v, None] for k, v in before.items()},
@@ -113,7 +114,7 @@ def company_create(*, actor, name: str, credit_code: str, legal_representative: 
                    service_phone: str, filing_status: str = PropertyCompany.FilingStatus.FILED) -> PropertyCompany:
     code = normalize_credit_code(credit_code)
     if PropertyCompany.objects.filter(credit_code=code).exists():
-        raise ServiceError({"credit_code": "该统一社会信用代码已登记。"})
+        raise ServiceError({"credit_code": _("该统一社会信用代码已登记。")})
     company = PropertyCompany(
         name=name.strip(), credit_code=code, legal_representative=legal_representative.strip(),
         address=address.strip(), service_phone=normalize_phone(service_phone, "service_phone"),
@@ -135,10 +136,10 @@ def company_update(*, actor, company: PropertyCompany, **data) -> PropertyCompan
         for field in AUTHORITY_COMPANY_FIELDS:
             if field in data and data[field] != getattr(company, field):
                 label = PropertyCompany._meta.get_field(field).verbose_name
-                raise ServiceError({field: f"{label}只能由住房主管部门修改。"})
+                raise ServiceError({field: _("%(label)s只能由住房主管部门修改。") % {"label": label}})
     if "credit_code" in data:
         if PropertyCompany.objects.filter(credit_code=data["credit_code"]).exclude(pk=company.pk).exists():
-            raise ServiceError({"credit_code": "该统一社会信用代码已登记。"})
+            raise ServiceError({"credit_code": _("该统一社会信用代码已登记。")})
     if "service_phone" in data:
         data["service_phone"] = normalize_phone(data["service_phone"], "service_phone")
     if "name" in data:
@@ -223,7 +224,7 @@ def unit_create(*, actor, building: Building, number: str, exclusive_area, area_
 def unit_update(*, actor, unit: Unit, **data) -> Unit:
     if "building" in data:
         if data["building"].estate_id != unit.estate_id:
-            raise ServiceError({"building": "只能调整到同一小区的楼栋。"})
+            raise ServiceError({"building": _("只能调整到同一小区的楼栋。")})
     return _update(unit, actor=actor, data=data)
 
 
@@ -251,7 +252,7 @@ def owner_update(*, actor, owner: Owner, **data) -> Owner:
 @transaction.atomic
 def ownership_create(*, actor, unit: Unit, owner: Owner, share=None, since=None) -> Ownership:
     if Ownership.objects.filter(unit=unit, owner=owner).exists():
-        raise ServiceError("该业主已登记为此房屋的产权人。")
+        raise ServiceError(_("该业主已登记为此房屋的产权人。"))
     return _create(Ownership(unit=unit, owner=owner, estate_id=unit.estate_id, share=share, since=since), actor=actor)
 
 
@@ -283,7 +284,7 @@ def parking_update(*, actor, space: ParkingSpace, **data) -> ParkingSpace:
 def staff_create(*, actor, company: PropertyCompany, name: str, role: str, phone: str = "", certificates: str = "",
                  estate: Estate | None = None, post_started=None) -> Staff:
     if estate is not None and estate.company_id != company.pk:
-        raise ServiceError({"estate": "只能派驻到本企业服务的小区。"})
+        raise ServiceError({"estate": _("只能派驻到本企业服务的小区。")})
     staff = Staff(
         company=company, name=name.strip(), role=role, phone=normalize_phone(phone), certificates=certificates.strip(),
         estate=estate, post_started=post_started, search_key=initials(name),
@@ -296,7 +297,7 @@ def staff_update(*, actor, staff: Staff, **data) -> Staff:
     data.pop("company", None)
     estate = data.get("estate", staff.estate)
     if estate is not None and estate.company_id != staff.company_id:
-        raise ServiceError({"estate": "只能派驻到本企业服务的小区。"})
+        raise ServiceError({"estate": _("只能派驻到本企业服务的小区。")})
     if "phone" in data:
         data["phone"] = normalize_phone(data["phone"])
     if "name" in data:
@@ -307,13 +308,13 @@ def staff_update(*, actor, staff: Staff, **data) -> Staff:
 def _check_committee_term(term_start, term_end) -> None:
     """rules.md §1: a committee's term is at most 5 years."""
     if term_end <= term_start:
-        raise ServiceError({"term_end": "任期结束日应晚于开始日。"})
+        raise ServiceError({"term_end": _("任期结束日应晚于开始日。")})
     try:
         limit = term_start.replace(year=term_start.year + 5)
     except ValueError:  # 29 February
         limit = term_start.replace(year=term_start.year + 5, day=28)
     if term_end > limit:
-        raise ServiceError({"term_end": "业主委员会任期不得超过 5 年（业主大会和业主委员会指导规则）。"})
+        raise ServiceError({"term_end": _("业主委员会任期不得超过 5 年（业主大会和业主委员会指导规则）。")})
 
 
 @transaction.atomic
@@ -336,7 +337,7 @@ def committee_member_add(*, actor, committee: OwnersCommittee, name: str, positi
                          is_party_member: bool = False, phone: str = "", owner: Owner | None = None) -> CommitteeMember:
     """rules.md §1: a committee has 5–11 members (an odd number) — checked on the filed roster."""
     if committee.members.count() >= 11:
-        raise ServiceError("业主委员会成员最多 11 人。")
+        raise ServiceError(_("业主委员会成员最多 11 人。"))
     member = CommitteeMember(
         committee=committee, name=name.strip(), position=position, is_party_member=is_party_member,
         phone=normalize_phone(phone), owner=owner,
@@ -388,9 +389,9 @@ def personal_data_reveal(*, actor, obj: models.Model, field: str) -> str:
     from .selectors import can_reveal_personal_data
 
     if field not in REVEALABLE.get(type(obj), ()):
-        raise ServiceError("该字段不属于可查看的个人信息。")
+        raise ServiceError(_("该字段不属于可查看的个人信息。"))
     if not can_reveal_personal_data(actor):
-        raise ServiceError("您的角色无权查看完整的个人信息。")
+        raise ServiceError(_("您的角色无权查看完整的个人信息。"))
     label = str(obj._meta.get_field(field).verbose_name)
     audit_record(action=AuditAction.REVEAL, actor=actor, obj=obj, detail=f"查看{label}（{field}）")
     return getattr(obj, field) or ""

@@ -103,15 +103,15 @@ def _filter_bar(rt: RecordType, filterset, data, user, list_url: str):
     for name, kind in rt.pickers.items():
         if name in form.fields and not isinstance(form.fields[name].widget, fm.SearchSelect):
             narrow = estate_filter_narrow(data) if kind in ("building", "owner", "unit") else {}
-            fm.use_picker(form.fields[name], kind, user, empty_label=_g("全部") + str(form.fields[name].label), narrow=narrow)
+            fm.use_picker(form.fields[name], kind, user, empty_label=_g("全部%(label)s") % {"label": form.fields[name].label}, narrow=narrow)
     for field in form.fields.values():
         widget = field.widget
         if isinstance(widget, forms.NullBooleanSelect):
             field.widget = widget = forms.Select(
-                choices=[("", _g("全部") + str(field.label)), ("true", _g("是")), ("false", _g("否"))]
+                choices=[("", _g("全部%(label)s") % {"label": field.label}), ("true", _g("是")), ("false", _g("否"))]
             )
         elif isinstance(field, forms.ChoiceField) and not isinstance(widget, fm.SearchSelect):
-            widget.choices = [("", _g("全部") + str(field.label))] + [c for c in widget.choices if c[0] != ""]
+            widget.choices = [("", _g("全部%(label)s") % {"label": field.label})] + [c for c in widget.choices if c[0] != ""]
         fm.style_widget(field, small=True)
         if isinstance(field.widget, forms.Select):
             field.widget.attrs.update({
