@@ -390,6 +390,9 @@ class OwnerType(RecordType):
     filterset = flt.OwnerFilter
     form_class = fm.OwnerForm
     only = ("id", "name", "kind", "phone", "id_number")
+    # Millions of owners city-wide: a short name prefix such as a surname matches hundreds of
+    # thousands, so the total stops at 2,000 (100 pages) and the page asks for a longer name.
+    count_cap = 2_000
     pickers = {"estate": "estate"}
     create_label = _("登记业主")
 
