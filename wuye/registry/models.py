@@ -340,7 +340,7 @@ class ImportJob(TimeStampedModel):
 
     class Kind(models.TextChoices):
         COMPANIES = "companies", _("物业企业")
-        ESTATES = "estates", _("住宅小区")
+        ESTATES = "estates", pgettext_lazy("plural", "住宅小区")
         UNITS = "units", _("房屋及业主")
 
     class Status(models.TextChoices):
