@@ -43,8 +43,10 @@ class Serve:
         self.output = ""
         self.proc = subprocess.Popen(
             [sys.executable, MANAGE, "serve", "--port", str(port), "--workers", "1", "--threads", "2"],
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
         )
+        self._fd = self.proc.stdout.fileno()
+        self._raw = b""
 
     def read_until(self, pattern: str, timeout: float = 60) -> re.Match:
         deadline = time.monotonic() + timeout
@@ -52,17 +54,21 @@ class Serve:
             found = re.search(pattern, self.output)
             if found:
                 return found
-            ready, _, _ = select.select([self.proc.stdout], [], [], 0.5)
+            # Raw reads on the descriptor: a buffered readline() could keep a second line in
+            # Python's buffer where select() no longer sees it.
+            ready, _, _ = select.select([self._fd], [], [], 0.5)
             if ready:
-                line = self.proc.stdout.readline()
-                if not line and self.proc.poll() is not None:
+                chunk = os.read(self._fd, 65536)
+                if not chunk and self.proc.poll() is not None:
                     break
-                self.output += line
+                self._raw += chunk
+                self.output = self._raw.decode("utf-8", errors="replace")
         raise AssertionError(f"未见到 {pattern!r}：\n{self.output}")
 
     def finish(self, timeout: float = 40) -> int:
         rest, _ = self.proc.communicate(timeout=timeout)
-        self.output += rest
+        self._raw += rest or b""
+        self.output = self._raw.decode("utf-8", errors="replace")
         return self.proc.returncode
 
     def kill(self) -> None:
