@@ -10,7 +10,7 @@ DEMO_SEED ?= 2026
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint bench-import bench-web clean help
+.PHONY: run test install chromium lint bench-import bench-web clean help
 
 help:
 	@echo "make run   — 安装依赖、迁移数据库、生成演示城市并启动 http://$(HOST):$(PORT)"
@@ -33,7 +33,16 @@ run: install
 	WUYE_DEMO=1 DEBUG=1 $(PY) manage.py demo --scale $(DEMO_SCALE) --seed $(DEMO_SEED) --if-empty
 	WUYE_DEMO=1 DEBUG=1 $(PY) manage.py serve --host $(HOST) --port $(PORT)
 
-test: install
+# Browser tests drive Debian's Chromium (never a downloaded browser); installed here when we can.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	  else \
+	    echo "浏览器测试需要 Debian 的 Chromium：sudo apt-get install -y chromium fonts-noto-cjk"; \
+	  fi; }
+
+test: install chromium
 	$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 lint: install
@@ -41,6 +50,9 @@ lint: install
 
 bench-import: install
 	$(PY) bench/import_units.py
+
+bench-web: install
+	bench/web_load.sh
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles var db.sqlite3
