@@ -21,6 +21,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from wuye.core.access import get_visible_or_404, refuse
 from wuye.core.masking import mask_name
@@ -70,17 +71,17 @@ def can_do(user, action: str) -> bool:
 def why_not(user, action: str, target: User | None) -> str:
     """The reason the user may not do ``action`` to ``target``; empty when allowed."""
     if not can_do(user, action):
-        return "该操作不属于您的管理职责（三员分立）。"
+        return _("该操作不属于您的管理职责（三员分立）。")
     if target is None:
         return ""
     if target.pk == user.pk:
-        return "不能对自己的账号执行此操作。"
+        return _("不能对自己的账号执行此操作。")
     if action in (Action.DEACTIVATE, Action.REACTIVATE, Action.RESET_PASSWORD) and target.role in ADMIN_ROLES:
-        return "管理员账号的停用、启用和密码重置须在服务器控制台办理。"
+        return _("管理员账号的停用、启用和密码重置须在服务器控制台办理。")
     if action == Action.DEACTIVATE and not target.is_active:
-        return "该账号已停用。"
+        return _("该账号已停用。")
     if action == Action.REACTIVATE and target.is_active:
-        return "该账号已处于启用状态。"
+        return _("该账号已处于启用状态。")
     return ""
 
 

@@ -6,21 +6,27 @@ writable is 403 (PermissionDenied), also audited.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404
+from django.utils import translation
 
 from .audit import audit_record
 from .models import AuditAction
 
 
 def refuse(*, user, model: type[Model], pk, reason: str, status: int = 404):
+    """Audit the refusal and raise 404 (or 403). A lazily translated ``reason`` is recorded in the
+    platform language and shown on the 403 page in the user's."""
+    with translation.override(settings.LANGUAGE_CODE):  # audit rows read the same whatever the user's language
+        detail = str(reason)
     audit_record(
         action=AuditAction.DENIED,
         actor=user,
         object_type=model._meta.label_lower,
         object_id=pk,
-        detail=reason,
+        detail=detail,
     )
     if status == 403:
         raise PermissionDenied(reason)

@@ -6,10 +6,11 @@ import json
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -38,11 +39,13 @@ def permission_denied(request, exception=None, template_name="403.html"):
     """``handler403``: audit a refusal that was not audited where it was raised, then show it."""
     reason = str(exception) if exception is not None and str(exception) else ""
     if not getattr(request, DENIED_AUDITED_ATTR, False):
+        with translation.override(settings.LANGUAGE_CODE):  # audit rows read the same whatever the user's language
+            recorded = str(exception) if reason else "无权执行此操作"
         audit_record(
             action=AuditAction.DENIED,
             object_type="",
             object_repr=request.path[:255],
-            detail=(reason or "无权执行此操作")[:500],
+            detail=recorded[:500],
         )
     return render(request, template_name, {"reason": reason, "audited": True}, status=403)
 

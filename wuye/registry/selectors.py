@@ -13,6 +13,7 @@ Scope by role (issue §8):
 from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from wuye.accounts.models import Role
 from wuye.core.access import get_visible_or_404, refuse
@@ -202,7 +203,7 @@ def get_for_user(model, *, user, pk, write: bool = False):
     """The record if the user may see it (404 otherwise); with ``write``, also may change it (403)."""
     obj = get_visible_or_404(VISIBLE[model](user), user=user, pk=pk)
     if write and not can_change(user, obj):
-        refuse(user=user, model=model, pk=pk, reason="无修改权限", status=403)
+        refuse(user=user, model=model, pk=pk, reason=_("无修改权限"), status=403)
     return obj
 
 

@@ -19,6 +19,7 @@ from django.urls import path
 from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.translation import gettext as _g
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -45,7 +46,7 @@ ID_FILTERS = ("district", "street", "community", "company", "estate", "building"
 
 def _refuse_non_registry_roles(request, model) -> None:
     if request.user.role in NO_REGISTRY_ROLES:
-        refuse(user=request.user, model=model, pk="", reason="该角色不使用物业登记数据", status=403)
+        refuse(user=request.user, model=model, pk="", reason=_("该角色不使用物业登记数据"), status=403)
 
 
 def _is_htmx_partial(request) -> bool:
@@ -230,7 +231,7 @@ def record_detail(request, pk: int, rt: RecordType):
 def record_create(request, rt: RecordType):
     user = request.user
     if not sel.can_create(user, rt.model):
-        refuse(user=user, model=rt.model, pk="", reason="无新增权限", status=403)
+        refuse(user=user, model=rt.model, pk="", reason=_("无新增权限"), status=403)
     form = rt.form_class(request.POST or None, user=user, initial=rt.create_initial(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -304,7 +305,7 @@ def estate_contract(request, pk: int):
     user = request.user
     estate = sel.get_for_user(Estate, user=user, pk=pk, write=True)
     if not sel.can_create(user, ServiceContract):
-        refuse(user=user, model=ServiceContract, pk="", reason="无登记物业服务合同的权限", status=403)
+        refuse(user=user, model=ServiceContract, pk="", reason=_("无登记物业服务合同的权限"), status=403)
     current = estate.current_contract
     initial = {}
     if current is not None:
@@ -338,7 +339,7 @@ def owner_create(request):
     """Register an owner of a unit: one already on file or a new one (co-owners allowed)."""
     user = request.user
     if not sel.can_create(user, Ownership):
-        refuse(user=user, model=Ownership, pk="", reason="无登记业主的权限", status=403)
+        refuse(user=user, model=Ownership, pk="", reason=_("无登记业主的权限"), status=403)
     unit = None
     unit_id = request.GET.get("unit")
     if unit_id:
@@ -398,7 +399,7 @@ def member_add(request, pk: int):
     user = request.user
     committee = sel.get_for_user(OwnersCommittee, user=user, pk=pk)
     if not sel.can_create(user, CommitteeMember):
-        refuse(user=user, model=CommitteeMember, pk="", reason="无管理业委会成员的权限", status=403)
+        refuse(user=user, model=CommitteeMember, pk="", reason=_("无管理业委会成员的权限"), status=403)
     form = fm.CommitteeMemberForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         try:

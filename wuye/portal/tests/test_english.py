@@ -13,6 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.urls import reverse
 
+from wuye.core.models import AuditAction, AuditLog
 from wuye.registry.models import PropertyCompany
 
 from .conftest import CREDIT_CODES
@@ -118,6 +119,19 @@ def test_error_pages_in_english(world, login):
     assert response.status_code == 404
     text = html.unescape(response.content.decode())
     assert "Page or record not found" in text and "未找到该页面或记录" not in text
+
+
+def test_refusal_reason_in_english_while_the_audit_row_keeps_the_platform_language(world, login):
+    client = login(world.users["manager_a"])
+    switch(client, "en")
+    before = AuditLog.objects.filter(action=AuditAction.DENIED).count()
+    response = client.get(reverse("registry:estate_edit", args=[world.estate_a.pk]))  # visible, not writable
+    assert response.status_code == 403
+    text = html.unescape(response.content.decode())
+    assert "You are not allowed to do this" in text and "You may not change this record" in text
+    assert "无修改权限" not in text
+    rows = list(AuditLog.objects.filter(action=AuditAction.DENIED).order_by("seq")[before:])
+    assert [row.detail for row in rows] == ["无修改权限"]
 
 
 # ---- the catalogue -----------------------------------------------------------------------------
