@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from wuye.core.db import audit_triggers_lifted, audit_triggers_set
 
@@ -11,3 +12,12 @@ def _audit_triggers_in_place(request, django_db_blocker):
         with django_db_blocker.unblock():
             audit_triggers_set(installed=True)
     yield
+
+
+@pytest.fixture(autouse=True)
+def _platform_language():
+    """A request in English leaves English active in the test's thread (LocaleMiddleware does not
+    undo it): every test starts and ends in the platform language."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
