@@ -38,7 +38,8 @@ def browser():
                 executable_path=CHROMIUM,
                 headless=True,
                 args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+                      "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                      "--lang=zh-CN"],
             )
             yield browser
             browser.close()
