@@ -24,9 +24,17 @@ PASSWORD = "Wuye@2026"
 CREDIT_CODES = ["91110105MA01ABCD00", "91110108MA02EFGH1P", "91110102MA03JKLM2D", "91110106MA04NPQR3K"]
 
 
-@lru_cache(maxsize=1)
 def password_hash() -> str:
-    """PASSWORD hashed once per test process (Argon2 is slow on purpose; each persona reuses it)."""
+    """PASSWORD hashed once per test process and hasher list (Argon2 is slow on purpose; each
+    persona reuses it). Keyed on the hashers so that a test module which switches to a fast
+    hasher never hands its hash to tests that run with the real ones."""
+    from django.conf import settings
+
+    return _password_hash(tuple(settings.PASSWORD_HASHERS))
+
+
+@lru_cache(maxsize=4)
+def _password_hash(hashers: tuple[str, ...]) -> str:
     from django.contrib.auth.hashers import make_password
 
     return make_password(PASSWORD)
