@@ -108,30 +108,28 @@ def account_create(*, actor, username: str, full_name: str, phone: str = "") -> 
     return user, password
 
 
+def _set_active(*, actor, user: User, action, active: bool, unchanged: str, detail: str) -> User:
+    _check(actor, action, user)
+    with transaction.atomic():
+        before = _state(user)
+        changed = User.objects.filter(pk=user.pk, is_active=not active).update(is_active=active)
+        if not changed:
+            raise ServiceError(unchanged)
+        user.is_active = active
+        _audit(actor=actor, user=user, before=before, detail=detail)
+    return user
+
+
 def account_deactivate(*, actor, user: User) -> User:
     """Accounts are never deleted: a deactivated account cannot log in, and its open sessions end
     at their next request."""
-    _check(actor, Action.DEACTIVATE, user)
-    with transaction.atomic():
-        before = _state(user)
-        changed = User.objects.filter(pk=user.pk, is_active=True).update(is_active=False)
-        if not changed:
-            raise ServiceError(gettext("该账号已被停用。"))
-        user.is_active = False
-        _audit(actor=actor, user=user, before=before, detail="停用账号")
-    return user
+    return _set_active(actor=actor, user=user, action=Action.DEACTIVATE, active=False,
+                       unchanged=gettext("该账号已被停用。"), detail="停用账号")
 
 
 def account_reactivate(*, actor, user: User) -> User:
-    _check(actor, Action.REACTIVATE, user)
-    with transaction.atomic():
-        before = _state(user)
-        changed = User.objects.filter(pk=user.pk, is_active=False).update(is_active=True)
-        if not changed:
-            raise ServiceError(gettext("该账号已处于启用状态。"))
-        user.is_active = True
-        _audit(actor=actor, user=user, before=before, detail="启用账号")
-    return user
+    return _set_active(actor=actor, user=user, action=Action.REACTIVATE, active=True,
+                       unchanged=gettext("该账号已处于启用状态。"), detail="启用账号")
 
 
 def account_reset_password(*, actor, user: User) -> str:

@@ -30,41 +30,29 @@ def _active(user) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
 
 
-def districts_visible_to(user) -> QuerySet[District]:
-    qs = District.objects.all()
+def _scoped(qs: QuerySet, user, *, district: str, street: str | None = None, community: str | None = None):
+    """``qs`` narrowed to the user's territory, each lookup naming how a row reaches that level."""
     if not _active(user):
         return qs.none()
     if user.role == Role.CITY:
         return qs
     district_id = _district_id(user)
-    return qs.filter(pk=district_id) if district_id else qs.none()
+    if district_id:
+        return qs.filter(**{district: district_id})
+    if street and user.role == Role.STREET and user.street_id:
+        return qs.filter(**{street: user.street_id})
+    if community and user.role == Role.COMMUNITY and user.community_id:
+        return qs.filter(**{community: user.community_id})
+    return qs.none()
+
+
+def districts_visible_to(user) -> QuerySet[District]:
+    return _scoped(District.objects.all(), user, district="pk")
 
 
 def streets_visible_to(user) -> QuerySet[Street]:
-    qs = Street.objects.all()
-    if not _active(user):
-        return qs.none()
-    if user.role == Role.CITY:
-        return qs
-    district_id = _district_id(user)
-    if district_id:
-        return qs.filter(district_id=district_id)
-    if user.role == Role.STREET and user.street_id:
-        return qs.filter(pk=user.street_id)
-    return qs.none()
+    return _scoped(Street.objects.all(), user, district="district_id", street="pk")
 
 
 def communities_visible_to(user) -> QuerySet[Community]:
-    qs = Community.objects.all()
-    if not _active(user):
-        return qs.none()
-    if user.role == Role.CITY:
-        return qs
-    district_id = _district_id(user)
-    if district_id:
-        return qs.filter(street__district_id=district_id)
-    if user.role == Role.STREET and user.street_id:
-        return qs.filter(street_id=user.street_id)
-    if user.role == Role.COMMUNITY and user.community_id:
-        return qs.filter(pk=user.community_id)
-    return qs.none()
+    return _scoped(Community.objects.all(), user, district="street__district_id", street="street_id", community="pk")
