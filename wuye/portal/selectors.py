@@ -38,7 +38,7 @@ from wuye.registry.models import (
     ServiceContract,
     Staff,
 )
-from wuye.territory.models import Community, District, Street
+from wuye.territory import selectors as tsel
 
 # A contract whose end falls within this many days is flagged (and one already past its end).
 CONTRACT_WARNING_DAYS = 90
@@ -203,14 +203,11 @@ def _official_areas(user) -> tuple[str, object]:
     street; a community officer gets the estates of the community instead."""
     role = user.role
     if role == Role.CITY:
-        return "district", District.objects.order_by("code")
-    if role == Role.DISTRICT:
-        return "street", Street.objects.filter(district_id=user.district_id).order_by("code")
-    if role == Role.DEPARTMENT:
-        district_id = user.department.district_id if user.department_id else None
-        return "street", Street.objects.filter(district_id=district_id).order_by("code")
+        return "district", tsel.districts_visible_to(user).order_by("code")
+    if role in (Role.DISTRICT, Role.DEPARTMENT):
+        return "street", tsel.streets_visible_to(user).order_by("code")
     if role == Role.STREET:
-        return "community", Community.objects.filter(street_id=user.street_id).order_by("code")
+        return "community", tsel.communities_visible_to(user).order_by("code")
     return "estate", None
 
 
