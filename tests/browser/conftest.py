@@ -69,6 +69,8 @@ def shot():
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
     def _shot(page, name: str):
+        if page.locator("#wy-chart").count():
+            page.wait_for_timeout(1500)  # let ECharts finish its entry animation
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
     return _shot
