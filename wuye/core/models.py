@@ -87,3 +87,26 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.hash[:12]}"
+
+
+class CalendarDay(TimeStampedModel):
+    """The city bureau's override of one day of the working-day calendar (``core.calendar``): a
+    holiday or make-up working day the chinese_calendar package does not know yet, or a local
+    change. An override always wins over the package."""
+
+    date = models.DateField(_("日期"), unique=True)
+    is_workday = models.BooleanField(
+        _("是否工作日"), help_text=_("选“是”：当天上班（如调休上班的周末）；选“否”：当天放假（如法定节假日）。"),
+    )
+    name = models.CharField(_("名称"), max_length=40, help_text=_("如“春节”“国庆节调休”“台风停工”。"))
+    note = models.CharField(_("依据与说明"), max_length=300, blank=True,
+                            help_text=_("如国务院办公厅通知的文号，或本市的通知。"))
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("工作日历调整")
+        verbose_name_plural = _("工作日历调整")
+
+    def __str__(self) -> str:
+        kind = _("上班") if self.is_workday else _("放假")
+        return f"{self.date:%Y-%m-%d} {self.name}（{kind}）"
