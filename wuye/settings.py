@@ -1,10 +1,11 @@
 """Settings for wuye. Every value that differs between machines comes from the environment.
 
-Defaults give the embedded mode (SQLite database, SQLite-backed Huey, local-memory cache), so
+Defaults give the embedded mode (SQLite database, SQLite-backed Huey, file cache in var/), so
 ``make run`` needs no other service. Production sets DATABASE_URL, REDIS_URL, SECRET_KEY and
 ALLOWED_HOSTS (see README).
 """
 
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
     "wuye.territory",
     "wuye.accounts",
     "wuye.registry",
+    "wuye.notifications",
     "wuye.portal",
     "wuye.demo",
 ]
@@ -76,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wuye.core.context_processors.platform",
+                "wuye.notifications.context_processors.unread",
             ],
         },
     },
@@ -104,7 +107,17 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Files under var/cache, so that every gunicorn worker and the Huey consumer share the rate-limit
+    # counters (wuye.core.ratelimit). WUYE_CACHE=locmem keeps one process's memory instead; that is
+    # the default under pytest, where each xdist worker must count on its own.
+    if env.str("WUYE_CACHE", default="locmem" if "pytest" in sys.modules else "file") == "locmem":
+        CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    else:
+        CACHES = {"default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Huey: SQLite storage in embedded mode, Redis in production.
@@ -245,6 +258,13 @@ WUYE_DEMO_USERNAMES = [
     "admin", "security", "auditor", "city", "district", "street", "community",
     "dept_market", "company", "committee", "resident",
 ]
+# Notifications (wuye.notifications): SMS through a pluggable backend (the default writes var/sms.log),
+# e-mail through Django's mail backend (console unless configured).
+WUYE_SMS_BACKEND = env.str("WUYE_SMS_BACKEND", default="wuye.notifications.sms.LogBackend")
+EMAIL_BACKEND = env.str("WUYE_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env.str("WUYE_FROM_EMAIL", default="noreply@wuye.localhost")
+# SMS verification codes: per IP and hour, beside the per-phone limits (60 s apart, 10 a day).
+WUYE_SMS_CODE_IP_LIMIT = env.int("WUYE_SMS_CODE_IP_LIMIT", default=30)
 WUYE_IMPORT_MAX_ROWS = env.int("WUYE_IMPORT_MAX_ROWS", default=500_000)
 # Excel export of a list: above this many rows the user is asked to narrow the filter.
 WUYE_EXPORT_MAX_ROWS = env.int("WUYE_EXPORT_MAX_ROWS", default=50_000)
