@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "wuye.accounts",
     "wuye.registry",
     "wuye.notifications",
+    "wuye.cases",
     "wuye.portal",
     "wuye.demo",
 ]

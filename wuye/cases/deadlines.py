@@ -1,0 +1,53 @@
+"""Stages, deadlines and the instant the supervision sweep next has to look at a complaint.
+
+rules.md §7: accept → sign → first contact → resolve. The resolve clock starts at dispatch and
+keeps running while a return is reviewed (unless the return is approved, which re-dispatches and
+starts new clocks). Overdue flags are set while a stage runs and frozen when its milestone passes.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from wuye.core.calendar import add_period
+
+from .models import Complaint, Status
+
+S = Status
+
+# stage → (deadline field, overdue flag, states in which the stage is running)
+STAGES: dict[str, tuple[str, str, frozenset[str]]] = {
+    "accept": ("accept_due", "accept_overdue", frozenset({S.SUBMITTED})),
+    "sign": ("sign_due", "sign_overdue", frozenset({S.DISPATCHED})),
+    "contact": ("contact_due", "contact_overdue", frozenset({S.DISPATCHED, S.SIGNED})),
+    "resolve": ("resolve_due", "resolve_overdue", frozenset({S.DISPATCHED, S.SIGNED, S.IN_PROGRESS, S.RETURN_REVIEW})),
+}
+STAGE_LABELS = {"accept": "受理", "sign": "签收", "contact": "首次联系", "resolve": "办结"}
+
+
+def due_after(start: datetime, category, stage: str) -> datetime:
+    amount, unit = category.limit(stage)
+    return add_period(start, amount, unit)
+
+
+def running_stages(c: Complaint) -> list[str]:
+    return [name for name, (due_f, _flag, states) in STAGES.items() if c.status in states and getattr(c, due_f)]
+
+
+def overdue_since(c: Complaint, now: datetime) -> datetime | None:
+    """The earliest deadline of a running stage that has passed, or None."""
+    passed = [getattr(c, STAGES[s][0]) for s in running_stages(c) if getattr(c, STAGES[s][0]) < now]
+    return min(passed) if passed else None
+
+
+def next_check(c: Complaint, now: datetime, *, warn_before: timedelta, escalations: list[tuple[int, int]]) -> datetime | None:
+    """When the sweep must next look at ``c``: a warning before a deadline, a deadline passing,
+    or the next escalation threshold — the earliest such instant after ``now``, or None when no
+    stage is running. ``escalations`` is [(level, overdue_hours)]."""
+    candidates: list[datetime] = []
+    for stage in running_stages(c):
+        due = getattr(c, STAGES[stage][0])
+        candidates += [due - warn_before, due]
+        candidates += [due + timedelta(hours=h) for level, h in escalations if level > c.supervision_level]
+    future = [t for t in candidates if t > now]
+    return min(future) if future else None
