@@ -1,0 +1,5 @@
+"""/api/v1/ endpoints for complaints."""
+
+
+def register(router) -> None:
+    """Add the complaint endpoints to the API router."""

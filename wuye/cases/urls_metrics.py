@@ -1,0 +1,3 @@
+"""urls_metrics"""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""urls_pages"""
+
+urlpatterns: list = []
