@@ -4,6 +4,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from wuye.accounts.api import obtain_token
+from wuye.core.api_calendar import calendar_due
 from wuye.registry.api import register as register_registry
 from wuye.territory.api import register as register_territory
 
@@ -13,5 +14,6 @@ register_registry(router)
 
 urlpatterns = [
     path("auth/token/", obtain_token, name="api-token"),
+    path("calendar/due/", calendar_due, name="api-calendar-due"),
     path("", include(router.urls)),
 ]

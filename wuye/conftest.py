@@ -137,7 +137,13 @@ def build_world() -> World:
 
 @pytest.fixture
 def world(db) -> World:
-    return build_world()
+    built = build_world()
+    # The working-day calendar caches the override table per process: start each test from this
+    # test's own table, loaded now, so that no page's query count includes the one-off load.
+    from wuye.core.calendar import warm_up
+
+    warm_up()
+    return built
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ urlpatterns = [
     path("territory/", include("wuye.territory.urls")),
     path("registry/", include("wuye.registry.urls")),
     path("audit/", include("wuye.core.urls")),
+    path("calendar/", include("wuye.core.urls_calendar")),
     path("notifications/", include("wuye.notifications.urls")),
     path("api/v1/", include("wuye.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -91,6 +91,11 @@ def package_has_year(year: int) -> bool:
     return PACKAGE_FIRST_YEAR <= year <= PACKAGE_LAST_YEAR
 
 
+def package_is_workday(d: date) -> bool | None:
+    """The State Council calendar's answer alone (no override), or None for a year it lacks."""
+    return chinese_calendar.is_workday(d) if package_has_year(d.year) else None
+
+
 # ---- caches ---------------------------------------------------------------------------------
 
 _lock = threading.Lock()
@@ -131,6 +136,20 @@ def clear_cache() -> None:
         _warned_years.clear()
 
 
+def warm_up() -> None:
+    """Start from the database as a fresh process would: forget everything, read the override
+    table now and take the current shared version. Tests call it (through the ``world``
+    fixture) so that no page's query count includes the calendar's one-off load."""
+    global _local_version, _next_check
+    clear_cache()
+    _override_years()
+    try:
+        _local_version = cache.get(VERSION_KEY)
+    except Exception:
+        _local_version = None
+    _next_check = time.monotonic() + _recheck_seconds()
+
+
 def _recheck_seconds() -> float:
     return float(getattr(settings, "WUYE_CALENDAR_RECHECK_SECONDS", 60))
 
@@ -147,9 +166,9 @@ def _refresh_if_changed_elsewhere() -> None:
     except Exception:  # a cache outage must not stop deadlines from being computed
         logger.exception("工作日历：无法读取共享缓存中的版本号")
         return
-    if version != _local_version:
-        if _local_version is not None or version is not None:
-            clear_cache()
+    # No key (never set, or the cache was emptied) says nothing about edits: keep what we have.
+    if version is not None and version != _local_version:
+        clear_cache()
         _local_version = version
 
 
@@ -237,6 +256,10 @@ class DayInfo:
     @property
     def is_workday(self) -> bool:
         return self.kind in (DayKind.WORKDAY, DayKind.MAKEUP)
+
+    @property
+    def kind_label(self) -> str:
+        return str(DayKind(self.kind).label)
 
 
 def _package_name(value: str | None) -> str:
