@@ -224,6 +224,10 @@ class Complaint(models.Model):
             models.Index(fields=["reporter_user", "created_at"]),
             models.Index(fields=["estate", "created_at"]),
             models.Index(fields=["category", "created_at"]),
+            # The officers' list (migration 0003): the city desk filtering by status, and sorting by deadline.
+            models.Index(fields=["status", "created_at"], name="cases_compl_status_created"),
+            models.Index(fields=["district", "resolve_due"], name="cases_compl_district_due"),
+            models.Index(fields=["resolve_due"], name="cases_compl_resolve_due"),
         ]
 
     def __str__(self) -> str:
@@ -292,6 +296,11 @@ class Task(models.Model):
             models.Index(fields=["unit_kind", "unit_id", "state", "due"]),
             models.Index(fields=["unit_kind", "unit_id", "month"]),
             models.Index(fields=["month", "unit_kind"]),
+            # A unit's queue (migration 0003): open tasks by urgency, then deadline.
+            models.Index(
+                fields=["unit_kind", "unit_id", "-urgency", "due"], name="cases_task_open_queue",
+                condition=models.Q(state__in=["pending", "signed"]),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -50,3 +50,65 @@ def query_tokens(query: str) -> list[str]:
         if w:
             out.setdefault(_token(w.lower()), None)
     return list(out)
+
+
+# ---- matching ------------------------------------------------------------------------------------
+
+_TOKEN_RE = re.compile(r"^w[0-9a-f]{10}$")
+
+
+def _lookup_class():
+    from django.db.models import Lookup
+
+    class AllTokens(Lookup):
+        """``search_tokens__all_tokens=[tok, …]``: the text holds every token.
+
+        SQLite (and any other backend): ``LIKE '% tok %'`` per token on the space-padded column.
+        PostgreSQL: ``to_tsvector('simple', col) @@ to_tsquery('simple', 'tok1 & tok2')``, served by
+        the GIN index of migration 0003. Tokens are ASCII words (``w`` + hex), which the ``simple``
+        configuration keeps whole and unchanged, so both forms select exactly the same rows.
+        """
+
+        lookup_name = "all_tokens"
+        prepare_rhs = False
+        can_use_none_as_rhs = False
+
+        def as_sql(self, compiler, connection):
+            lhs, lhs_params = self.process_lhs(compiler, connection)
+            toks = [t for t in self.rhs if _TOKEN_RE.match(t)]
+            if not toks:
+                return "1 = 0", []
+            if connection.vendor == "postgresql":
+                return (f"to_tsvector('simple'::regconfig, {lhs}) @@ to_tsquery('simple'::regconfig, %s)",
+                        [*lhs_params, " & ".join(toks)])
+            parts = [f"{lhs} LIKE %s" for _t in toks]
+            params: list = []
+            for t in toks:
+                params += [*lhs_params, f"% {t} %"]
+            return "(" + " AND ".join(parts) + ")", params
+
+    return AllTokens
+
+
+_registered = False
+
+
+def _register() -> None:
+    global _registered
+    if _registered:
+        return
+    from .models import Complaint
+
+    Complaint._meta.get_field("search_tokens").register_lookup(_lookup_class())
+    _registered = True
+
+
+def filter_keywords(qs, q: str, *, path: str = ""):
+    """Complaints (or rows related to them through ``path``, e.g. ``"complaint__"`` for tasks)
+    whose title or description holds every word of the query ``q``. An empty query, or one with
+    no words at all (only punctuation), leaves the queryset as it is."""
+    toks = query_tokens(q)
+    if not toks:
+        return qs
+    _register()
+    return qs.filter(**{f"{path}search_tokens__all_tokens": toks})
