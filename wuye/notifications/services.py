@@ -36,6 +36,14 @@ def _enqueue_delivery() -> None:
         logger.exception("could not enqueue outbox delivery")
 
 
+def _enqueue_delivery_on_commit() -> None:
+    """One delivery per transaction, however many notifications it wrote."""
+    connection = transaction.get_connection()
+    if any(entry[1] is _enqueue_delivery for entry in getattr(connection, "run_on_commit", ())):
+        return
+    transaction.on_commit(_enqueue_delivery)
+
+
 def _claim_dedup_key(key: str) -> bool:
     """True the first time ``key`` is seen (in committed or in this transaction's data)."""
     if NotificationKey.objects.filter(key=key).exists():
@@ -110,7 +118,7 @@ def notify(
         Notification.objects.bulk_create(inapp)
     if outbox:
         OutboxMessage.objects.bulk_create(outbox)
-        transaction.on_commit(_enqueue_delivery)
+        _enqueue_delivery_on_commit()
     return len(inapp) + len(outbox)
 
 

@@ -49,6 +49,17 @@ def test_nothing_is_written_when_the_callers_transaction_rolls_back(people, djan
     assert notify(users=[manager], subject="重试", body="x", dedup_key="case-1-overdue") == 3
 
 
+def test_one_delivery_is_enqueued_per_transaction(people, django_capture_on_commit_callbacks):
+    manager, _street = people
+    with django_capture_on_commit_callbacks() as callbacks:
+        with transaction.atomic():
+            for i in range(3):
+                notify(users=[manager], subject=f"第 {i} 件", body="b", channels=("sms",))
+            notify(users=[manager], subject="仅站内", body="b", channels=("inapp",))
+    assert OutboxMessage.objects.count() == 3
+    assert len(callbacks) == 1
+
+
 def test_channels_limit_what_is_written(people):
     manager, _street = people
     assert notify(users=[manager], subject="s", body="b", channels=("inapp",)) == 1
