@@ -224,10 +224,12 @@ class Complaint(models.Model):
             models.Index(fields=["reporter_user", "created_at"]),
             models.Index(fields=["estate", "created_at"]),
             models.Index(fields=["category", "created_at"]),
-            # The officers' list (migration 0003): the city desk filtering by status, and sorting by deadline.
+            # The officers' list (migration 0003): the city desk filtering by status; open complaints by deadline.
             models.Index(fields=["status", "created_at"], name="cases_compl_status_created"),
-            models.Index(fields=["district", "resolve_due"], name="cases_compl_district_due"),
-            models.Index(fields=["resolve_due"], name="cases_compl_resolve_due"),
+            models.Index(fields=["district", "resolve_due"], name="cases_compl_district_open_due",
+                         condition=models.Q(status__in=sorted(str(s) for s in OPEN_STATUSES))),
+            models.Index(fields=["resolve_due"], name="cases_compl_open_due",
+                         condition=models.Q(status__in=sorted(str(s) for s in OPEN_STATUSES))),
         ]
 
     def __str__(self) -> str:

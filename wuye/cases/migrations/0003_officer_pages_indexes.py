@@ -4,6 +4,10 @@ deadline, and (PostgreSQL only) the GIN index that serves keyword search (search
 from django.db import migrations, models
 
 GIN_INDEX = "cases_compl_search_gin"
+OPEN = [
+    "accepted", "dispatched", "evaluated", "in_progress", "replied", "reply_review", "return_review", "signed",
+    "submitted",
+]
 
 
 def create_search_index(apps, schema_editor):
@@ -34,11 +38,17 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="complaint",
-            index=models.Index(fields=["district", "resolve_due"], name="cases_compl_district_due"),
+            index=models.Index(
+                condition=models.Q(("status__in", OPEN)),
+                fields=["district", "resolve_due"],
+                name="cases_compl_district_open_due",
+            ),
         ),
         migrations.AddIndex(
             model_name="complaint",
-            index=models.Index(fields=["resolve_due"], name="cases_compl_resolve_due"),
+            index=models.Index(
+                condition=models.Q(("status__in", OPEN)), fields=["resolve_due"], name="cases_compl_open_due",
+            ),
         ),
         migrations.AddIndex(
             model_name="task",
