@@ -140,6 +140,10 @@ def _save(request, form: CalendarDayForm, *, fixed_date: date | None = None):
 
 
 def _render_form(request, form, *, title: str, obj=None, year: int):
+    for name in form.errors:
+        if name in form.fields:  # Bootstrap's red border on the fields to fix
+            widget = form.fields[name].widget
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
     return render(request, "core/calendar/form.html", {
         "calendar_page": True,
         "form": form,

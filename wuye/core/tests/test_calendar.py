@@ -10,8 +10,7 @@ Dates checked against chinesecalendar 1.11.0:
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
@@ -81,8 +80,8 @@ def test_is_workday_follows_the_state_council_calendar(day, expected):
 
 def test_is_workday_of_an_aware_datetime_uses_the_beijing_date():
     # 2025-10-08 17:00 UTC is already 2025-10-09 01:00 in Beijing: a working day.
-    assert is_workday(datetime(2025, 10, 8, 17, 0, tzinfo=dt_timezone.utc)) is True
-    assert is_workday(datetime(2025, 10, 8, 15, 0, tzinfo=dt_timezone.utc)) is False
+    assert is_workday(datetime(2025, 10, 8, 17, 0, tzinfo=UTC)) is True
+    assert is_workday(datetime(2025, 10, 8, 15, 0, tzinfo=UTC)) is False
 
 
 # ---- working days ---------------------------------------------------------------------------
@@ -111,7 +110,7 @@ def test_working_days(start, n, due):
 
 def test_working_days_count_from_the_beijing_date_of_an_instant_given_in_utc():
     # 17:00 UTC on 10-08 is 01:00 on 10-09 in Beijing: the start day is 10-09, not 10-08.
-    start = datetime(2025, 10, 8, 17, 0, tzinfo=dt_timezone.utc)
+    start = datetime(2025, 10, 8, 17, 0, tzinfo=UTC)
     due = add_period(start, 1, WD)
     assert due == end("2025-10-10")
     assert due.utcoffset() == timedelta(hours=8)
@@ -162,7 +161,7 @@ def test_hours_are_calendar_hours_across_midnight_and_holidays():
 
 
 def test_hours_answer_in_beijing_time_whatever_the_input_zone():
-    due = add_period(datetime(2025, 10, 8, 15, 30, tzinfo=dt_timezone.utc), 2, H)
+    due = add_period(datetime(2025, 10, 8, 15, 30, tzinfo=UTC), 2, H)
     assert due.isoformat() == "2025-10-09T01:30:00+08:00"
 
 
