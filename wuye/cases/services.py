@@ -87,10 +87,29 @@ def _event(c: Complaint, action: str, *, actor=None, label: str = "", from_statu
     )
 
 
+_SETTINGS_TTL = 30.0
+_settings_cache: dict = {}
+
+
 def _settings() -> tuple[timedelta, list[tuple[int, int]]]:
+    """Warning window and escalation thresholds. Read at most every 30 s per process: intake and
+    the sweep need them for every complaint, and the bureau's edits may take that long to apply."""
+    import time
+
+    now = time.monotonic()
+    cached = _settings_cache.get("v")
+    if cached and now - cached[0] < _SETTINGS_TTL:
+        return cached[1]
     cs = CaseSettings.current()
     rules = list(EscalationRule.objects.filter(active=True).values_list("level", "overdue_hours"))
-    return timedelta(hours=cs.warn_before_hours), rules
+    value = (timedelta(hours=cs.warn_before_hours), rules)
+    _settings_cache["v"] = (now, value)
+    return value
+
+
+def settings_changed() -> None:
+    """Forget the cached settings (called after the bureau edits them, and by tests)."""
+    _settings_cache.clear()
 
 
 def _refresh_next_check(c: Complaint, now: datetime) -> datetime | None:
@@ -879,6 +898,8 @@ def case_settings_save(*, user, settings_obj: CaseSettings) -> CaseSettings:
         raise ServiceError(_("三项权重之和应为 100"))
     settings_obj.pk = 1
     settings_obj.save()
+    transaction.on_commit(settings_changed)
+    settings_changed()
     audit_record(action=AuditAction.UPDATE, actor=user, obj=settings_obj, changes={
         "weights": [settings_obj.weight_response, settings_obj.weight_resolution, settings_obj.weight_satisfaction],
         "warn_before_hours": settings_obj.warn_before_hours})

@@ -15,8 +15,10 @@ from wuye.territory.models import Department
 @pytest.fixture(autouse=True)
 def _fresh_calendar():
     calendar.clear_cache()
+    services.settings_changed()
     yield
     calendar.clear_cache()
+    services.settings_changed()
 
 
 @pytest.fixture
