@@ -4,6 +4,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from wuye.accounts.api import obtain_token
+from wuye.cases.api import register as register_cases
 from wuye.core.api_calendar import calendar_due
 from wuye.registry.api import register as register_registry
 from wuye.territory.api import register as register_territory
@@ -11,6 +12,7 @@ from wuye.territory.api import register as register_territory
 router = DefaultRouter()
 register_territory(router)
 register_registry(router)
+register_cases(router)
 
 urlpatterns = [
     path("auth/token/", obtain_token, name="api-token"),

@@ -1,0 +1,360 @@
+"""Shapes of the complaints API (``api.py``).
+
+Output serializers show what the viewer may see: the resident's name and phone through
+``selectors.reporter_name_for`` / ``reporter_phone_for`` (masked, or 匿名 for the company when
+the resident asked), the timeline a reporter may see (public events) or the whole one for the
+officials. Input serializers check the shape of a request only; every rule of the domain is in
+``services.py``, every access decision in ``selectors.py``.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from wuye.core.api import ScopedRelatedField
+from wuye.registry.models import Estate
+from wuye.registry.selectors import estates_visible_to
+
+from . import selectors
+from .models import Category, Complaint, Event, Photo, Satisfaction, Source, Task
+from .workflow import ACTION_NAMES, TRANSITIONS
+
+# Sources a desk officer (city bureau, district) may name for a complaint entered through the API.
+STAFF_SOURCES = [Source.HOTLINE_12345, Source.HOTLINE_12358, Source.STAFF, Source.API]
+
+
+def _name(source: str, label: str) -> serializers.CharField:
+    return serializers.CharField(source=source, read_only=True, label=label)
+
+
+def _viewer(serializer):
+    request = serializer.context.get("request")
+    return getattr(request, "user", None)
+
+
+# ---- categories -------------------------------------------------------------------------------
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    confidential = serializers.BooleanField(read_only=True, label=_("保密类别（仅公安与市局可见）"))
+    responsible_display = _name("get_responsible_display", _("责任主体（名称）"))
+    limits = serializers.SerializerMethodField(label=_("各环节时限"))
+
+    class Meta:
+        model = Category
+        fields = ["id", "code", "name", "description", "emergency", "confidential", "responsible",
+                  "responsible_display", "limits"]
+
+    @extend_schema_field({
+        "type": "object",
+        "description": _("受理、签收、首次联系、办结四个环节的时限：{\"amount\": 数量, \"unit\": hours|calendar_days|working_days}"),
+        "example": {"accept": {"amount": 2, "unit": "hours"}, "resolve": {"amount": 5, "unit": "working_days"}},
+    })
+    def get_limits(self, obj: Category) -> dict:
+        return {stage: {"amount": getattr(obj, f"{stage}_amount"), "unit": getattr(obj, f"{stage}_unit")}
+                for stage in ("accept", "sign", "contact", "resolve")}
+
+
+# ---- complaints: output -----------------------------------------------------------------------
+
+
+class _ReporterMixin(serializers.Serializer):
+    reporter_name = serializers.SerializerMethodField(label=_("诉求人（按权限脱敏）"))
+    reporter_phone = serializers.SerializerMethodField(label=_("联系电话（按权限脱敏）"))
+
+    @extend_schema_field({"type": "string", "example": "王**", "description": _("诉求人姓名，按查看者权限脱敏；对物业企业匿名时为“匿名”")})
+    def get_reporter_name(self, obj: Complaint) -> str:
+        return selectors.reporter_name_for(_viewer(self), obj)
+
+    @extend_schema_field({"type": "string", "example": "138****5678", "description": _("脱敏显示（诉求人本人可见全号）")})
+    def get_reporter_phone(self, obj: Complaint) -> str:
+        return selectors.reporter_phone_for(_viewer(self), obj)
+
+
+class ComplaintListSerializer(_ReporterMixin, serializers.ModelSerializer):
+    status_display = _name("get_status_display", _("状态（名称）"))
+    source = serializers.CharField(read_only=True, label=_("来源编码（web、resident、12345、12358、open311、api、staff）"))
+    source_display = _name("get_source_display", _("来源（名称）"))
+    category_code = _name("category.code", _("类别编码"))
+    category_name = _name("category.name", _("类别名称"))
+    estate_name = _name("estate.name", _("小区名称"))
+    display_title = serializers.CharField(read_only=True, label=_("标题（未填写时取诉求内容开头）"))
+    supervision_level_display = _name("get_supervision_level_display", _("督办等级（名称）"))
+    overdue = serializers.SerializerMethodField(label=_("是否有环节超期"))
+
+    class Meta:
+        model = Complaint
+        fields = ["id", "tracking_code", "display_title", "status", "status_display", "source", "source_display",
+                  "category", "category_code", "category_name", "estate", "estate_name", "emergency",
+                  "confidential", "unit_name", "supervision_level", "supervision_level_display", "overdue",
+                  "reporter_name", "reporter_phone", "created_at", "accept_due", "resolve_due", "closed_at"]
+
+    def get_overdue(self, obj: Complaint) -> bool:
+        return obj.accept_overdue or obj.sign_overdue or obj.contact_overdue or obj.resolve_overdue
+
+
+class EventSerializer(serializers.ModelSerializer):
+    action_display = serializers.SerializerMethodField(label=_("动作（名称）"))
+
+    class Meta:
+        model = Event
+        fields = ["id", "action", "action_display", "from_status", "to_status", "actor_label", "note", "public",
+                  "data", "created_at"]
+
+    def get_action_display(self, obj: Event) -> str:
+        if obj.action == "submit":
+            return str(_("提交诉求"))
+        t = TRANSITIONS.get(obj.action)
+        return str(t.label) if t else obj.action
+
+
+class TaskSerializer(serializers.ModelSerializer):
+    role = serializers.CharField(read_only=True, label=_("角色编码：lead 主办、co 协办、joint 联合执法"))
+    role_display = _name("get_role_display", _("角色（名称）"))
+    state_display = _name("get_state_display", _("状态（名称）"))
+
+    class Meta:
+        model = Task
+        fields = ["id", "role", "role_display", "unit_kind", "unit_id", "unit_name", "state", "state_display",
+                  "dispatched_at", "sign_due", "contact_due", "due", "signed_at", "contacted_at", "replied_at", "reply"]
+
+
+class PhotoSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(label=_("查看地址（需有查看该诉求的权限）"))
+
+    class Meta:
+        model = Photo
+        fields = ["id", "kind", "content_type", "width", "height", "url"]
+
+    def get_url(self, obj: Photo) -> str:
+        try:
+            return reverse("cases:public_photo", args=[obj.pk])
+        except NoReverseMatch:
+            return f"/complaints/photo/{obj.pk}/"
+
+
+def _is_reporter(user, c: Complaint) -> bool:
+    return bool(c.reporter_user_id and c.reporter_user_id == getattr(user, "pk", None))
+
+
+class ComplaintDetailSerializer(ComplaintListSerializer):
+    """One complaint as the viewer may see it, with the actions they may take now."""
+
+    unit = serializers.SerializerMethodField(label=_("承办单位"))
+    deadlines = serializers.SerializerMethodField(label=_("各环节期限与超期标记"))
+    reply = serializers.SerializerMethodField(label=_("承办单位答复（诉求人只见审核后公开的答复）"))
+    satisfaction_display = _name("get_satisfaction_display", _("满意度（名称）"))
+    duplicate_of_code = serializers.CharField(source="duplicate_of.tracking_code", read_only=True, default=None,
+                                              allow_null=True, label=_("重复于（查询码）"))
+    events = serializers.SerializerMethodField(label=_("办理记录（诉求人只见公开记录）"))
+    tasks = serializers.SerializerMethodField(label=_("承办任务（诉求人不可见）"))
+    photos = serializers.SerializerMethodField(label=_("照片"))
+    actions = serializers.SerializerMethodField(label=_("当前用户现在可执行的操作"))
+
+    class Meta(ComplaintListSerializer.Meta):
+        fields = ComplaintListSerializer.Meta.fields + [
+            "title", "description", "location", "source_ticket", "anonymous", "unit", "deadlines",
+            "accepted_at", "dispatched_at", "signed_at", "contacted_at", "replied_at", "published_at",
+            "callback_at", "reply", "public_reply", "callback_resolved", "satisfaction", "satisfaction_display",
+            "callback_comment", "unreasonable", "reopen_count", "return_count", "extension_count",
+            "return_final", "duplicate_of", "duplicate_of_code", "events", "tasks", "photos", "actions",
+        ]
+
+    @extend_schema_field({
+        "type": "object", "nullable": True,
+        "example": {"kind": "company", "id": 3, "name": "安居物业服务有限公司"},
+        "description": _("派单后的承办单位：kind 为 company|community|street|department|district|city"),
+    })
+    def get_unit(self, obj: Complaint):
+        if not obj.unit_kind:
+            return None
+        return {"kind": obj.unit_kind, "id": obj.unit_id, "name": obj.unit_name}
+
+    @extend_schema_field({
+        "type": "object",
+        "example": {"accept": {"due": "2026-01-05T12:00:00+08:00", "overdue": False}},
+        "description": _("accept（受理）、sign（签收）、contact（首次联系）、resolve（办结）各环节的期限与超期标记"),
+    })
+    def get_deadlines(self, obj: Complaint) -> dict:
+        field = serializers.DateTimeField()
+        return {
+            stage: {"due": field.to_representation(getattr(obj, f"{stage}_due")) if getattr(obj, f"{stage}_due") else None,
+                    "overdue": getattr(obj, f"{stage}_overdue")}
+            for stage in ("accept", "sign", "contact", "resolve")
+        }
+
+    def get_reply(self, obj: Complaint) -> str:
+        if self._reporter_view(_viewer(self), obj):
+            return obj.public_reply if obj.published_at else ""
+        return obj.reply
+
+    @extend_schema_field(EventSerializer(many=True))
+    def get_events(self, obj: Complaint):
+        user = _viewer(self)
+        events = list(obj.events.all())
+        if self._reporter_view(user, obj):
+            events = [e for e in events if e.public]
+        return EventSerializer(events, many=True).data
+
+    @extend_schema_field(TaskSerializer(many=True))
+    def get_tasks(self, obj: Complaint):
+        if self._reporter_view(_viewer(self), obj):
+            return []
+        return TaskSerializer(obj.tasks.all().order_by("id"), many=True).data
+
+    @extend_schema_field(PhotoSerializer(many=True))
+    def get_photos(self, obj: Complaint):
+        photos = list(obj.photos.all())
+        if self._reporter_view(_viewer(self), obj):
+            photos = [p for p in photos if p.kind == Photo.Kind.EVIDENCE]
+        return PhotoSerializer(photos, many=True).data
+
+    @extend_schema_field({"type": "array", "items": {"type": "string", "enum": list(ACTION_NAMES)},
+                          "description": _("可用 POST /api/v1/complaints/{id}/actions/ 执行的操作名")})
+    def get_actions(self, obj: Complaint) -> list[str]:
+        return selectors.actions_for(_viewer(self), obj)
+
+    @staticmethod
+    def _reporter_view(user, obj: Complaint) -> bool:
+        """The resident (or committee member) who filed it sees what a reporter sees; an official
+        who happens to have filed it (a desk officer entering a call) sees the whole case."""
+        from wuye.accounts.models import Role
+
+        return _is_reporter(user, obj) and getattr(user, "role", None) in (Role.RESIDENT, Role.COMMITTEE)
+
+
+# ---- complaints: input ------------------------------------------------------------------------
+
+
+def clean_contact_phone(raw: str) -> str:
+    """A reporter's phone as given to a desk officer or a partner system: a mainland mobile number
+    (normalised, so that SMS reaches it) or a landline with its area code."""
+    from wuye.core.errors import ServiceError
+    from wuye.notifications.sms_codes import normalise_phone
+
+    raw = (raw or "").strip()
+    if not raw:
+        return ""
+    try:
+        return normalise_phone(raw)
+    except ServiceError:
+        if all(ch.isdigit() or ch in "-+() " for ch in raw):
+            digits = "".join(ch for ch in raw if ch.isdigit() or ch == "-").strip("-")
+            if 7 <= sum(ch.isdigit() for ch in digits) <= 15 and len(digits) <= 20:
+                return digits
+        raise ServiceError(_("联系电话格式不正确（手机号码，或带区号的固定电话）")) from None
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class EstateField(ScopedRelatedField):
+    default_error_messages = {
+        "does_not_exist": _("小区不存在或不在您的范围内"),
+        "incorrect_type": _("应填写小区编号（整数），收到的是 {data_type}。"),
+    }
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class CategoryField(ScopedRelatedField):
+    default_error_messages = {
+        "does_not_exist": _("诉求类别不存在或已停用"),
+        "incorrect_type": _("应填写类别编号（整数），收到的是 {data_type}。"),
+    }
+
+
+def active_categories(user=None):
+    return Category.objects.filter(active=True)
+
+
+class ComplaintInput(serializers.Serializer):
+    """A complaint filed through the API. Residents and owners' committee members file their own
+    (name and phone come from the account); the city bureau's and the districts' desk officers
+    enter calls and transfers with the reporter's name, phone, source and ticket number."""
+
+    estate = EstateField(selector=estates_visible_to, queryset=Estate.objects.all(), label=_("小区编号"))
+    category = CategoryField(selector=active_categories, queryset=Category.objects.all(), label=_("诉求类别编号"))
+    description = serializers.CharField(label=_("诉求内容"), max_length=2000, allow_blank=True, trim_whitespace=True,
+                                        error_messages={"required": _("请填写诉求内容")})
+    title = serializers.CharField(label=_("标题"), max_length=100, required=False, allow_blank=True, default="")
+    location = serializers.CharField(label=_("具体位置"), max_length=100, required=False, allow_blank=True, default="")
+    anonymous = serializers.BooleanField(label=_("对物业企业隐藏姓名"), required=False, default=False)
+    reporter_name = serializers.CharField(label=_("诉求人姓名（仅受理人员填写）"), max_length=50, required=False,
+                                          allow_blank=True)
+    reporter_phone = serializers.CharField(label=_("诉求人电话（仅受理人员填写）"), max_length=20, required=False,
+                                           allow_blank=True)
+    source = serializers.ChoiceField(label=_("来源（仅受理人员填写，默认 api）"), choices=[(s.value, s.label) for s in STAFF_SOURCES],
+                                     required=False)
+    source_ticket = serializers.CharField(label=_("来源工单号（热线转办件必填）"), max_length=50, required=False,
+                                          allow_blank=True)
+    photos = serializers.ListField(
+        child=serializers.FileField(allow_empty_file=False), required=False, max_length=5, label=_("照片（最多 5 张，每张不超过 10 MB）"),
+        error_messages={"max_length": _("最多上传 5 张照片")},
+    )
+
+    DESK_FIELDS = ("reporter_name", "reporter_phone", "source", "source_ticket")
+
+
+@extend_schema_field({"oneOf": [{"type": "string", "example": "department:7"},
+                               {"type": "object", "example": {"kind": "department", "id": 7}}]})
+class UnitParamField(serializers.Field):
+    """A unit named as ``"kind:id"`` or ``{"kind": ..., "id": ...}`` (a JSON object also as text, for
+    multipart forms), or a period unit word; the service decides what it means for the action."""
+
+    default_error_messages = {"invalid": _("应为 \"kind:id\" 形式的文字或 {\"kind\", \"id\"} 对象")}
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            return data
+        if isinstance(data, str):
+            text = data.strip()
+            if text.startswith("{"):
+                try:
+                    value = json.loads(text)
+                except ValueError:
+                    self.fail("invalid")
+                if isinstance(value, dict):
+                    return value
+                self.fail("invalid")
+            return text
+        self.fail("invalid")
+
+    def to_representation(self, value):
+        return value
+
+
+class ComplaintActionInput(serializers.Serializer):
+    """One workflow action. ``note`` is the free text (reason, reply, comment); the other fields
+    are the action's parameters, used only by the actions that need them."""
+
+    action = serializers.ChoiceField(label=_("操作名"), choices=[(n, TRANSITIONS[n].label) for n in ACTION_NAMES],
+                                     error_messages={"invalid_choice": _("未知的操作：{input}")})
+    note = serializers.CharField(label=_("说明（理由、答复内容、回访意见等）"), required=False, allow_blank=True,
+                                 max_length=4000, default="")
+    unit = UnitParamField(label=_("dispatch/decide_return：承办单位 \"kind:id\" 或 {\"kind\", \"id\"}；"
+                                         "request_extension/call_departments：时限单位 hours|calendar_days|working_days"),
+                                 required=False)
+    co_units = serializers.ListField(child=UnitParamField(), label=_("dispatch：协办单位"), required=False)
+    of = serializers.CharField(label=_("duplicate：原诉求的查询码或编号"), required=False, allow_blank=True)
+    resolved = serializers.BooleanField(label=_("callback：是否已解决"), required=False, allow_null=True, default=None)
+    satisfaction = serializers.ChoiceField(label=_("callback：满意度"), choices=Satisfaction.choices, required=False)
+    unreasonable = serializers.BooleanField(label=_("close：认定为不合理诉求"), required=False, allow_null=True,
+                                            default=None)
+    legal_basis = serializers.CharField(label=_("request_return：依据"), required=False, allow_blank=True, max_length=200)
+    approve = serializers.BooleanField(label=_("decide_return/decide_extension：是否同意"), required=False,
+                                       allow_null=True, default=None)
+    amount = serializers.IntegerField(label=_("request_extension/call_departments：时限数量"), required=False)
+    departments = serializers.ListField(child=serializers.IntegerField(), label=_("call_departments：职能部门编号"),
+                                        required=False)
+    level = serializers.IntegerField(label=_("supervise：督办等级 1 催办、2 督办、3 挂牌督办、4 通报批评"), required=False)
+    public_reply = serializers.CharField(label=_("approve_reply：对诉求人公开的答复（默认取承办单位答复）"), required=False,
+                                         allow_blank=True, max_length=4000)
+    photos = serializers.ListField(child=serializers.FileField(allow_empty_file=False), required=False, max_length=5,
+                                   label=_("reply：佐证照片"), error_messages={"max_length": _("最多上传 5 张照片")})
+
+    PARAMS = ("unit", "co_units", "of", "resolved", "satisfaction", "unreasonable", "legal_basis", "approve", "amount",
+              "departments", "level", "public_reply")
