@@ -1,0 +1,625 @@
+"""The public complaint form, the estate search, SMS codes, the owner's and the desk's forms
+(issue 3 items 1, 2 and 17): happy paths, wrong methods and users, bad input that loses nothing,
+rate limits (429), what the database and the audit log hold afterwards."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import F
+from django.urls import reverse
+from PIL import Image
+
+from wuye.accounts.models import Role
+from wuye.cases import services
+from wuye.cases.models import Category, Complaint, Event, IdempotencyKey, Photo, Source, Status
+from wuye.cases.selectors import reporter_name_for, reporter_phone_for
+from wuye.conftest import make_user
+from wuye.core.models import AuditAction, AuditLog
+from wuye.notifications.models import OutboxMessage, SmsCode
+from wuye.registry import services as rs
+
+from .conftest import act
+
+PHONE = "13812345678"
+NEW = "/complaints/new/"
+SMS = "/complaints/sms-code/"
+DESCRIPTION = "3号楼门口的垃圾桶已经三天没有清运，气味很大。"
+
+
+@pytest.fixture(autouse=True)
+def _clean(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def image_file(name: str = "photo.png", size=(40, 30), fmt: str = "PNG") -> SimpleUploadedFile:
+    buf = io.BytesIO()
+    Image.new("RGB", size, (200, 120, 40)).save(buf, format=fmt)
+    return SimpleUploadedFile(name, buf.getvalue(), content_type=f"image/{fmt.lower()}")
+
+
+def fake_image() -> SimpleUploadedFile:
+    return SimpleUploadedFile("fake.jpg", "这不是图片，只是一段文字".encode(), content_type="image/jpeg")
+
+
+def last_code(phone: str = PHONE) -> str:
+    """The code as the resident reads it in the SMS: from the outbox row."""
+    msg = OutboxMessage.objects.filter(channel="sms", recipient=phone, category="sms_code").order_by("-id").first()
+    assert msg is not None, "no SMS code in the outbox"
+    return re.search(r"(\d{6})", msg.body).group(1)
+
+
+def request_code(client, phone: str = PHONE) -> str:
+    response = client.post(SMS, {"phone": phone}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200, response.content.decode()
+    return last_code(phone)
+
+
+def allow_next_code() -> None:
+    """The code service refuses a second code within 60 s: age the last one."""
+    SmsCode.objects.update(created_at=F("created_at") - timedelta(minutes=2))
+
+
+def form_data(world, **overrides) -> dict:
+    data = {
+        "estate": str(world.estate_a.pk), "estate_q": world.estate_a.name,
+        "category": str(Category.objects.get(code="cleaning_greening").pk),
+        "title": "垃圾未清运", "description": DESCRIPTION, "location": "3号楼2单元门口",
+        "name": "王秀英", "phone": PHONE, "code": "", "anonymous": "on", "idem": "a" * 32,
+    }
+    data.update(overrides)
+    return data
+
+
+def file_on_form(client, world, **overrides):
+    data = form_data(world, **overrides)
+    if not data.get("code"):
+        data["code"] = request_code(client, data["phone"])
+    return client.post(NEW, data)
+
+
+# ---- the form page and the estate search ----------------------------------------------------
+
+
+def test_form_page_is_public_mobile_and_preselects_the_estate_from_the_qr_code(cworld, client):
+    response = client.get(f"{NEW}?estate={cworld.estate_a.pk}")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'name="viewport"' in html and "wy-public" in html and "btn-touch" in html
+    assert 'data-testid="estate-chosen"' in html and "幸福里小区" in html and "东城区多福巷 8 号" in html
+    assert f'name="estate" value="{cworld.estate_a.pk}"' in html
+    # Every active category; the confidential one marked, with the note where it goes.
+    assert "涉黑涉恶线索（保密）" in html and "只由公安机关和市住房保障房产局处理" in html
+    assert "获取验证码" in html and "对物业企业隐藏我的姓名" in html
+    assert 'enctype="multipart/form-data"' in html and 'multiple' in html
+    assert re.search(r'name="idem" value="[0-9a-f]{32}"', html)
+
+
+def test_form_page_without_estate_has_nothing_chosen(cworld, client):
+    html = client.get(f"{NEW}?estate=999999").content.decode()
+    assert 'name="estate" value="999999"' not in html
+    assert re.search(r'data-testid="estate-chosen"', html) and "d-none" in html
+
+
+def test_inactive_categories_are_not_offered(cworld, client):
+    Category.objects.filter(code="noise").update(active=False)
+    html = client.get(NEW).content.decode()
+    assert "噪音扰民" not in html and "保洁绿化" in html
+
+
+def test_estate_search_json_by_name_address_and_pinyin_initials(cworld, client):
+    by_name = client.get("/complaints/estates/", {"q": "幸福"}).json()["results"]
+    assert by_name == [{"id": cworld.estate_a.pk, "name": "幸福里小区", "address": "东城区多福巷 8 号", "district": "东城区"}]
+    by_address = client.get("/complaints/estates/", {"q": "府右街"}).json()["results"]
+    assert [e["name"] for e in by_address] == ["翠湖花园"]
+    by_initials = client.get("/complaints/estates/", {"q": "xfl"}).json()["results"]
+    assert [e["id"] for e in by_initials] == [cworld.estate_a.pk]
+    assert client.get("/complaints/estates/", {"q": ""}).json() == {"results": []}
+    assert client.get("/complaints/estates/", {"q": "不存在的小区"}).json() == {"results": []}
+
+
+def test_estate_search_returns_at_most_ten_with_constant_queries(cworld, client, django_assert_num_queries):
+    root = cworld.users["city"]
+    for i in range(12):
+        rs.estate_create(actor=root, name=f"阳光小区{i:02d}期", address=f"东城区阳光路 {i} 号", community=cworld.c1)
+    with django_assert_num_queries(1):
+        results = client.get("/complaints/estates/", {"q": "阳光"}).json()["results"]
+    assert len(results) == 10 and results[0]["name"] == "阳光小区00期"
+
+
+def test_estate_search_for_htmx_is_a_list_to_click(cworld, client):
+    html = client.get("/complaints/estates/", {"estate_q": "幸福"}, HTTP_HX_REQUEST="true").content.decode()
+    assert f'data-estate-id="{cworld.estate_a.pk}"' in html and "幸福里小区" in html
+    empty = client.get("/complaints/estates/", {"q": "火星"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "没有找到与“火星”相关的小区" in empty
+
+
+def test_estate_search_scope_mine_limits_an_official_to_their_area(cworld, login):
+    client = login(cworld.users["district"])
+    names = [e["name"] for e in client.get("/complaints/estates/", {"q": "小区", "scope": "mine"}).json()["results"]]
+    assert names == ["幸福里小区"]
+    names = [e["name"] for e in client.get("/complaints/estates/", {"q": "翠湖", "scope": "mine"}).json()["results"]]
+    assert names == []
+
+
+def test_estate_search_wrong_method(cworld, client):
+    assert client.post("/complaints/estates/", {"q": "幸福"}).status_code == 405
+
+
+# ---- SMS codes ------------------------------------------------------------------------------
+
+
+def test_sms_code_is_sent_and_the_hint_masks_the_phone(cworld, client):
+    response = client.post(SMS, {"phone": "+86 138-1234-5678"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "验证码已发送至 138****5678" in html and PHONE not in html
+    assert 'data-testid="demo-code"' not in html  # not the demo: the code is only in the SMS
+    row = OutboxMessage.objects.get(channel="sms", category="sms_code")
+    assert row.recipient == PHONE and re.search(r"\d{6}", row.body)
+    assert SmsCode.objects.filter(phone=PHONE, purpose="complaint").count() == 1
+
+
+def test_sms_code_in_demo_mode_is_shown_in_the_hint(cworld, client, settings):
+    settings.DEMO_MODE = True
+    html = client.post(SMS, {"phone": PHONE}).content.decode()
+    assert 'data-testid="demo-code"' in html and last_code() in html
+
+
+def test_sms_code_bad_phone_and_wrong_method(cworld, client):
+    response = client.post(SMS, {"phone": "12345"})
+    assert response.status_code == 400 and "手机号码格式不正确" in response.content.decode()
+    assert client.get(SMS).status_code == 405
+    assert not SmsCode.objects.exists()
+
+
+def test_sms_code_again_within_a_minute_is_429(cworld, client):
+    request_code(client)
+    response = client.post(SMS, {"phone": PHONE})
+    assert response.status_code == 429 and "秒后再获取验证码" in response.content.decode()
+    assert int(response["Retry-After"]) > 0
+
+
+def test_sms_code_rate_limits_per_phone_and_per_ip(cworld, client, settings):
+    settings.WUYE_COMPLAINT_RATE_SMS_PHONE_HOUR = 1
+    request_code(client)
+    allow_next_code()
+    response = client.post(SMS, {"phone": PHONE})
+    assert response.status_code == 429 and "该手机号获取验证码过于频繁" in response.content.decode()
+    settings.WUYE_COMPLAINT_RATE_SMS_IP_HOUR = 2  # this IP asked twice already
+    response = client.post(SMS, {"phone": "13900000000"})
+    assert response.status_code == 429 and "当前网络获取验证码过于频繁" in response.content.decode()
+    assert SmsCode.objects.count() == 1
+
+
+def test_send_code_without_javascript_keeps_the_form(cworld, client):
+    data = form_data(cworld, send_code="1", description="楼道灯坏了一个月")
+    response = client.post(NEW, {**data, "photos": image_file()})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "验证码已发送至 138****5678" in html
+    assert "楼道灯坏了一个月" in html and 'value="王秀英"' in html and 'value="3号楼2单元门口"' in html
+    assert "请重新选择照片" in html or "重新选择照片" in html
+    assert not Complaint.objects.exists() and OutboxMessage.objects.filter(category="sms_code").count() == 1
+
+
+# ---- filing ---------------------------------------------------------------------------------
+
+
+def test_filing_on_the_public_form(cworld, client):
+    code = request_code(client)
+    response = client.post(NEW, {**form_data(cworld, code=code), "photos": [image_file("a.png"), image_file("b.jpg", fmt="JPEG")]})
+    assert response.status_code == 302 and response["Location"] == "/complaints/new/done/"
+    c = Complaint.objects.get()
+    assert (c.estate, c.category.code, c.source, c.status) == (cworld.estate_a, "cleaning_greening", Source.WEB, Status.SUBMITTED)
+    assert (c.reporter_name, c.reporter_phone, c.anonymous, c.reporter_user) == ("王秀英", PHONE, True, None)
+    assert (c.title, c.location, c.description) == ("垃圾未清运", "3号楼2单元门口", DESCRIPTION)
+    photos = list(Photo.objects.filter(complaint=c).order_by("id"))
+    assert [(p.kind, p.content_type) for p in photos] == [("report", "image/png"), ("report", "image/jpeg")]
+    assert Event.objects.filter(complaint=c, action="submit", public=True).count() == 1
+    assert AuditLog.objects.filter(action=AuditAction.CREATE, object_type="cases.complaint", object_id=str(c.pk)).exists()
+    assert SmsCode.objects.get().used_at is not None
+    assert client.session["cases_proven"] == [c.pk]
+
+    done = client.get(response["Location"])
+    html = done.content.decode()
+    assert done.status_code == 200 and c.tracking_code in html and "请记住查询码" in html
+    assert f'/complaints/track/{c.tracking_code}/' in html
+    follow = client.get(f"/complaints/track/{c.tracking_code}/")
+    assert follow.status_code == 200 and "待受理" in follow.content.decode()
+
+
+def test_done_page_without_a_submission(cworld, client):
+    response = client.get("/complaints/new/done/")
+    assert response.status_code == 200 and "没有刚刚提交的诉求" in response.content.decode()
+    assert client.post("/complaints/new/done/").status_code == 405
+
+
+def test_public_form_wrong_method(cworld, client):
+    assert client.put(NEW).status_code == 405
+    assert client.delete(NEW).status_code == 405
+
+
+def test_the_same_form_sent_twice_files_one_complaint(cworld, client):
+    data = form_data(cworld, code=request_code(client))
+    first = client.post(NEW, data)
+    second = client.post(NEW, data)
+    assert first.status_code == second.status_code == 302
+    assert Complaint.objects.count() == 1 and IdempotencyKey.objects.count() == 1
+    assert client.get("/complaints/new/done/").content.decode().count(Complaint.objects.get().tracking_code) >= 1
+
+
+def test_a_reused_sms_code_is_refused_and_the_form_kept(cworld, client):
+    code = request_code(client)
+    assert client.post(NEW, form_data(cworld, code=code)).status_code == 302
+    response = client.post(NEW, form_data(cworld, code=code, idem="b" * 32, description="另一件事：电梯停了"))
+    html = response.content.decode()
+    assert response.status_code == 200 and "验证码已使用，请重新获取" in html
+    assert "另一件事：电梯停了" in html and Complaint.objects.count() == 1
+
+
+def test_a_wrong_code_is_refused_and_a_right_one_then_works(cworld, client):
+    code = request_code(client)
+    wrong = "000000" if code != "000000" else "111111"
+    response = client.post(NEW, form_data(cworld, code=wrong))
+    assert response.status_code == 200 and "验证码不正确" in response.content.decode()
+    assert client.post(NEW, form_data(cworld, code=code)).status_code == 302
+    assert Complaint.objects.count() == 1
+
+
+def test_a_verified_phone_needs_no_new_code_after_a_later_error(cworld, client, monkeypatch):
+    """The code was right but filing failed: the resident fixes the form without a new code."""
+    code = request_code(client)
+
+    def refuse(**kwargs):
+        raise services.ServiceError("请选择诉求类别")
+
+    monkeypatch.setattr(services, "complaint_file_idempotent", refuse)
+    response = client.post(NEW, form_data(cworld, code=code))
+    html = response.content.decode()
+    assert response.status_code == 200 and "请选择诉求类别" in html and 'data-testid="phone-verified"' in html
+    monkeypatch.undo()
+    assert client.post(NEW, form_data(cworld, code="")).status_code == 302
+    assert Complaint.objects.count() == 1
+
+
+BAD_INPUT = {
+    "unknown estate": (dict(estate="", estate_q="不存在的花园"), "未找到“不存在的花园”", None),
+    "unknown estate id": (dict(estate="999999", estate_q=""), "所选小区不存在", None),
+    "empty description": (dict(description="   "), "请填写诉求内容", None),
+    "no category": (dict(category=""), "请选择诉求类别", None),
+    "fake image": ({}, "不是有效的图片", "fake"),
+    "oversized image": ({}, "超过 10 MB", "big"),
+    "too many photos": ({}, "最多上传 5 张照片", "six"),
+    "bad phone": (dict(phone="1381234"), "手机号码格式不正确", None),
+    "no code": (dict(code="-"), "请填写短信验证码", None),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_INPUT), ids=list(BAD_INPUT))
+def test_bad_input_gets_a_chinese_message_and_loses_nothing(cworld, client, settings, case):
+    overrides, message, photos = BAD_INPUT[case]
+    settings.WUYE_PHOTO_MAX_BYTES = 2000 if photos == "big" else 10 * 1024 * 1024
+    code = request_code(client)
+    data = form_data(cworld, code=code, title="标题保留", location="位置保留", name="王秀英")
+    data.update(overrides)
+    if data["code"] == "-":
+        data["code"] = ""
+    files = {"fake": [fake_image()], "big": [image_file(size=(600, 600), fmt="PNG")],
+             "six": [image_file(f"{i}.png") for i in range(6)]}.get(photos, [image_file()])
+    response = client.post(NEW, {**data, "photos": files})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert message in html, html
+    assert "您已填写的内容都已保留" in html and "请重新选择照片" in html
+    for kept in ("标题保留", "位置保留", 'value="王秀英"'):
+        assert kept in html
+    if case != "empty description":
+        assert DESCRIPTION in html
+    if case != "bad phone":
+        assert f'value="{PHONE}"' in html
+    assert not Complaint.objects.exists() and not Photo.objects.exists()
+    # The code was not spent on a refused form: it still files the complaint once fixed.
+    if case not in ("bad phone", "no code"):
+        assert client.post(NEW, form_data(cworld, code=code)).status_code == 302
+
+
+def test_an_ambiguous_estate_name_offers_choices_without_javascript(cworld, client):
+    rs.estate_create(actor=cworld.users["city"], name="幸福里二期", address="东城区多福巷 10 号", community=cworld.c1)
+    code = request_code(client)
+    response = client.post(NEW, form_data(cworld, estate="", estate_q="幸福", code=code))
+    html = response.content.decode()
+    assert "找到多个名称相近的小区" in html and 'data-testid="estate-candidates"' in html and "幸福里二期" in html
+    chosen = client.post(NEW, form_data(cworld, estate=str(cworld.estate_a.pk), estate_q="幸福", code=code))
+    assert chosen.status_code == 302 and Complaint.objects.get().estate == cworld.estate_a
+
+
+def test_an_estate_typed_without_javascript_is_found_by_name(cworld, client):
+    response = file_on_form(client, cworld, estate="", estate_q="翠湖花园")
+    assert response.status_code == 302 and Complaint.objects.get().estate == cworld.estate_b
+
+
+def test_a_changed_estate_text_wins_over_a_stale_choice(cworld, client):
+    response = file_on_form(client, cworld, estate=str(cworld.estate_a.pk), estate_q="翠湖")
+    assert response.status_code == 302 and Complaint.objects.get().estate == cworld.estate_b
+
+
+def test_confidential_clue_report_goes_to_police(cworld, client):
+    gang = Category.objects.get(code="gang_clues")
+    assert file_on_form(client, cworld, category=str(gang.pk), anonymous="").status_code == 302
+    c = Complaint.objects.get()
+    assert c.confidential and c.routed_unit_kind == "department"
+    assert c.routed_unit_id == cworld.users["police"].department_id
+
+
+# ---- rate limits ----------------------------------------------------------------------------
+
+
+def test_submissions_per_ip_are_limited_with_429(cworld, client, settings):
+    settings.WUYE_COMPLAINT_RATE_IP_HOUR = 2
+    client.post(NEW, form_data(cworld, description=""))
+    client.post(NEW, form_data(cworld, description=""))
+    response = client.post(NEW, form_data(cworld, description="第三次提交"))
+    html = response.content.decode()
+    assert response.status_code == 429 and "当前网络提交诉求过于频繁" in html
+    assert int(response["Retry-After"]) > 0 and "第三次提交" in html
+    assert not Complaint.objects.exists()
+
+
+def test_complaints_per_phone_are_limited_with_429(cworld, client, settings):
+    settings.WUYE_COMPLAINT_RATE_PHONE_HOUR = 1
+    assert file_on_form(client, cworld).status_code == 302
+    allow_next_code()
+    response = file_on_form(client, cworld, idem="c" * 32, description="第二件事")
+    assert response.status_code == 429 and "该手机号提交诉求过于频繁" in response.content.decode()
+    assert Complaint.objects.count() == 1
+
+
+def test_complaints_per_phone_and_day(cworld, client, settings):
+    settings.WUYE_COMPLAINT_RATE_PHONE_DAY = 1
+    assert file_on_form(client, cworld).status_code == 302
+    allow_next_code()
+    assert file_on_form(client, cworld, idem="d" * 32, description="又一件事").status_code == 429
+
+
+# ---- after filing: the resident hears, the company sees a masked reporter --------------------
+
+
+def test_the_resident_hears_by_sms_at_acceptance(cworld, client):
+    file_on_form(client, cworld)
+    c = Complaint.objects.get()
+    before = OutboxMessage.objects.filter(channel="sms", recipient=PHONE).exclude(category="sms_code").count()
+    act(cworld.users["city"], c, "accept")
+    rows = OutboxMessage.objects.filter(channel="sms", recipient=PHONE, category="complaint")
+    assert before == 0 and rows.count() == 1
+    assert c.tracking_code in rows.get().body and "已受理" in rows.get().body
+
+
+def test_an_anonymous_complaint_shows_anonymous_and_a_masked_phone_to_the_company(cworld, client):
+    file_on_form(client, cworld)
+    c = Complaint.objects.get()
+    act(cworld.users["city"], c, "accept")
+    act(cworld.users["city"], c, "dispatch")
+    manager = cworld.users["manager_a"]
+    assert reporter_name_for(manager, c) == "匿名"
+    assert reporter_phone_for(manager, c) == "138****5678"
+    assert reporter_name_for(cworld.users["district"], c) == "王**"
+
+
+def test_a_named_complaint_is_masked_for_the_company(cworld, client):
+    file_on_form(client, cworld, anonymous="")
+    c = Complaint.objects.get()
+    assert not c.anonymous
+    assert reporter_name_for(cworld.users["manager_a"], c) == "王**"
+
+
+# ---- the owner's own complaints (issue §2) --------------------------------------------------
+
+
+def test_my_complaints_lists_only_mine_with_status_badges(cworld, login, django_assert_num_queries):
+    resident = cworld.users["resident"]
+    mine = services.complaint_file(estate=cworld.estate_a, category=Category.objects.get(code="repairs"),
+                                   description="水管漏水", reporter_user=resident, reporter_name="王秀英",
+                                   reporter_phone=PHONE, source=Source.RESIDENT)
+    services.complaint_file(estate=cworld.estate_a, category=Category.objects.get(code="noise"),
+                            description="别人的诉求", reporter_name="李四", reporter_phone="13900000000")
+    client = login(resident)
+    response = client.get("/complaints/mine/")
+    html = response.content.decode()
+    assert response.status_code == 200 and mine.tracking_code in html and "水管漏水" in html
+    assert "别人的诉求" not in html and 'data-testid="status"' in html and "待受理" in html
+    assert f"/complaints/track/{mine.tracking_code}/" in html and 'data-testid="nav-my-complaints"' in html
+
+    n = _queries_of(client)
+    for i in range(5):
+        services.complaint_file(estate=cworld.estate_a, category=Category.objects.get(code="repairs"),
+                                description=f"第{i}件", reporter_user=resident, reporter_name="王秀英",
+                                reporter_phone=PHONE, source=Source.RESIDENT)
+    with django_assert_num_queries(n):
+        html = client.get("/complaints/mine/").content.decode()
+    assert html.count('data-testid="mine-row"') == 6
+
+
+def _queries_of(client) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        client.get("/complaints/mine/")
+    return len(ctx.captured_queries)
+
+
+def test_my_complaints_paginates(cworld, login):
+    resident = cworld.users["resident"]
+    for i in range(23):
+        services.complaint_file(estate=cworld.estate_a, category=Category.objects.get(code="repairs"),
+                                description=f"第{i:02d}件", reporter_user=resident, reporter_name="王秀英",
+                                reporter_phone=PHONE, source=Source.RESIDENT)
+    client = login(resident)
+    first = client.get("/complaints/mine/").content.decode()
+    assert first.count('data-testid="mine-row"') == 20 and "共 23 条" in first
+    second = client.get("/complaints/mine/?page=2").content.decode()
+    assert second.count('data-testid="mine-row"') == 3
+
+
+def test_my_complaints_empty_state(cworld, login):
+    html = login(cworld.users["resident"]).get("/complaints/mine/").content.decode()
+    assert "您还没有提交过诉求" in html and "/complaints/mine/new/" in html
+
+
+def test_my_complaints_is_for_owners_only(cworld, login, client):
+    anonymous = client.get("/complaints/mine/")
+    assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
+    for persona in ("manager_a", "district", "sysadmin"):
+        assert login(cworld.users[persona]).get("/complaints/mine/").status_code == 403
+    assert AuditLog.objects.filter(action=AuditAction.DENIED).count() >= 3
+    assert login(cworld.users["resident"]).post("/complaints/mine/").status_code == 405
+
+
+def test_an_owner_files_with_the_estate_and_contact_from_the_account(cworld, login):
+    resident = cworld.users["resident"]
+    client = login(resident)
+    page = client.get("/complaints/mine/new/").content.decode()
+    assert 'data-testid="estate-fixed"' in page and "幸福里小区" in page and "138****5678" in page
+    assert 'name="code"' not in page
+    cat = Category.objects.get(code="elevator")
+    response = client.post("/complaints/mine/new/", {
+        "estate": cworld.estate_a.pk, "category": cat.pk, "description": "电梯困人", "photos": image_file(),
+    })
+    c = Complaint.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/complaints/track/{c.tracking_code}/"
+    assert (c.reporter_user, c.created_by, c.source) == (resident, resident, Source.RESIDENT)
+    assert (c.reporter_name, c.reporter_phone, c.anonymous) == ("王秀英", PHONE, False)
+    assert Photo.objects.filter(complaint=c).count() == 1
+    assert AuditLog.objects.filter(action=AuditAction.CREATE, object_type="cases.complaint", actor=resident).exists()
+    detail = client.get(response["Location"]).content.decode()
+    assert "诉求已提交，查询码" in detail and c.tracking_code in detail
+
+
+def test_an_owner_of_several_homes_chooses_the_estate_and_cannot_pick_another(cworld, login):
+    root = cworld.users["city"]
+    resident = cworld.users["resident"]
+    client = login(resident)
+    cat = Category.objects.get(code="repairs")
+    refused = client.post("/complaints/mine/new/", {"estate": cworld.estate_b.pk, "category": cat.pk,
+                                                    "description": "不是我家的小区"})
+    assert refused.status_code == 200 and "请选择您名下房屋所在的小区" in refused.content.decode()
+    assert "不是我家的小区" in refused.content.decode() and not Complaint.objects.exists()
+    rs.ownership_create(actor=root, unit=cworld.unit_b, owner=cworld.owner_a)
+    page = client.get("/complaints/mine/new/").content.decode()
+    assert "<select" in page and "翠湖花园" in page and "幸福里小区" in page
+    assert client.post("/complaints/mine/new/", {"estate": cworld.estate_b.pk, "category": cat.pk,
+                                                 "description": "翠湖花园的水管"}).status_code == 302
+    assert Complaint.objects.get().estate == cworld.estate_b
+
+
+def test_an_owner_without_a_phone_gives_one(cworld, login):
+    resident = cworld.users["resident"]
+    resident.phone = ""
+    resident.save(update_fields=["phone"])
+    client = login(resident)
+    cat = Category.objects.get(code="repairs")
+    bad = client.post("/complaints/mine/new/", {"estate": cworld.estate_a.pk, "category": cat.pk,
+                                                "description": "水管", "phone": "123"})
+    assert "手机号码格式不正确" in bad.content.decode()
+    ok = client.post("/complaints/mine/new/", {"estate": cworld.estate_a.pk, "category": cat.pk,
+                                               "description": "水管", "phone": "139 0000 0000"})
+    assert ok.status_code == 302 and Complaint.objects.get().reporter_phone == "13900000000"
+
+
+def test_an_account_without_homes_is_sent_to_the_public_form(cworld, login):
+    lonely = make_user("p_lonely", Role.RESIDENT)
+    html = login(lonely).get("/complaints/mine/new/").content.decode()
+    assert "您的账号尚未关联房屋" in html and "/complaints/new/" in html
+
+
+def test_owner_form_wrong_users(cworld, login, client):
+    assert client.get("/complaints/mine/new/").status_code == 302
+    assert login(cworld.users["manager_a"]).get("/complaints/mine/new/").status_code == 403
+    assert login(cworld.users["resident"]).put("/complaints/mine/new/").status_code == 405
+
+
+def test_owner_submissions_are_rate_limited(cworld, login, settings):
+    settings.WUYE_COMPLAINT_RATE_PHONE_HOUR = 1
+    client = login(cworld.users["resident"])
+    cat = Category.objects.get(code="repairs")
+    data = {"estate": cworld.estate_a.pk, "category": cat.pk, "description": "水管"}
+    assert client.post("/complaints/mine/new/", data).status_code == 302
+    response = client.post("/complaints/mine/new/", {**data, "description": "又漏了"})
+    assert response.status_code == 429 and "提交诉求过于频繁" in response.content.decode()
+    assert "又漏了" in response.content.decode() and Complaint.objects.count() == 1
+
+
+# ---- hotline entry by the desk (issue §2) ---------------------------------------------------
+
+
+def hotline_data(world, **overrides) -> dict:
+    data = {
+        "source": "12345", "source_ticket": "GD20260315001", "estate": str(world.estate_a.pk),
+        "estate_q": world.estate_a.name, "category": str(Category.objects.get(code="parking_fees").pk),
+        "description": "物业擅自上调停车费", "reporter_name": "赵先生", "reporter_phone": "010-65550001",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_the_desk_enters_a_hotline_call(cworld, login):
+    city = cworld.users["city"]
+    client = login(city)
+    page = client.get("/complaints/hotline/new/").content.decode()
+    assert "12358 价格举报热线转办" in page and "来源工单号" in page and 'data-testid="nav-hotline"' in page
+    response = client.post("/complaints/hotline/new/", hotline_data(cworld, source="12358"))
+    assert response.status_code == 302 and response["Location"] == "/complaints/hotline/done/"
+    c = Complaint.objects.get()
+    assert (c.source, c.source_ticket, c.created_by, c.reporter_user) == (Source.HOTLINE_12358, "GD20260315001", city, None)
+    assert (c.reporter_name, c.reporter_phone) == ("赵先生", "010-65550001")
+    assert AuditLog.objects.filter(action=AuditAction.CREATE, object_type="cases.complaint", actor=city).exists()
+    done = client.get("/complaints/hotline/done/").content.decode()
+    assert c.tracking_code in done and "GD20260315001" in done
+
+
+def test_hotline_needs_a_ticket_and_a_phone_and_keeps_the_input(cworld, login):
+    client = login(cworld.users["district"])
+    response = client.post("/complaints/hotline/new/", hotline_data(cworld, source_ticket=" ", reporter_phone="abc"))
+    html = response.content.decode()
+    assert response.status_code == 200 and "热线转办件须填写来源工单号" in html and "手机号码格式不正确" in html
+    assert "物业擅自上调停车费" in html and 'value="赵先生"' in html and not Complaint.objects.exists()
+
+
+def test_a_district_desk_enters_only_estates_in_its_district(cworld, login):
+    client = login(cworld.users["district"])
+    response = client.post("/complaints/hotline/new/", hotline_data(
+        cworld, estate=str(cworld.estate_b.pk), estate_q=cworld.estate_b.name))
+    assert response.status_code == 200 and "未找到“翠湖花园”" in response.content.decode()
+    response = client.post("/complaints/hotline/new/", hotline_data(cworld, estate=str(cworld.estate_b.pk), estate_q=""))
+    assert "所选小区不存在或不在可选范围内" in response.content.decode()
+    assert not Complaint.objects.exists()
+    assert client.post("/complaints/hotline/new/", hotline_data(cworld, reporter_phone="13700001111")).status_code == 302
+    assert Complaint.objects.get().reporter_phone == "13700001111"
+
+
+def test_hotline_is_for_the_desk_only(cworld, login, client):
+    assert client.get("/complaints/hotline/new/").status_code == 302
+    for persona in ("street", "manager_a", "resident"):
+        assert login(cworld.users[persona]).get("/complaints/hotline/new/").status_code == 403
+        assert login(cworld.users[persona]).get("/complaints/hotline/done/").status_code == 403
+    assert login(cworld.users["city"]).delete("/complaints/hotline/new/").status_code == 405
+
+
+def test_hotline_done_without_an_entry(cworld, login):
+    html = login(cworld.users["city"]).get("/complaints/hotline/done/").content.decode()
+    assert "没有刚录入的诉求" in html
+
+
+def test_nav_links_by_role(cworld, login):
+    assert 'data-testid="nav-hotline"' not in login(cworld.users["manager_a"]).get("/complaints/hotline/new/").content.decode()
+    html = login(cworld.users["district"]).get("/complaints/hotline/new/").content.decode()
+    assert 'data-testid="nav-hotline"' in html and 'data-testid="nav-my-complaints"' not in html

@@ -1,0 +1,578 @@
+"""The resident's side of complaints (issue §1, §2, §12, §17): the public form behind the QR code,
+the estate search, SMS codes, tracking by code and phone, the callback, withdrawal, the photos;
+the owner's "我的诉求"; the desk's hotline entry.
+
+Who may see a complaint here:
+- the session proved it with tracking code and phone (``SESSION_PROVEN``, a list of ids), or
+- the logged-in account filed it (``reporter_user``);
+officials read complaints through ``selectors.complaints_visible_to`` as everywhere else.
+Everything else is the same "查询码或手机号不正确" (no leak of existence) or an audited 404.
+
+Rate limits (settings, defaults here): ``WUYE_COMPLAINT_RATE_IP_HOUR`` submissions per IP and
+hour, ``…_PHONE_HOUR`` / ``…_PHONE_DAY`` complaints per verified phone, ``…_SMS_IP_HOUR`` /
+``…_SMS_PHONE_HOUR`` SMS codes (beside the code service's own 60 s / 10 a day),
+``…_TRACK_IP_HOUR`` tracking attempts per IP, ``…_SEARCH_IP_HOUR`` estate searches per IP.
+Passing one answers HTTP 429 with a Chinese message, the form and what was typed kept.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _g
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from wuye.accounts.models import Role
+from wuye.core.access import refuse
+from wuye.core.errors import ServiceError
+from wuye.core.listing import page_window, paginate
+from wuye.core.masking import mask_phone
+from wuye.core.ratelimit import RateLimited, enforce_rate
+from wuye.core.request_context import client_ip
+from wuye.notifications.sms_codes import normalise_phone, sms_code_send, sms_code_verify
+from wuye.registry.models import Estate
+from wuye.registry.selectors import estates_visible_to
+
+from . import services
+from .forms_public import (
+    CONFIDENTIAL_NOTE,
+    CallbackForm,
+    HotlineComplaintForm,
+    PublicComplaintForm,
+    ResidentComplaintForm,
+    TrackForm,
+    WithdrawForm,
+    estate_label,
+    estate_matches,
+)
+from .models import FINAL_STATUSES, Complaint, IdempotencyKey, Photo, Satisfaction, Source, Status
+from .selectors import actions_for, complaint_get_for_reporter, complaints_visible_to
+from .workflow import TRANSITIONS
+
+SMS_PURPOSE = "complaint"
+FORM_SCOPE = "public-form"
+SESSION_PROVEN = "cases_proven"  # ids of complaints this session proved by tracking code and phone
+SESSION_VERIFIED = "cases_sms_verified"  # {"phone": ..., "until": epoch}: the phone proven by SMS code
+SESSION_LAST = "cases_last_filed"  # tracking code of the complaint just filed on the public form
+SESSION_HOTLINE_LAST = "cases_hotline_last"
+PROVEN_KEEP = 30
+VERIFIED_FOR_SECONDS = 10 * 60
+
+RESIDENT_ROLES = (Role.RESIDENT, Role.COMMITTEE)
+HOTLINE_ROLES = (Role.CITY, Role.DISTRICT)
+NOT_FOUND = _("查询码或手机号不正确，请核对后重试")
+
+EVENT_LABELS = {"submit": _("提交诉求")}
+STATUS_STYLE = {
+    Status.SUBMITTED: "secondary", Status.ACCEPTED: "info", Status.DISPATCHED: "primary", Status.SIGNED: "primary",
+    Status.IN_PROGRESS: "primary", Status.RETURN_REVIEW: "warning", Status.REPLY_REVIEW: "warning",
+    Status.REPLIED: "success", Status.EVALUATED: "warning", Status.CLOSED: "success", Status.REFUSED: "dark",
+    Status.DUPLICATE: "dark", Status.WITHDRAWN: "light",
+}
+
+# name in settings (WUYE_COMPLAINT_RATE_<name>), default limit, period in seconds
+LIMITS = {
+    "submit_ip": ("IP_HOUR", 20, 3600),
+    "submit_phone_hour": ("PHONE_HOUR", 5, 3600),
+    "submit_phone_day": ("PHONE_DAY", 20, 86400),
+    "sms_ip": ("SMS_IP_HOUR", 20, 3600),
+    "sms_phone": ("SMS_PHONE_HOUR", 5, 3600),
+    "track_ip": ("TRACK_IP_HOUR", 30, 3600),
+    "search_ip": ("SEARCH_IP_HOUR", 600, 3600),
+}
+
+
+# ---- helpers --------------------------------------------------------------------------------
+
+
+def _limit(kind: str, ident: str, message) -> None:
+    name, default, period = LIMITS[kind]
+    limit = int(getattr(settings, f"WUYE_COMPLAINT_RATE_{name}", default))
+    enforce_rate(f"complaint:{kind}:{ident}", limit=limit, period_seconds=period, message=message)
+
+
+def _ip(request) -> str:
+    return client_ip(request) or "unknown"
+
+
+def _limited(response, exc: RateLimited):
+    response["Retry-After"] = str(max(exc.retry_after, 1))
+    return response
+
+
+def _proven_ids(request) -> list[int]:
+    return [int(x) for x in request.session.get(SESSION_PROVEN, []) if str(x).isdigit()]
+
+
+def _prove(request, c: Complaint) -> None:
+    ids = [x for x in _proven_ids(request) if x != c.pk] + [c.pk]
+    request.session[SESSION_PROVEN] = ids[-PROVEN_KEEP:]
+
+
+def _verified_phone(request) -> str:
+    data = request.session.get(SESSION_VERIFIED) or {}
+    if data.get("phone") and float(data.get("until", 0)) > time.time():
+        return data["phone"]
+    return ""
+
+
+def _set_verified(request, phone: str) -> None:
+    request.session[SESSION_VERIFIED] = {"phone": phone, "until": time.time() + VERIFIED_FOR_SECONDS}
+
+
+def _is_resident(user) -> bool:
+    return getattr(user, "is_authenticated", False) and user.role in RESIDENT_ROLES
+
+
+def _reporter_complaint(request, tracking_code: str) -> Complaint | None:
+    """The complaint if this session proved it, or the logged-in account filed it; else None."""
+    code = (tracking_code or "").strip().upper()
+    c = (Complaint.objects.select_related("estate", "estate__district", "category")
+         .filter(tracking_code=code).first()) if code else None
+    if c is None:
+        return None
+    user = request.user
+    if c.pk in _proven_ids(request):
+        return c
+    if user.is_authenticated and c.reporter_user_id == user.pk:
+        return c
+    return None
+
+
+def _kept(request, fields) -> dict:
+    """What was typed, to show again in an unbound form (no error messages)."""
+    data = {f: request.POST.get(f, "") for f in fields}
+    if "anonymous" in fields:
+        data["anonymous"] = bool(request.POST.get("anonymous"))
+    return data
+
+
+def _photos_posted(request) -> bool:
+    return any(f for f in request.FILES.getlist("photos"))
+
+
+def _actor(request):
+    return request.user if request.user.is_authenticated else None
+
+
+# ---- the public form (issue §1) -------------------------------------------------------------
+
+
+def _render_new(request, form, *, status: int = 200, sms: dict | None = None, limited: RateLimited | None = None,
+                photos_lost: bool = False):
+    ctx = {
+        "form": form, "sms": sms or {}, "limited": limited, "photos_lost": photos_lost,
+        "estate": form.selected_estate(), "candidates": getattr(form, "estate_candidates", []),
+        "confidential_note": CONFIDENTIAL_NOTE, "phone_verified": form.phone_verified,
+        "resident": _is_resident(request.user),
+    }
+    response = render(request, "cases/public/new.html", ctx, status=status)
+    return _limited(response, limited) if limited else response
+
+
+PUBLIC_FIELDS = ["estate", "estate_q", "category", "title", "description", "location", "name", "phone", "code",
+                 "anonymous", "idem"]
+
+
+def _send_code(request, raw_phone: str) -> tuple[int, dict]:
+    """Send an SMS code for the public form; (HTTP status, what the hint shows)."""
+    try:
+        phone = normalise_phone(raw_phone)
+    except ServiceError:
+        return 400, {"error": _g("手机号码格式不正确，请填写 11 位手机号，如 13812345678")}
+    ip = _ip(request)
+    try:
+        _limit("sms_ip", ip, _("当前网络获取验证码过于频繁，请稍后再试"))
+        _limit("sms_phone", phone, _("该手机号获取验证码过于频繁，请稍后再试"))
+        code = sms_code_send(phone=phone, purpose=SMS_PURPOSE, ip=client_ip(request))
+    except RateLimited as exc:
+        return 429, {"error": exc.messages[0], "retry_after": exc.retry_after, "limited": exc}
+    except ServiceError as exc:
+        return 400, {"error": exc.messages[0]}
+    return 200, {"sent": True, "phone_masked": mask_phone(phone), "demo_code": code or ""}
+
+
+def _filed_for_key(key: str) -> IdempotencyKey | None:
+    if not key:
+        return None
+    return IdempotencyKey.objects.filter(scope=FORM_SCOPE, key=key).select_related("complaint").first()
+
+
+@require_http_methods(["GET", "POST"])
+def public_new(request):
+    """``/complaints/new/``: no login; ``?estate=<id>`` (the QR code's link) preselects the estate."""
+    verified = _verified_phone(request)
+    if request.method == "GET":
+        initial = {}
+        raw = request.GET.get("estate", "")
+        if raw.isdigit():
+            estate = Estate.objects.filter(pk=raw).first()
+            if estate:
+                initial.update(estate=estate.pk, estate_q=estate.name)
+        return _render_new(request, PublicComplaintForm(initial=initial, verified_phone=verified))
+
+    if request.POST.get("send_code"):
+        # Without JavaScript the "获取验证码" button submits the whole form: send, keep everything.
+        form = PublicComplaintForm(initial=_kept(request, PUBLIC_FIELDS), verified_phone=verified)
+        status, sms = _send_code(request, request.POST.get("phone", ""))
+        return _render_new(request, form, status=status, sms=sms, limited=sms.get("limited"),
+                           photos_lost=_photos_posted(request))
+
+    try:
+        _limit("submit_ip", _ip(request), _("当前网络提交诉求过于频繁，请稍后再试"))
+    except RateLimited as exc:
+        form = PublicComplaintForm(initial=_kept(request, PUBLIC_FIELDS), verified_phone=verified)
+        return _render_new(request, form, status=429, limited=exc, photos_lost=_photos_posted(request))
+
+    form = PublicComplaintForm(request.POST, request.FILES, verified_phone=verified)
+    if not form.is_valid():
+        return _render_new(request, form, photos_lost=_photos_posted(request))
+    cd = form.cleaned_data
+    payload = {k: cd.get(k) for k in ("title", "description", "location", "name", "phone", "anonymous")}
+    payload.update(estate=cd["estate_obj"].pk, category=cd["category"].pk)
+    fingerprint = services.request_fingerprint(payload)
+    key = cd.get("idem") or ""
+    done = _filed_for_key(key)
+    if done is not None:
+        if done.request_hash == fingerprint:
+            # The same form sent twice (a double tap, a retry): one complaint, shown again.
+            _prove(request, done.complaint)
+            request.session[SESSION_LAST] = done.complaint.tracking_code
+            return redirect("cases:public_done")
+        key = uuid.uuid4().hex  # the old page changed and sent again: a new complaint
+
+    phone = cd["phone"]
+    if phone != verified:
+        try:
+            sms_code_verify(phone=phone, purpose=SMS_PURPOSE, code=cd["code"])
+        except ServiceError as exc:
+            form.add_error("code", exc.messages[0])
+            return _render_new(request, form, photos_lost=_photos_posted(request))
+        _set_verified(request, phone)
+        form.verified_phone = verified = phone
+    try:
+        message = _("该手机号提交诉求过于频繁，请稍后再试；紧急情况请拨打 12345")
+        _limit("submit_phone_hour", phone, message)
+        _limit("submit_phone_day", phone, message)
+    except RateLimited as exc:
+        return _render_new(request, form, status=429, limited=exc, photos_lost=_photos_posted(request))
+    user = request.user if _is_resident(request.user) else None
+    try:
+        c, _created = services.complaint_file_idempotent(
+            scope=FORM_SCOPE, key=key, fingerprint=fingerprint,
+            estate=cd["estate_obj"], category=cd["category"], description=cd["description"], title=cd["title"],
+            location=cd["location"], reporter_name=cd["name"], reporter_phone=phone, anonymous=cd["anonymous"],
+            source=Source.WEB, reporter_user=user, created_by=None, photos=cd["photos"],
+        )
+    except ServiceError as exc:
+        form.add_error(None, exc.messages[0])
+        return _render_new(request, form, photos_lost=_photos_posted(request))
+    request.session.pop(SESSION_VERIFIED, None)  # the next complaint needs a new code
+    _prove(request, c)
+    request.session[SESSION_LAST] = c.tracking_code
+    return redirect("cases:public_done")
+
+
+@require_POST
+def public_sms_code(request):
+    """``POST /complaints/sms-code/`` (htmx): send the code; the hint fragment says what happened."""
+    status, sms = _send_code(request, request.POST.get("phone", ""))
+    response = render(request, "cases/public/_sms_hint.html", {"sms": sms}, status=status)
+    return _limited(response, sms["limited"]) if sms.get("limited") else response
+
+
+@require_GET
+def public_estates(request):
+    """``/complaints/estates/?q=``: at most 10 estates by name, address or pinyin initials — names
+    and addresses of estates are public. JSON, or the suggestion list for htmx. ``scope=mine``
+    limits a logged-in official to their own area (the hotline form)."""
+    q = request.GET.get("q") or request.GET.get("estate_q") or ""
+    try:
+        _limit("search_ip", _ip(request), _("查询过于频繁，请稍后再试"))
+    except RateLimited as exc:
+        return _limited(JsonResponse({"detail": exc.messages[0]}, status=429), exc)
+    qs = Estate.objects.all()
+    if request.GET.get("scope") == "mine" and request.user.is_authenticated:
+        qs = estates_visible_to(request.user)
+    found = estate_matches(qs, q)
+    if request.htmx:
+        return render(request, "cases/public/_estate_results.html", {"estates": found, "q": q.strip()})
+    return JsonResponse({"results": [
+        {"id": e.pk, "name": e.name, "address": e.address, "district": e.district.name} for e in found
+    ]}, json_dumps_params={"ensure_ascii": False})
+
+
+@require_GET
+def public_done(request):
+    """The tracking code in big letters after a successful submission."""
+    code = request.session.get(SESSION_LAST, "")
+    c = _reporter_complaint(request, code) if code else None
+    return render(request, "cases/public/done.html", {"complaint": c})
+
+
+# ---- following a complaint (issue §12) ------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def public_track(request):
+    """``/complaints/track/``: tracking code + phone → the session remembers the proof."""
+    if request.method == "GET":
+        form = TrackForm(initial={"tracking_code": request.GET.get("code", "")[:20]})
+        return render(request, "cases/public/track.html", {"form": form})
+    try:
+        _limit("track_ip", _ip(request), _("查询过于频繁，请稍后再试"))
+    except RateLimited as exc:
+        form = TrackForm(initial={"tracking_code": request.POST.get("tracking_code", "")[:20]})
+        return _limited(render(request, "cases/public/track.html", {"form": form, "limited": exc}, status=429), exc)
+    form = TrackForm(request.POST)
+    if form.is_valid():
+        code = form.cleaned_data["tracking_code"]
+        for phone in form.phones():
+            c = complaint_get_for_reporter(tracking_code=code, phone=phone)
+            if c is not None:
+                _prove(request, c)
+                return redirect("cases:public_track_detail", tracking_code=c.tracking_code)
+        form.add_error(None, NOT_FOUND)
+    return render(request, "cases/public/track.html", {"form": form})
+
+
+def _track_redirect(tracking_code: str):
+    return redirect(f"{reverse('cases:public_track')}?{urlencode({'code': tracking_code[:20]})}")
+
+
+def _event_rows(c: Complaint) -> list[dict]:
+    rows = []
+    for ev in c.events.filter(public=True).order_by("created_at", "id"):
+        t = TRANSITIONS.get(ev.action)
+        label = EVENT_LABELS.get(ev.action) or (t.label if t else ev.action)
+        who = (ev.actor_label or "").split(" · ")[0]
+        detail = ""
+        if ev.action in ("dispatch", "reopen") and ev.data.get("unit"):
+            detail = _g("承办单位：%(unit)s") % {"unit": ev.data["unit"]}
+        elif ev.action == "call_departments" and ev.data.get("departments"):
+            detail = _g("召集单位：%(units)s") % {"units": "、".join(ev.data["departments"])}
+        elif ev.action == "callback":
+            detail = _g("评价：%(s)s") % {"s": dict(Satisfaction.choices).get(ev.data.get("satisfaction"), "")}
+        rows.append({"at": ev.created_at, "label": label, "who": who, "note": ev.note, "detail": detail,
+                     "to": ev.to_status})
+    return rows
+
+
+def published_evidence(c: Complaint) -> list[Photo]:
+    """Evidence photos of the lead unit's reply that the reviewer published (none before that)."""
+    if not c.public_reply or c.status not in (Status.REPLIED, Status.EVALUATED, Status.CLOSED) or not c.published_at:
+        return []
+    reply = (c.events.filter(action="reply", to_status=Status.REPLY_REVIEW, created_at__lte=c.published_at)
+             .order_by("-created_at", "-id").first())
+    if reply is None:
+        return []
+    return list(Photo.objects.filter(complaint=c, event=reply, kind=Photo.Kind.EVIDENCE).order_by("id"))
+
+
+def _deadline(c: Complaint) -> tuple[str, object]:
+    if c.status in FINAL_STATUSES or c.status in (Status.REPLIED, Status.EVALUATED):
+        return "", None
+    if c.resolve_due:
+        return _g("办结期限"), c.resolve_due
+    if c.accept_due:
+        return _g("受理期限"), c.accept_due
+    return "", None
+
+
+def _render_track_detail(request, c: Complaint, *, callback_form=None, status: int = 200):
+    actions = actions_for(_actor(request), c, reporter=True)
+    label, due = _deadline(c)
+    return render(request, "cases/public/track_detail.html", {
+        "c": c, "events": _event_rows(c), "evidence": published_evidence(c), "actions": actions,
+        "can_callback": "callback" in actions, "can_withdraw": "withdraw" in actions,
+        "callback_form": callback_form or CallbackForm(), "deadline_label": label, "deadline": due,
+        "status_style": STATUS_STYLE.get(c.status, "secondary"), "phone_masked": mask_phone(c.reporter_phone),
+        "reply_published": bool(c.public_reply and c.published_at),
+    }, status=status)
+
+
+@require_GET
+def public_track_detail(request, tracking_code: str):
+    """Status, the public timeline, the published reply, the deadline, the callback form."""
+    c = _reporter_complaint(request, tracking_code)
+    if c is None:
+        return _track_redirect(tracking_code)
+    return _render_track_detail(request, c)
+
+
+@require_POST
+def public_callback(request, tracking_code: str):
+    c = _reporter_complaint(request, tracking_code)
+    if c is None:
+        return _track_redirect(tracking_code)
+    form = CallbackForm(request.POST)
+    if form.is_valid():
+        cd = form.cleaned_data
+        try:
+            services.complaint_act(user=_actor(request), complaint=c, action="callback", reporter=True,
+                                   note=cd["comment"], resolved=cd["resolved"], satisfaction=cd["satisfaction"])
+        except ServiceError as exc:
+            form.add_error(None, exc.messages[0])
+        else:
+            messages.success(request, _g("感谢您的评价！") if c.status == Status.CLOSED else
+                             _g("感谢您的评价，我们将复核并督促继续办理。"))
+            return redirect("cases:public_track_detail", tracking_code=c.tracking_code)
+    return _render_track_detail(request, c, callback_form=form)
+
+
+@require_http_methods(["GET", "POST"])
+def public_withdraw(request, tracking_code: str):
+    """A confirmation page, then the withdrawal (allowed until the reply is published)."""
+    c = _reporter_complaint(request, tracking_code)
+    if c is None:
+        return _track_redirect(tracking_code)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.complaint_act(user=_actor(request), complaint=c, action="withdraw", reporter=True,
+                                   note=form.cleaned_data["reason"])
+        except ServiceError as exc:
+            messages.error(request, exc.messages[0])
+        else:
+            messages.success(request, _g("诉求已撤回。"))
+        return redirect("cases:public_track_detail", tracking_code=c.tracking_code)
+    allowed = "withdraw" in actions_for(_actor(request), c, reporter=True)
+    return render(request, "cases/public/withdraw.html", {"c": c, "form": form, "allowed": allowed})
+
+
+@require_GET
+def public_photo(request, pk: int):
+    """A complaint photo, through a check: officials who can see the complaint get every photo;
+    the reporter (account or proven session) gets their own report photos and the evidence of
+    the published reply. Anything else is an audited 404."""
+    photo = Photo.objects.select_related("complaint").filter(pk=pk).first()
+    user = request.user
+    allowed = False
+    if photo is not None:
+        c = photo.complaint
+        official = (user.is_authenticated and user.role not in RESIDENT_ROLES
+                    and complaints_visible_to(user).filter(pk=c.pk).exists())
+        reporter = c.pk in _proven_ids(request) or (user.is_authenticated and c.reporter_user_id == user.pk)
+        if official:
+            allowed = True
+        elif reporter:
+            allowed = photo.kind == Photo.Kind.REPORT or photo in published_evidence(c)
+    if not allowed:
+        refuse(user=user, model=Photo, pk=pk, reason=_("无权查看该诉求照片或照片不存在"))
+    response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["Content-Disposition"] = "inline"
+    return response
+
+
+# ---- the owner's complaints (issue §2) ------------------------------------------------------
+
+
+def _require_resident(request) -> None:
+    if not _is_resident(request.user):
+        raise PermissionDenied(_("“我的诉求”供业主账号使用"))
+
+
+@login_required
+@require_GET
+def public_mine(request):
+    _require_resident(request)
+    qs = (complaints_visible_to(request.user).filter(reporter_user=request.user)
+          .select_related("estate", "category").order_by("-created_at", "-id"))
+    page = paginate(request, qs)
+    rows = [(c, STATUS_STYLE.get(c.status, "secondary")) for c in page.object_list]
+    return render(request, "cases/public/mine.html", {"page": page, "rows": rows, "window": page_window(page),
+                                                       "query": ""})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def public_mine_new(request):
+    """Filed from the account: the estate from the owner's homes, name and phone from the account."""
+    _require_resident(request)
+    user = request.user
+    estates = estates_visible_to(user).order_by("name", "id")
+    form = ResidentComplaintForm(request.POST or None, request.FILES or None, estates=estates,
+                                 account_phone=user.phone)
+    limited = None
+    if request.method == "POST" and form.is_valid():
+        cd = form.cleaned_data
+        try:
+            message = _("提交诉求过于频繁，请稍后再试；紧急情况请拨打 12345")
+            _limit("submit_phone_hour", f"user:{user.pk}", message)
+            _limit("submit_phone_day", f"user:{user.pk}", message)
+            c = services.complaint_file(
+                estate=cd["estate"], category=cd["category"], description=cd["description"], title=cd["title"],
+                location=cd["location"], reporter_name=user.full_name or user.username,
+                reporter_phone=user.phone or cd.get("phone", ""), anonymous=cd["anonymous"],
+                source=Source.RESIDENT, reporter_user=user, created_by=user, photos=cd["photos"],
+            )
+        except RateLimited as exc:
+            limited = exc
+        except ServiceError as exc:
+            form.add_error(None, exc.messages[0])
+        else:
+            messages.success(request, _g("诉求已提交，查询码 %(code)s。处理进展会通过站内消息和短信通知您。") % {
+                "code": c.tracking_code})
+            return redirect("cases:public_track_detail", tracking_code=c.tracking_code)
+    response = render(request, "cases/public/mine_new.html", {
+        "form": form, "has_estates": estates.exists(), "limited": limited,
+        "photos_lost": request.method == "POST" and _photos_posted(request),
+        "account_phone": mask_phone(user.phone), "confidential_note": CONFIDENTIAL_NOTE,
+    }, status=429 if limited else 200)
+    return _limited(response, limited) if limited else response
+
+
+# ---- hotline entry by the desk (issue §2) ---------------------------------------------------
+
+
+def _require_desk(request) -> None:
+    if request.user.role not in HOTLINE_ROLES:
+        raise PermissionDenied(_("热线录入仅限市局和区县主管部门的受理人员"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def public_hotline_new(request):
+    _require_desk(request)
+    estates = estates_visible_to(request.user)
+    form = HotlineComplaintForm(request.POST or None, request.FILES or None, estates=estates,
+                                initial={"source": Source.HOTLINE_12345})
+    if request.method == "POST" and form.is_valid():
+        cd = form.cleaned_data
+        try:
+            c = services.complaint_file(
+                estate=cd["estate_obj"], category=cd["category"], description=cd["description"], title=cd["title"],
+                location=cd["location"], reporter_name=cd["reporter_name"], reporter_phone=cd["reporter_phone"],
+                anonymous=cd["anonymous"], source=cd["source"], source_ticket=cd["source_ticket"],
+                reporter_user=None, created_by=request.user, photos=cd["photos"],
+            )
+        except ServiceError as exc:
+            form.add_error(None, exc.messages[0])
+        else:
+            request.session[SESSION_HOTLINE_LAST] = c.pk
+            return redirect("cases:public_hotline_done")
+    return render(request, "cases/public/hotline_new.html", {
+        "form": form, "estate": form.selected_estate(), "candidates": form.estate_candidates,
+        "photos_lost": request.method == "POST" and _photos_posted(request), "confidential_note": CONFIDENTIAL_NOTE,
+    })
+
+
+@login_required
+@require_GET
+def public_hotline_done(request):
+    _require_desk(request)
+    pk = request.session.get(SESSION_HOTLINE_LAST)
+    c = (Complaint.objects.select_related("estate", "category").filter(pk=pk, created_by=request.user).first()
+         if pk else None)
+    return render(request, "cases/public/hotline_done.html", {"c": c, "estate_label": estate_label(c.estate) if c else ""})
