@@ -1,0 +1,493 @@
+"""Unit metrics, monthly rankings and drill-downs (issue §14, rules.md §7).
+
+Everything here reads the rollup table ``UnitMonthStat`` (kept current by the workflow, see
+``rollups.py``), never the complaints: a page computes its figures from at most a few thousand
+stored rows.
+
+Rates (per unit and month, in percent)
+    timely signing   = signed_in_time / assigned
+    response         = contacted_in_time / assigned   (resident contacted in time)
+    on-time completion = done_in_time / assigned
+    resolution       = resolved / callbacks
+    satisfaction     = (satisfied + basically_satisfied) / callbacks
+    return           = returned / assigned
+    reopen           = reopened / assigned
+    composite        = (w_resp·response + w_res·resolution + w_sat·satisfaction) / 100
+                       with the weights of ``CaseSettings`` (default 30 / 35 / 35, summing to 100).
+
+Exact numbers (DESIGN.md: no floats in anything published)
+    Each rate is computed from the integer counts with exact arithmetic and rounded once, half
+    up, to one decimal place (``Decimal("85.3")``). The composite is computed from the exact
+    ratios (not from the rounded rates) and rounded once the same way. A rate whose denominator
+    is 0 is ``None`` and shown as "—".
+
+Which units are ranked (a decision, documented here)
+    The composite needs all three of its rates, so it exists only when the unit had at least one
+    callback (回访) that month — a callback implies at least one assigned task. Units without a
+    callback are listed with "—" and are not ranked. Ranking is by the published (rounded)
+    composite, descending; ties go to the unit with more assigned tasks, then by name, then id,
+    so the order is total and reproducible. The red list (红榜) is the top ``ranking_size``
+    (``CaseSettings``, default 5), the black list (黑榜) the bottom ``ranking_size``, worst first.
+    A unit is never on both lists: with fewer than twice ``ranking_size`` ranked units, the upper
+    half (rounded up) can be on the red list and the rest on the black list.
+
+Who sees what (``unit_stats_visible_to``)
+    The city bureau sees every unit; a district authority the units whose rollup row belongs to
+    its district (``UnitMonthStat.district``; a company belongs to the district where it serves
+    most estates); a street office, community, functional department or property company (manager
+    and staff) sees only its own unit's rows and drill-downs. Rankings are for the city bureau and
+    the districts. Everybody else sees nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+
+from django.db.models import Q, QuerySet, Sum
+from django.utils.translation import gettext_lazy as _
+
+from wuye.accounts.models import Role
+
+from .models import CaseSettings, UnitKind, UnitMonthStat
+from .units import unit_key_of
+
+# Unit kinds that have a monthly ranking, in the order of the tabs.
+RANKED_KINDS: tuple[str, ...] = (UnitKind.COMPANY, UnitKind.COMMUNITY, UnitKind.STREET, UnitKind.DEPARTMENT)
+# Tabs of the metrics page: the ranked kinds and the district authorities (which handle what a
+# developer is responsible for when the district has no housing department).
+TAB_KINDS: tuple[str, ...] = (*RANKED_KINDS, UnitKind.DISTRICT)
+
+COUNT_FIELDS: tuple[str, ...] = (
+    "assigned", "signed_in_time", "contacted_in_time", "done", "done_in_time", "callbacks", "resolved",
+    "satisfied", "basically_satisfied", "dissatisfied", "returned", "reopened", "excluded",
+)
+
+RATE_LABELS = {
+    "signing": _("按时签收率"),
+    "response": _("响应率"),
+    "completion": _("按时办结率"),
+    "resolution": _("解决率"),
+    "satisfaction": _("满意率"),
+    "return_rate": _("退单率"),
+    "reopen_rate": _("重办率"),
+    "composite": _("综合得分"),
+}
+RATE_HELP = {
+    "signing": _("按时签收的派单 ÷ 派单量"),
+    "response": _("按时首次联系诉求人的派单 ÷ 派单量"),
+    "completion": _("按期办结的派单 ÷ 派单量"),
+    "resolution": _("回访为已解决 ÷ 回访量"),
+    "satisfaction": _("回访为满意或基本满意 ÷ 回访量"),
+    "return_rate": _("申请退单的派单 ÷ 派单量"),
+    "reopen_rate": _("被重办的派单 ÷ 派单量"),
+    "composite": _("响应率、解决率、满意率按权重加权；无回访的单位不参与排名"),
+}
+
+TENTH = Decimal("0.1")
+
+
+# ---- exact arithmetic -----------------------------------------------------------------------
+
+
+def ratio(num: int, den: int) -> Fraction | None:
+    """num / den exactly; None when there is nothing to divide by."""
+    return Fraction(num, den) if den else None
+
+
+def percent(value: Fraction | None) -> Decimal | None:
+    """A ratio (0..1) as a percentage with one decimal place, rounded half up, exactly."""
+    if value is None:
+        return None
+    return tenths_half_up(value * 100)
+
+
+def tenths_half_up(value: Fraction) -> Decimal:
+    """``value`` rounded half up (away from zero for the positive values used here) to 0.1."""
+    scaled = value * 10
+    tenths = (2 * scaled.numerator + scaled.denominator) // (2 * scaled.denominator)
+    return Decimal(tenths).scaleb(-1).quantize(TENTH)
+
+
+@dataclass(frozen=True)
+class Weights:
+    response: int = 30
+    resolution: int = 35
+    satisfaction: int = 35
+
+    @classmethod
+    def current(cls) -> Weights:
+        cs = CaseSettings.current()
+        return cls(cs.weight_response, cs.weight_resolution, cs.weight_satisfaction)
+
+
+# ---- one unit-month -------------------------------------------------------------------------
+
+
+@dataclass
+class Figures:
+    """The counts of one unit-month (or a total) and the rates computed from them."""
+
+    unit_kind: str
+    unit_id: int | None
+    unit_name: str
+    month: date | None
+    district_id: int | None
+    counts: dict[str, int]
+    signing: Decimal | None = None
+    response: Decimal | None = None
+    completion: Decimal | None = None
+    resolution: Decimal | None = None
+    satisfaction: Decimal | None = None
+    return_rate: Decimal | None = None
+    reopen_rate: Decimal | None = None
+    composite: Decimal | None = None
+    rank: int | None = None
+
+    def __getattr__(self, name: str):
+        # Counts read like attributes in templates: f.assigned, f.callbacks …
+        counts = self.__dict__.get("counts")
+        if counts is not None and name in counts:
+            return counts[name]
+        raise AttributeError(name)
+
+    @property
+    def ranked(self) -> bool:
+        return self.composite is not None
+
+    @property
+    def unit_label(self) -> str:
+        return str(UnitKind(self.unit_kind).label) if self.unit_kind in UnitKind.values else ""
+
+    @property
+    def month_param(self) -> str:
+        return month_param(self.month) if self.month else ""
+
+    def rate(self, name: str) -> Decimal | None:
+        return getattr(self, name)
+
+    @property
+    def cells(self) -> list[Cell]:
+        """The figures of the metrics table's row, in column order, each with its drill-down."""
+        out = []
+        for key, is_rate in TABLE_COLUMNS:
+            value = getattr(self, key) if is_rate else self.counts[key]
+            drill = COLUMN_DRILL[key]
+            out.append(Cell(key, value, is_rate, drill, DRILLS[drill].figure(self.counts), DRILLS[drill].label))
+        return out
+
+
+@dataclass(frozen=True)
+class Cell:
+    key: str
+    value: Decimal | int | None
+    is_rate: bool
+    drill: str  # the drill-down the figure links to
+    n: int  # how many tasks that drill-down lists
+    drill_label: object
+
+    @property
+    def empty(self) -> bool:
+        return self.value is None
+
+
+# The columns of the metrics table (the composite has its own, emphasised column).
+TABLE_COLUMNS: tuple[tuple[str, bool], ...] = (
+    ("assigned", False), ("signing", True), ("response", True), ("completion", True), ("callbacks", False),
+    ("resolution", True), ("satisfaction", True), ("return_rate", True), ("reopen_rate", True), ("excluded", False),
+)
+COLUMN_LABELS = {"assigned": _("派单量"), "callbacks": _("回访量"), "excluded": _("不计入考核"), **RATE_LABELS}
+
+
+def compute(counts: dict[str, int], weights: Weights, *, unit_kind: str = "", unit_id: int | None = None,
+            unit_name: str = "", month: date | None = None, district_id: int | None = None) -> Figures:
+    """Rates and composite from the counts of one unit-month (or a sum of them)."""
+    c = {k: int(counts.get(k) or 0) for k in COUNT_FIELDS}
+    assigned, callbacks = c["assigned"], c["callbacks"]
+    response = ratio(c["contacted_in_time"], assigned)
+    resolution = ratio(c["resolved"], callbacks)
+    satisfaction = ratio(c["satisfied"] + c["basically_satisfied"], callbacks)
+    composite = None
+    if response is not None and resolution is not None and satisfaction is not None:
+        # (w·rate%)/100 with rate% = 100·ratio is w·ratio: the composite in percent, exactly.
+        composite = tenths_half_up(
+            weights.response * response + weights.resolution * resolution + weights.satisfaction * satisfaction
+        )
+    return Figures(
+        unit_kind=unit_kind, unit_id=unit_id, unit_name=unit_name, month=month, district_id=district_id, counts=c,
+        signing=percent(ratio(c["signed_in_time"], assigned)),
+        response=percent(response),
+        completion=percent(ratio(c["done_in_time"], assigned)),
+        resolution=percent(resolution),
+        satisfaction=percent(satisfaction),
+        return_rate=percent(ratio(c["returned"], assigned)),
+        reopen_rate=percent(ratio(c["reopened"], assigned)),
+        composite=composite,
+    )
+
+
+def figures_of(stat: UnitMonthStat | dict, weights: Weights) -> Figures:
+    """Figures of one rollup row (a model instance or a ``values()`` dict)."""
+    get = stat.get if isinstance(stat, dict) else (lambda k, d=None: getattr(stat, k, d))
+    return compute(
+        {k: get(k) for k in COUNT_FIELDS}, weights, unit_kind=get("unit_kind"), unit_id=get("unit_id"),
+        unit_name=get("unit_name") or "", month=get("month"), district_id=get("district_id"),
+    )
+
+
+ROW_FIELDS = ("id", "month", "unit_kind", "unit_id", "unit_name", "district_id", *COUNT_FIELDS)
+
+
+def figures_for(qs: QuerySet[UnitMonthStat], weights: Weights | None = None) -> list[Figures]:
+    """Figures of every row of ``qs`` (one query, plain values)."""
+    weights = weights or Weights.current()
+    return [figures_of(row, weights) for row in qs.values(*ROW_FIELDS)]
+
+
+def total(rows: Iterable[Figures], weights: Weights, *, name: str = "") -> Figures:
+    """The sum of several rows' counts, with its rates (a kind's total line)."""
+    sums = dict.fromkeys(COUNT_FIELDS, 0)
+    for f in rows:
+        for k in COUNT_FIELDS:
+            sums[k] += f.counts[k]
+    return compute(sums, weights, unit_name=name)
+
+
+def summary(qs: QuerySet[UnitMonthStat], weights: Weights, *, name: str = "") -> Figures:
+    """Totals over the rows of ``qs`` summed by the database (one query)."""
+    sums = qs.aggregate(**{k: Sum(k) for k in COUNT_FIELDS})
+    return compute(sums, weights, unit_name=name)
+
+
+def monthly_series(qs: QuerySet[UnitMonthStat], weights: Weights, months: list[date]) -> list[Figures]:
+    """One total per month of ``months`` (one query); months without data have no rates."""
+    by_month = {
+        row["month"]: row
+        for row in qs.filter(month__in=months).values("month").annotate(**{k: Sum(k) for k in COUNT_FIELDS}).order_by()
+    }
+    return [compute(by_month.get(m, {}), weights, month=m) for m in months]
+
+
+# ---- ordering and ranking -------------------------------------------------------------------
+
+
+def rank_key(f: Figures):
+    """Best first: composite (published value) desc, then more assigned, then name, then id."""
+    return (-(f.composite if f.composite is not None else Decimal(-1)), -f.counts["assigned"], f.unit_name,
+            f.unit_id or 0)
+
+
+def order(rows: Iterable[Figures]) -> list[Figures]:
+    """The ranked units in ranking order with ``rank`` set (1 = best); unranked units dropped."""
+    ranked = sorted((f for f in rows if f.ranked), key=rank_key)
+    for i, f in enumerate(ranked, start=1):
+        f.rank = i
+    return ranked
+
+
+@dataclass
+class Ranking:
+    kind: str
+    ranked: list[Figures] = field(default_factory=list)
+    unranked: int = 0
+    red: list[Figures] = field(default_factory=list)
+    black: list[Figures] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return str(UnitKind(self.kind).label)
+
+
+def ranking(kind: str, rows: Iterable[Figures], size: int) -> Ranking:
+    """The red list (best ``size``) and black list (worst ``size``, worst first) of one kind."""
+    rows = list(rows)
+    ordered = order(rows)
+    n = len(ordered)
+    n_red = min(size, (n + 1) // 2) if n < 2 * size else size
+    red = ordered[:n_red]
+    black = list(reversed(ordered[n_red:][-size:])) if size else []
+    return Ranking(kind=kind, ranked=ordered, unranked=len(rows) - n, red=red, black=black)
+
+
+def rankings(rows: Iterable[Figures], size: int, kinds: Iterable[str] = RANKED_KINDS) -> list[Ranking]:
+    by_kind: dict[str, list[Figures]] = {k: [] for k in kinds}
+    for f in rows:
+        if f.unit_kind in by_kind:
+            by_kind[f.unit_kind].append(f)
+    return [ranking(k, by_kind[k], size) for k in by_kind]
+
+
+SORTS: dict[str, Callable[[Figures], object]] = {
+    "name": lambda f: f.unit_name,
+    "assigned": lambda f: f.counts["assigned"],
+    "callbacks": lambda f: f.counts["callbacks"],
+    "excluded": lambda f: f.counts["excluded"],
+    **{name: (lambda f, n=name: getattr(f, n)) for name in RATE_LABELS},
+}
+
+
+def sort_rows(rows: list[Figures], key: str, descending: bool) -> list[Figures]:
+    """Sort by a column; units without a value ("—") always come last. Stable ties by rank key."""
+    getter = SORTS[key]
+    base = sorted(rows, key=rank_key)
+    present = [f for f in base if getter(f) is not None]
+    missing = [f for f in base if getter(f) is None]
+    present.sort(key=getter, reverse=descending)
+    return present + missing
+
+
+# ---- scope ---------------------------------------------------------------------------------
+
+UNIT_ROLES = {Role.STREET, Role.COMMUNITY, Role.DEPARTMENT, Role.COMPANY_MANAGER, Role.COMPANY_STAFF}
+
+
+def unit_stats_visible_to(user) -> QuerySet[UnitMonthStat]:
+    """The rollup rows the user may read (see the module docstring)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return UnitMonthStat.objects.none()
+    role = user.role
+    if role == Role.CITY:
+        return UnitMonthStat.objects.all()
+    if role == Role.DISTRICT and user.district_id:
+        return UnitMonthStat.objects.filter(district_id=user.district_id)
+    if role in UNIT_ROLES:
+        key = unit_key_of(user)
+        if key is not None:
+            return UnitMonthStat.objects.filter(unit_kind=key[0], unit_id=key[1])
+    return UnitMonthStat.objects.none()
+
+
+def can_see_metrics(user) -> bool:
+    role = getattr(user, "role", None)
+    if role == Role.CITY:
+        return True
+    if role == Role.DISTRICT:
+        return bool(user.district_id)
+    return role in UNIT_ROLES and unit_key_of(user) is not None
+
+
+def can_see_rankings(user) -> bool:
+    role = getattr(user, "role", None)
+    return role == Role.CITY or (role == Role.DISTRICT and bool(getattr(user, "district_id", None)))
+
+
+# ---- months -------------------------------------------------------------------------------
+
+
+def month_param(m: date) -> str:
+    return f"{m:%Y-%m}"
+
+
+def parse_month(value) -> date | None:
+    """"2026-10" → date(2026, 10, 1); anything else → None."""
+    try:
+        year, month = str(value).split("-")
+        if len(year) != 4 or len(month) != 2:
+            return None
+        return date(int(year), int(month), 1)
+    except (TypeError, ValueError):
+        return None
+
+
+def add_months(m: date, n: int) -> date:
+    index = m.year * 12 + (m.month - 1) + n
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def last_complete_month(today: date) -> date:
+    return add_months(today.replace(day=1), -1)
+
+
+def months_with_data(qs: QuerySet[UnitMonthStat], limit: int = 36) -> list[date]:
+    """Months that have rollup rows, newest first (one query)."""
+    return list(qs.order_by("-month").values_list("month", flat=True).distinct()[:limit])
+
+
+def default_month(available: list[date], today: date) -> date:
+    """The last complete month when it has data; else the newest month with data; else the last
+    complete month (an empty page that says so)."""
+    last = last_complete_month(today)
+    if last in available or not available:
+        return last
+    older = [m for m in available if m <= last]
+    return older[0] if older else available[0]
+
+
+# ---- drill-down ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Drill:
+    label: object
+    q: Q
+    figure: Callable[[dict[str, int]], int]
+    help: object = ""
+
+
+COUNTED = Q(excluded=False)
+
+# Each drill-down lists the tasks of one unit-month behind one figure; ``q`` repeats the filter
+# of the rollup's count (rollups.COUNTS), so the list has exactly as many rows as the figure.
+DRILLS: dict[str, Drill] = {
+    "all": Drill(_("派单量"), COUNTED, lambda c: c["assigned"], _("计入考核的全部派单")),
+    "signed_in_time": Drill(_("按时签收"), COUNTED & Q(signed_in_time=True), lambda c: c["signed_in_time"]),
+    "signed_late": Drill(_("未按时签收"), COUNTED & ~Q(signed_in_time=True),
+                         lambda c: c["assigned"] - c["signed_in_time"], _("超期签收或尚未签收")),
+    "contacted_in_time": Drill(_("按时联系"), COUNTED & Q(contacted_in_time=True), lambda c: c["contacted_in_time"]),
+    "contacted_late": Drill(_("未按时联系"), COUNTED & ~Q(contacted_in_time=True),
+                            lambda c: c["assigned"] - c["contacted_in_time"], _("超期首次联系或尚未联系（含协办任务）")),
+    "done": Drill(_("已办结"), COUNTED & Q(done_in_time__isnull=False), lambda c: c["done"]),
+    "done_in_time": Drill(_("按期办结"), COUNTED & Q(done_in_time=True), lambda c: c["done_in_time"]),
+    "done_late": Drill(_("未按期办结"), COUNTED & ~Q(done_in_time=True),
+                       lambda c: c["assigned"] - c["done_in_time"], _("超期答复或尚未办结")),
+    "callbacks": Drill(_("回访量"), COUNTED & Q(resolved__isnull=False), lambda c: c["callbacks"]),
+    "resolved": Drill(_("已解决"), COUNTED & Q(resolved=True), lambda c: c["resolved"]),
+    "unresolved": Drill(_("未解决"), COUNTED & Q(resolved=False), lambda c: c["callbacks"] - c["resolved"]),
+    "satisfied": Drill(_("满意"), COUNTED & Q(satisfaction="satisfied"), lambda c: c["satisfied"]),
+    "basically_satisfied": Drill(_("基本满意"), COUNTED & Q(satisfaction="basically_satisfied"),
+                                 lambda c: c["basically_satisfied"]),
+    "dissatisfied": Drill(_("不满意"), COUNTED & Q(satisfaction="dissatisfied"), lambda c: c["dissatisfied"]),
+    "returned": Drill(_("退单"), COUNTED & Q(returned=True), lambda c: c["returned"]),
+    "reopened": Drill(_("重办"), COUNTED & Q(reopened=True), lambda c: c["reopened"]),
+    "excluded": Drill(_("不计入考核"), Q(excluded=True), lambda c: c["excluded"], _("经复核认定为不合理诉求")),
+}
+
+# The drill-down each column of the metrics table links to: the tasks that count against a rate.
+COLUMN_DRILL = {
+    "assigned": "all",
+    "signing": "signed_late",
+    "response": "contacted_late",
+    "completion": "done_late",
+    "callbacks": "callbacks",
+    "resolution": "unresolved",
+    "satisfaction": "dissatisfied",
+    "return_rate": "returned",
+    "reopen_rate": "reopened",
+    "composite": "all",
+    "excluded": "excluded",
+}
+
+# Drill-down tabs, grouped as on the page.
+DRILL_GROUPS = (
+    ("all", "excluded"),
+    ("signed_in_time", "signed_late", "contacted_in_time", "contacted_late", "done", "done_in_time", "done_late"),
+    ("callbacks", "resolved", "unresolved", "satisfied", "basically_satisfied", "dissatisfied"),
+    ("returned", "reopened"),
+)
+assert {k for g in DRILL_GROUPS for k in g} == set(DRILLS)
+
+
+def drill_tasks(stat: UnitMonthStat, metric: str):
+    """The tasks behind one figure of one unit-month."""
+    from .models import Task
+
+    return Task.objects.filter(unit_kind=stat.unit_kind, unit_id=stat.unit_id, month=stat.month).filter(
+        DRILLS[metric].q
+    )
+
+
+def drill_figure(stat: UnitMonthStat, metric: str) -> int:
+    return DRILLS[metric].figure({k: getattr(stat, k) for k in COUNT_FIELDS})

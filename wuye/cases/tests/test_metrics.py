@@ -1,0 +1,227 @@
+"""Unit metrics computed from the rollups (issue §14, rules.md §7): exact rates, the composite,
+rankings with their tie rules, scope, and drill-downs that list exactly the rollup's figure."""
+
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from wuye.cases import metrics as M
+from wuye.cases.models import CaseSettings, UnitKind, UnitMonthStat
+from wuye.cases.rollups import rollup_counts
+
+from .metrics_support import MARCH, clock, company_month, handle, local, stat_of  # noqa: F401
+
+W = M.Weights()
+
+
+def figures(name="单位", kind="company", pk=1, **counts):
+    return M.compute(counts, W, unit_kind=kind, unit_id=pk, unit_name=name)
+
+
+# ---- exact arithmetic ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("num, den, expected", [
+    (1, 3, "33.3"), (2, 3, "66.7"), (1, 8, "12.5"), (1, 16, "6.3"), (3, 16, "18.8"), (0, 5, "0.0"), (5, 5, "100.0"),
+    (1, 2000, "0.1"), (1, 2001, "0.0"),
+])
+def test_rates_round_half_up_to_one_decimal_exactly(num, den, expected):
+    value = M.percent(M.ratio(num, den))
+    assert value == Decimal(expected) and isinstance(value, Decimal)
+    assert str(value) == expected  # always one decimal place, never a float
+
+
+def test_a_rate_with_nothing_to_divide_by_is_none():
+    f = figures(assigned=0)
+    assert [f.signing, f.response, f.completion, f.resolution, f.satisfaction, f.return_rate, f.reopen_rate,
+            f.composite] == [None] * 8
+
+
+def test_every_rate_from_its_counts_and_the_default_weights():
+    f = figures(assigned=6, signed_in_time=3, contacted_in_time=3, done_in_time=3, callbacks=3, resolved=2,
+                satisfied=1, basically_satisfied=1, dissatisfied=1, returned=1, reopened=1)
+    assert (f.signing, f.response, f.completion) == (Decimal("50.0"),) * 3
+    assert (f.resolution, f.satisfaction) == (Decimal("66.7"), Decimal("66.7"))
+    assert (f.return_rate, f.reopen_rate) == (Decimal("16.7"), Decimal("16.7"))
+    # 30·1/2 + 35·2/3 + 35·2/3 = 61.666… → 61.7 (from the exact ratios, rounded once)
+    assert f.composite == Decimal("61.7")
+
+
+def test_composite_is_rounded_once_from_exact_ratios_not_from_rounded_rates():
+    # response 1/3, resolution 1/3, satisfaction 1/3: exact composite 33.333… → 33.3
+    f = figures(assigned=3, contacted_in_time=1, callbacks=3, resolved=1, satisfied=1)
+    assert f.composite == Decimal("33.3")
+    # 30·(1/8) + 35·(1/16) + 35·(3/16) = 3.75 + 2.1875 + 6.5625 = 12.5 exactly; the rounded rates
+    # (12.5, 6.3, 18.8) would give 12.6.
+    f = figures(assigned=8, contacted_in_time=1, callbacks=16, resolved=1, satisfied=3)
+    assert f.composite == Decimal("12.5")
+
+
+def test_no_callback_means_no_composite_and_no_rank():
+    f = figures(assigned=10, contacted_in_time=10, signed_in_time=10)
+    assert f.response == Decimal("100.0") and f.composite is None and not f.ranked
+
+
+@given(st.integers(0, 500), st.integers(0, 500), st.integers(0, 500), st.integers(0, 500),
+       st.sampled_from([(30, 35, 35), (100, 0, 0), (0, 50, 50), (34, 33, 33)]))
+def test_property_rates_between_0_and_100_and_composite_within_its_parts(assigned, contacted, callbacks, good, w):
+    contacted = min(contacted, assigned)
+    good = min(good, callbacks)
+    f = M.compute({"assigned": assigned, "contacted_in_time": contacted, "callbacks": callbacks, "resolved": good,
+                   "satisfied": good}, M.Weights(*w))
+    for rate in (f.response, f.resolution, f.satisfaction):
+        assert rate is None or Decimal(0) <= rate <= Decimal(100)
+    if f.composite is not None:
+        parts = [f.response, f.resolution, f.satisfaction]
+        assert min(parts) - Decimal("0.1") <= f.composite <= max(parts) + Decimal("0.1")
+        exact = (w[0] * Fraction(contacted, assigned) + (w[1] + w[2]) * Fraction(good, callbacks))
+        assert abs(Fraction(f.composite) - exact) <= Fraction(1, 20)
+
+
+def test_weights_come_from_case_settings(db):
+    CaseSettings.objects.update_or_create(pk=1, defaults={"weight_response": 100, "weight_resolution": 0,
+                                                          "weight_satisfaction": 0})
+    f = M.compute({"assigned": 4, "contacted_in_time": 1, "callbacks": 1, "resolved": 1, "satisfied": 1},
+                  M.Weights.current())
+    assert f.composite == Decimal("25.0")
+
+
+# ---- ranking ------------------------------------------------------------------------------
+
+
+def scored(name, composite_num, assigned=10, pk=None):
+    """A unit whose composite is exactly ``composite_num``% (all three rates equal)."""
+    return figures(name, pk=pk or abs(hash(name)) % 10_000, assigned=assigned * 100,
+                   contacted_in_time=composite_num * assigned, callbacks=100, resolved=composite_num,
+                   satisfied=composite_num)
+
+
+def test_ranking_order_ties_go_to_more_assigned_then_name():
+    rows = [scored("乙物业", 80, assigned=5), scored("甲物业", 80, assigned=5), scored("丙物业", 80, assigned=9),
+            scored("丁物业", 90), scored("戊物业", 10)]
+    ordered = M.order(rows)
+    assert [f.unit_name for f in ordered] == ["丁物业", "丙物业", "乙物业", "甲物业", "戊物业"]
+    assert [f.rank for f in ordered] == [1, 2, 3, 4, 5]
+    # "乙" (U+4E59) sorts before "甲" (U+7532): ties on composite and assigned go by name.
+
+
+def test_red_and_black_lists_take_ranking_size_and_never_overlap():
+    rows = [scored(f"企业{i:02d}", i) for i in range(1, 21)] + [figures("无回访企业", pk=999, assigned=3)]
+    r = M.ranking(UnitKind.COMPANY, rows, 5)
+    assert [f.unit_name for f in r.red] == ["企业20", "企业19", "企业18", "企业17", "企业16"]
+    assert [f.unit_name for f in r.black] == ["企业01", "企业02", "企业03", "企业04", "企业05"]  # worst first
+    assert r.unranked == 1 and len(r.ranked) == 20
+
+    few = M.ranking(UnitKind.COMPANY, [scored(f"企业{i}", i * 10) for i in range(1, 4)], 5)
+    assert [f.unit_name for f in few.red] == ["企业3", "企业2"]
+    assert [f.unit_name for f in few.black] == ["企业1"]
+    one = M.ranking(UnitKind.COMPANY, [scored("唯一企业", 50)], 5)
+    assert [f.unit_name for f in one.red] == ["唯一企业"] and one.black == []
+
+
+def test_rankings_are_per_kind():
+    rows = [scored("企业", 50), figures("社区", kind="community", pk=2, assigned=1, contacted_in_time=1, callbacks=1,
+                                        resolved=1, satisfied=1)]
+    by_kind = {r.kind: r for r in M.rankings(rows, 5)}
+    assert [f.unit_name for f in by_kind["company"].red] == ["企业"]
+    assert [f.unit_name for f in by_kind["community"].red] == ["社区"]
+    assert by_kind["street"].ranked == [] and by_kind["department"].ranked == []
+
+
+def test_sorting_puts_units_without_a_value_last_both_ways():
+    rows = [scored("高", 90), figures("无", pk=5, assigned=1), scored("低", 10)]
+    assert [f.unit_name for f in M.sort_rows(rows, "composite", True)] == ["高", "低", "无"]
+    assert [f.unit_name for f in M.sort_rows(rows, "composite", False)] == ["低", "高", "无"]
+    assert [f.unit_name for f in M.sort_rows(rows, "assigned", True)][0] == "高"
+
+
+# ---- months -----------------------------------------------------------------------------
+
+
+def test_months():
+    assert M.parse_month("2026-03") == date(2026, 3, 1)
+    for bad in ("2026-3", "2026-13", "x", "", None, "2026-03-01"):
+        assert M.parse_month(bad) is None
+    assert M.add_months(date(2026, 1, 1), -1) == date(2025, 12, 1)
+    assert M.add_months(date(2026, 11, 1), 14) == date(2028, 1, 1)
+    today = date(2026, 4, 15)
+    assert M.default_month([date(2026, 4, 1), date(2026, 3, 1)], today) == date(2026, 3, 1)
+    assert M.default_month([date(2026, 4, 1)], today) == date(2026, 4, 1)  # only the running month has data
+    assert M.default_month([date(2026, 4, 1), date(2026, 1, 1)], today) == date(2026, 1, 1)
+    assert M.default_month([], today) == date(2026, 3, 1)
+
+
+# ---- from the workflow to the figures ------------------------------------------------------
+
+
+def test_a_month_of_company_complaints_gives_the_expected_figures(cworld, clock):
+    company_month(cworld, clock)
+    stat = stat_of(cworld)
+    f = M.figures_of(stat, M.Weights.current())
+    assert f.counts == {
+        "assigned": 6, "signed_in_time": 3, "contacted_in_time": 3, "done": 3, "done_in_time": 3, "callbacks": 3,
+        "resolved": 2, "satisfied": 1, "basically_satisfied": 1, "dissatisfied": 1, "returned": 1, "reopened": 1,
+        "excluded": 1,
+    }
+    assert f.composite == Decimal("61.7") and f.signing == Decimal("50.0")
+    assert stat.district_id == cworld.d1.pk
+
+
+def test_every_drill_down_lists_exactly_the_rollup_figure(cworld, clock):
+    company_month(cworld, clock)
+    stat = stat_of(cworld)
+    assert rollup_counts("company", cworld.company_a.pk, MARCH) == {k: getattr(stat, k) for k in M.COUNT_FIELDS}
+    nonzero = 0
+    for metric in M.DRILLS:
+        n = M.drill_tasks(stat, metric).count()
+        assert n == M.drill_figure(stat, metric), metric
+        nonzero += bool(n)
+    assert nonzero >= 14  # the month exercises (almost) every figure
+    # complements: late + in time = all
+    assert M.drill_figure(stat, "signed_late") + M.drill_figure(stat, "signed_in_time") == stat.assigned
+    late = M.drill_tasks(stat, "signed_late")
+    assert late.filter(signed_in_time=False).count() == 1  # signed after the limit
+    assert late.filter(signed_in_time__isnull=True).count() == 2  # not signed at all counts against the rate too
+
+
+def test_column_drills_count_what_the_rate_misses(cworld, clock):
+    company_month(cworld, clock)
+    f = M.figures_of(stat_of(cworld), W)
+    cells = {c.key: c for c in f.cells}
+    assert (cells["signing"].drill, cells["signing"].n) == ("signed_late", 3)
+    assert (cells["satisfaction"].drill, cells["satisfaction"].n) == ("dissatisfied", 1)
+    assert (cells["resolution"].drill, cells["resolution"].n) == ("unresolved", 1)
+    assert cells["assigned"].value == 6 and cells["excluded"].value == 1
+
+
+def test_the_month_of_a_task_is_the_month_of_dispatch(cworld, clock):
+    clock.at(local(2026, 3, 31, 23, 30))
+    handle(cworld, clock, sign_after=1, contact_after=None)  # signed at 00:30 on 1 April
+    assert stat_of(cworld).assigned == 1 and stat_of(cworld).signed_in_time == 1
+    assert not UnitMonthStat.objects.filter(month=date(2026, 4, 1)).exists()
+
+
+# ---- scope -------------------------------------------------------------------------------
+
+
+def test_scope_of_the_rollup_rows(cworld, clock):
+    company_month(cworld, clock)
+    clock.at(local(2026, 3, 11, 9, 0))
+    handle(cworld, clock, estate=cworld.estate_b, callback=(True, "satisfied"))
+    u = cworld.users
+    units = lambda who: set(M.unit_stats_visible_to(u[who]).values_list("unit_kind", "unit_id"))  # noqa: E731
+    a, b = ("company", cworld.company_a.pk), ("company", cworld.company_b.pk)
+    assert units("city") == {a, b}
+    assert units("district") == {a} and units("district2") == {b}
+    assert units("manager_a") == units("staff_a") == {a}
+    assert units("manager_b") == {b}
+    for who in ("street", "community", "department", "resident", "committee", "sysadmin", "auditor", "outsider"):
+        assert units(who) == set(), who
+    assert M.can_see_rankings(u["city"]) and M.can_see_rankings(u["district"])
+    assert not M.can_see_rankings(u["manager_a"]) and not M.can_see_rankings(u["street"])
+    assert M.can_see_metrics(u["street"]) and M.can_see_metrics(u["manager_a"])
+    assert not M.can_see_metrics(u["resident"]) and not M.can_see_metrics(u["sysadmin"])

@@ -1,0 +1,274 @@
+"""Unit metrics pages (issue §14): the monthly table with charts, the red and black lists, and the
+drill-down from every figure to the tasks behind it. Figures come from the rollup table only
+(``metrics.py``); who sees which units is decided by ``metrics.unit_stats_visible_to``."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from wuye.accounts.models import Role
+from wuye.core.access import refuse
+from wuye.core.listing import Sort, page_window, paginate
+from wuye.territory.models import District
+
+from . import metrics as M
+from .models import CaseSettings, UnitKind, UnitMonthStat
+from .selectors import complaints_visible_to, reporter_name_for
+
+TABLE_PAGE_SIZE = 50
+CHART_TOP = 20
+TREND_MONTHS = 12
+
+
+def _gate(request, allowed: bool) -> None:
+    if not allowed:
+        refuse(user=request.user, model=UnitMonthStat, pk="", reason="无权查看接诉即办考核数据")
+
+
+def _district_filter(request, scope):
+    """The city bureau may narrow the figures to one district (``?district=<id>``)."""
+    if request.user.role != Role.CITY:
+        return scope, None, []
+    districts = list(District.objects.order_by("code", "id").values("id", "name"))
+    try:
+        wanted = int(request.GET.get("district") or 0)
+    except ValueError:
+        wanted = 0
+    chosen = next((d for d in districts if d["id"] == wanted), None)
+    if chosen is not None:
+        scope = scope.filter(district_id=chosen["id"])
+    return scope, chosen, districts
+
+
+def _month(request, scope):
+    available = M.months_with_data(scope)
+    month = M.parse_month(request.GET.get("month")) or M.default_month(available, timezone.localdate())
+    return month, available
+
+
+def _weights(cs: CaseSettings) -> M.Weights:
+    return M.Weights(cs.weight_response, cs.weight_resolution, cs.weight_satisfaction)
+
+
+def _scope_label(user, district) -> str:
+    if user.role == Role.CITY:
+        return district["name"] if district else _("全市")
+    if user.role == Role.DISTRICT:
+        return str(user.district)
+    return user.unit_label
+
+
+def _sort(request, default: str) -> Sort:
+    raw = request.GET.get("sort") or default
+    key = raw.lstrip("-")
+    if key not in M.SORTS:
+        raw, key = default, default.lstrip("-")
+    return Sort(key, raw.startswith("-"))
+
+
+def _query_without(request, *names: str) -> str:
+    params = request.GET.copy()
+    for name in names:
+        params.pop(name, None)
+    return params.urlencode()
+
+
+@require_safe
+@login_required
+def index(request):
+    """``/complaints/metrics/``: the units of one kind in one month, every rate, the composite."""
+    user = request.user
+    _gate(request, M.can_see_metrics(user))
+    officials = M.can_see_rankings(user)
+    scope, district, districts = _district_filter(request, M.unit_stats_visible_to(user))
+    month, available = _month(request, scope)
+    if officials:
+        kind = request.GET.get("kind") if request.GET.get("kind") in M.TAB_KINDS else UnitKind.COMPANY
+    else:
+        kind = scope.values_list("unit_kind", flat=True).first() or ""
+    cs = CaseSettings.current()
+    weights = _weights(cs)
+
+    rows = M.figures_for(scope.filter(month=month, unit_kind=kind), weights) if kind else []
+    M.order(rows)  # sets each ranked unit's rank
+    sort = _sort(request, "-composite")
+    ordered = M.sort_rows(rows, sort.key, sort.descending)
+    page = Paginator(ordered, TABLE_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "month": month,
+        "month_param": M.month_param(month),
+        "kind": kind,
+        "kind_label": UnitKind(kind).label if kind else "",
+        "rows": page.object_list,
+        "page": page,
+        "window": page_window(page),
+        "sort": sort,
+        "query": _query_without(request, "page"),
+        "kind_total": M.total(rows, weights, name=_("合计")) if len(rows) > 1 else None,
+        "officials": officials,
+        "rate_labels": M.RATE_LABELS,
+        "rate_help": M.RATE_HELP,
+        "column_drill": M.COLUMN_DRILL,
+        "headers": [(key, M.COLUMN_LABELS[key], M.RATE_HELP.get(key, "")) for key, _r in M.TABLE_COLUMNS],
+    }
+    if request.htmx and not request.htmx.boosted and request.htmx.target == "wy-results":
+        return render(request, "cases/metrics/_table.html", context)
+
+    month_rows = scope.filter(month=month)
+    kind_counts = dict(
+        month_rows.filter(unit_kind__in=M.TAB_KINDS).values_list("unit_kind").annotate(n=Count("id")).order_by()
+    )
+    position = None
+    if not officials and kind:
+        # A unit sees where it stands among all units of its kind in the city that month (its
+        # place only, not the others' figures).
+        everyone = M.order(M.figures_for(UnitMonthStat.objects.filter(month=month, unit_kind=kind), weights))
+        own = next((f for f in everyone if f.unit_id == (rows[0].unit_id if rows else None)), None)
+        position = (own.rank, len(everyone)) if own else None
+    trend_months = [M.add_months(month, -i) for i in range(TREND_MONTHS - 1, -1, -1)]
+    trend = M.monthly_series(scope, weights, trend_months)
+    top = [f for f in sorted(rows, key=M.rank_key) if f.ranked][:CHART_TOP]
+    context.update({
+        "available": available,
+        "month_choices": _month_choices(available, month),
+        "prev_month": M.add_months(month, -1),
+        "next_month": M.add_months(month, 1) if M.add_months(month, 1) <= timezone.localdate() else None,
+        "tabs": [(k, UnitKind(k).label, kind_counts.get(k, 0)) for k in M.TAB_KINDS] if officials else [],
+        "district": district,
+        "districts": districts,
+        "scope_label": _scope_label(user, district),
+        "summary": M.summary(month_rows, weights, name=_("合计")),
+        "weights": weights,
+        "ranking_size": cs.ranking_size,
+        "tab_query": _query_without(request, "page", "kind", "sort"),
+        "keep_fields": [("kind", kind)] if officials else [],
+        "bar_chart": {
+            "names": [f.unit_name for f in top],
+            "values": [str(f.composite) for f in top],
+            "label": str(_("综合得分")),
+        },
+        "trend_chart": {
+            "months": [f"{m:%Y-%m}" for m in trend_months],
+            "series": [
+                {"name": str(M.RATE_LABELS["satisfaction"]), "values": [_s(f.satisfaction) for f in trend]},
+                {"name": str(M.RATE_LABELS["resolution"]), "values": [_s(f.resolution) for f in trend]},
+                {"name": str(M.RATE_LABELS["response"]), "values": [_s(f.response) for f in trend]},
+            ],
+        },
+        "position": position,
+        "trend_has_data": any(f.counts["callbacks"] for f in trend),
+    })
+    return render(request, "cases/metrics/index.html", context)
+
+
+def _s(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def _month_choices(available, month):
+    """The months offered in the picker: those with data, and the one shown."""
+    months = sorted({*available, month}, reverse=True)
+    return [(M.month_param(m), m) for m in months]
+
+
+@require_safe
+@login_required
+def ranking(request):
+    """``/complaints/metrics/ranking/``: red and black lists per kind of unit for one month."""
+    user = request.user
+    _gate(request, M.can_see_rankings(user))
+    scope, district, districts = _district_filter(request, M.unit_stats_visible_to(user))
+    month, available = _month(request, scope)
+    cs = CaseSettings.current()
+    weights = _weights(cs)
+    rows = M.figures_for(scope.filter(month=month, unit_kind__in=M.RANKED_KINDS), weights)
+    return render(request, "cases/metrics/ranking.html", {
+        "month": month,
+        "month_param": M.month_param(month),
+        "month_choices": _month_choices(available, month),
+        "available": available,
+        "prev_month": M.add_months(month, -1),
+        "next_month": M.add_months(month, 1) if M.add_months(month, 1) <= timezone.localdate() else None,
+        "rankings": M.rankings(rows, cs.ranking_size),
+        "ranking_size": cs.ranking_size,
+        "weights": weights,
+        "district": district,
+        "districts": districts,
+        "scope_label": _scope_label(user, district),
+        "column_drill": M.COLUMN_DRILL,
+    })
+
+
+def complaint_url(pk: int) -> str:
+    """The complaint's page (``cases:page_detail`` once the officers' pages exist)."""
+    try:
+        return reverse("cases:page_detail", args=[pk])
+    except NoReverseMatch:
+        return f"/complaints/{pk}/"
+
+
+@require_safe
+@login_required
+def drill(request, kind: str, unit_id: int, month: str, metric: str):
+    """``/complaints/metrics/<kind>/<unit_id>/<yyyy-mm>/<metric>/``: the tasks of one unit-month
+    behind one figure. The list has as many rows as the rollup figure shown above it."""
+    user = request.user
+    _gate(request, M.can_see_metrics(user))
+    m = M.parse_month(month)
+    stat = None
+    if kind in UnitKind.values and m is not None and metric in M.DRILLS:
+        stat = M.unit_stats_visible_to(user).filter(unit_kind=kind, unit_id=unit_id, month=m).first()
+    if stat is None:
+        refuse(user=user, model=UnitMonthStat, pk=f"{kind}:{unit_id}:{month}", reason="超出数据权限范围或记录不存在")
+    cs = CaseSettings.current()
+    figures = M.figures_of(stat, _weights(cs))
+    tasks = (
+        M.drill_tasks(stat, metric)
+        .select_related("complaint", "complaint__category", "complaint__estate")
+        .order_by("dispatched_at", "id")
+    )
+    page = paginate(request, tasks)
+    ids = [t.complaint_id for t in page.object_list]
+    visible = set(complaints_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+    rows = []
+    for t in page.object_list:
+        c = t.complaint
+        shown = c.pk in visible
+        rows.append({
+            "task": t,
+            "c": c,
+            "url": complaint_url(c.pk) if shown else "",
+            # Clue reports (涉黑涉恶) stay sealed for anybody who may not open them.
+            "sealed": c.confidential and not shown,
+            "reporter": reporter_name_for(user, c) if c.reporter_name else "",
+        })
+    counts = figures.counts
+    groups = [[(key, M.DRILLS[key].label, M.DRILLS[key].figure(counts)) for key in group] for group in M.DRILL_GROUPS]
+    drill_def = M.DRILLS[metric]
+    query = _query_without(request, "page")
+    context = {
+        "stat": stat,
+        "figures": figures,
+        "metric": metric,
+        "drill": drill_def,
+        "figure": drill_def.figure(counts),
+        "groups": groups,
+        "rows": rows,
+        "page": page,
+        "window": page_window(page),
+        "query": query,
+        "month_param": M.month_param(stat.month),
+        "kind_label": UnitKind(stat.unit_kind).label,
+        "officials": M.can_see_rankings(user),
+        "rate_labels": M.RATE_LABELS,
+    }
+    if request.htmx and not request.htmx.boosted and request.htmx.target == "wy-results":
+        return render(request, "cases/metrics/_drill_rows.html", context)
+    return render(request, "cases/metrics/drill.html", context)
