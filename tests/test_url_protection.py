@@ -34,6 +34,37 @@ PUBLIC = {
     "api-schema": "OpenAPI 接口说明：只含接口结构，不含任何数据，供对接系统使用",
     "api-docs": "接口说明的交互式页面，静态资源由本系统提供",
     "set_language": "切换界面语言（中文 / English），只写入语言 Cookie",
+    # complaints: public — the resident files and follows a complaint without an account (issue 3 §1, §12)
+    "cases:public_new": "公开诉求表单（小区公告栏二维码），手机号须短信验证，按手机号和 IP 限流",
+    "cases:public_done": "提交成功页：只显示本会话刚提交的诉求的查询码",
+    "cases:public_estates": "按名称、地址、拼音首字母查找小区（小区名称和地址是公开信息），最多 10 条，按 IP 限流",
+    "cases:public_sms_code": "发送诉求表单的短信验证码，按手机号和 IP 限流",
+    "cases:public_track": "凭查询码和手机号查询办理进展，按 IP 限流",
+    "cases:public_track_detail": "本会话已凭查询码和手机号证明的诉求（或本人账号提交的），否则转到查询表单",
+    "cases:public_callback": "诉求人回访评价，须已证明是本人诉求，否则转到查询表单",
+    "cases:public_withdraw": "诉求人撤回诉求，须已证明是本人诉求，否则转到查询表单",
+    # Open311 GeoReport v2 (issue 3 §4): the catalogue, and the status of complaints without personal
+    # data, the residents' own words or confidential clue reports; filing needs a partner's api_key.
+    "open311:discovery": "Open311 服务发现",
+    "open311:services": "Open311 服务类别（即诉求类别）",
+    "open311:service_definition": "Open311 服务定义（小区等属性）",
+    "open311:requests": "Open311 诉求办理状态列表（无个人信息、无保密线索）；POST 提交须合作方 api_key",
+    "open311:request": "Open311 单件诉求办理状态（同上）",
+    "open311:token": "Open311 令牌查询（令牌即查询码）",
+}
+
+# Public endpoints sampled otherwise than "GET answers 200": name → (URL kwargs, method, status).
+PUBLIC_SAMPLES = {
+    "cases:public_sms_code": (None, "post", 400),  # no phone given
+    "cases:public_track_detail": ({"tracking_code": "TS000000AAAAAA"}, "get", 302),
+    "cases:public_callback": ({"tracking_code": "TS000000AAAAAA"}, "post", 302),
+    "cases:public_withdraw": ({"tracking_code": "TS000000AAAAAA"}, "get", 302),
+    "open311:discovery": ({"format": "xml"}, "get", 200),
+    "open311:services": ({"format": "json"}, "get", 200),
+    "open311:service_definition": ({"format": "xml", "service_code": "elevator"}, "get", 200),
+    "open311:requests": ({"format": "json"}, "get", 200),
+    "open311:request": ({"format": "json", "service_request_id": "TS000000AAAAAA"}, "get", 404),  # spec's "not found"
+    "open311:token": ({"format": "xml", "token": "TS000000AAAAAA"}, "get", 404),
 }
 
 METHODS = ["get", "post", "put", "patch", "delete"]
@@ -180,7 +211,8 @@ def test_allow_list_has_no_stale_entries():
 
 @pytest.mark.parametrize("name", sorted(PUBLIC))
 def test_public_endpoints_answer_anonymous_users(world, name):
-    url = reverse(name)
+    kwargs, method, status = PUBLIC_SAMPLES.get(name, (None, "get", 200))
+    url = reverse(name, kwargs=kwargs)
     client = Client()
     if name == "set_language":
         response = client.post(url, {"language": "en", "next": "/"})
@@ -188,4 +220,4 @@ def test_public_endpoints_answer_anonymous_users(world, name):
     elif name == "api-token":
         assert client.post(url, {}, content_type="application/json").status_code == 400
     else:
-        assert client.get(url).status_code == 200
+        assert getattr(client, method)(url).status_code == status
