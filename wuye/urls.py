@@ -9,6 +9,8 @@ urlpatterns = [
     path("audit/", include("wuye.core.urls")),
     path("calendar/", include("wuye.core.urls_calendar")),
     path("notifications/", include("wuye.notifications.urls")),
+    path("complaints/", include("wuye.cases.urls")),
+    path("open311/v2/", include("wuye.cases.open311.urls")),
     path("api/v1/", include("wuye.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
