@@ -46,7 +46,12 @@ def next_check(c: Complaint, now: datetime, *, warn_before: timedelta, escalatio
     stage is running. ``escalations`` is [(level, overdue_hours)]."""
     candidates: list[datetime] = []
     for stage in running_stages(c):
-        due = getattr(c, STAGES[stage][0])
+        due_f, flag, _states = STAGES[stage]
+        due = getattr(c, due_f)
+        if due <= now and not getattr(c, flag):
+            # A deadline passed while nobody was looking (the stage was paused by a return review
+            # and runs again): the sweep must mark it at once.
+            return now
         candidates += [due - warn_before, due]
         candidates += [due + timedelta(hours=h) for level, h in escalations if level > c.supervision_level]
     future = [t for t in candidates if t > now]

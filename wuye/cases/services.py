@@ -693,7 +693,9 @@ def _decide_return(c, *, user, note, now, approve=None, unit=None, co_units=(), 
             _dispatch(c, user, now, _unit_from_param(unit, c), co_units=co_units or (), note=note)
     else:
         # Rejection is final: the unit must handle the complaint (rules.md §7).
-        _move(c, status=req.status_before or S.IN_PROGRESS, return_final=True)
+        back = req.status_before or S.IN_PROGRESS
+        # The stages that ran before the return run again: the sweep must look at them.
+        _move(c, status=back, return_final=True, next_check_at=_next_after(c, now, status=back))
         if task:
             _move_task(task, returned=False)
         _event(c, "decide_return", actor=user, from_status=S.RETURN_REVIEW, to_status=c.status, note=note, task=task,
@@ -902,5 +904,5 @@ def case_settings_save(*, user, settings_obj: CaseSettings) -> CaseSettings:
     settings_changed()
     audit_record(action=AuditAction.UPDATE, actor=user, obj=settings_obj, changes={
         "weights": [settings_obj.weight_response, settings_obj.weight_resolution, settings_obj.weight_satisfaction],
-        "warn_before_hours": settings_obj.warn_before_hours})
+        "warn_before_hours": settings_obj.warn_before_hours, "ranking_size": settings_obj.ranking_size})
     return settings_obj

@@ -15,6 +15,7 @@ from wuye.core.errors import ServiceError
 from wuye.core.models import AuditAction
 
 from .models import EscalationRule, SupervisionLevel
+from .services import settings_changed
 
 MAX_OVERDUE_HOURS = 24 * 90  # a quarter of a year: beyond that escalation means nothing
 
@@ -58,6 +59,10 @@ def escalation_rule_save(*, user, rule: EscalationRule) -> EscalationRule:
         rule.pk = existing.pk
     rule.full_clean(validate_unique=False)
     rule.save()
+    # The sweep and intake cache the rules per process (services._settings): forget them now and
+    # again once the change is committed.
+    transaction.on_commit(settings_changed)
+    settings_changed()
     changes = model_changes(before, snapshot(rule))
     if existing is None or changes:
         audit_record(action=AuditAction.CREATE if existing is None else AuditAction.UPDATE, actor=user, obj=rule,
