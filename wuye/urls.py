@@ -11,6 +11,7 @@ urlpatterns = [
     path("notifications/", include("wuye.notifications.urls")),
     path("complaints/", include("wuye.cases.urls")),
     path("open311/v2/", include("wuye.cases.open311.urls")),
+    path("open311/partners/", include("wuye.cases.open311.urls_partners")),
     path("api/v1/", include("wuye.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
