@@ -72,7 +72,8 @@ RESIDENT_ROLES = (Role.RESIDENT, Role.COMMITTEE)
 HOTLINE_ROLES = (Role.CITY, Role.DISTRICT)
 NOT_FOUND = _("查询码或手机号不正确，请核对后重试")
 
-EVENT_LABELS = {"submit": _("提交诉求")}
+# How the resident reads an event; other actions keep the transition table's label.
+EVENT_LABELS = {"submit": _("提交诉求"), "approve_reply": _("答复已发布"), "callback": _("回访评价")}
 STATUS_STYLE = {
     Status.SUBMITTED: "secondary", Status.ACCEPTED: "info", Status.DISPATCHED: "primary", Status.SIGNED: "primary",
     Status.IN_PROGRESS: "primary", Status.RETURN_REVIEW: "warning", Status.REPLY_REVIEW: "warning",

@@ -12,7 +12,6 @@ import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import F
-from django.urls import reverse
 from PIL import Image
 
 from wuye.accounts.models import Role
@@ -583,7 +582,7 @@ def test_the_desk_enters_a_hotline_call(cworld, login):
     assert (c.reporter_name, c.reporter_phone) == ("赵先生", "010-65550001")
     assert AuditLog.objects.filter(action=AuditAction.CREATE, object_type="cases.complaint", actor=city).exists()
     done = client.get("/complaints/hotline/done/").content.decode()
-    assert c.tracking_code in done and "GD20260315001" in done
+    assert c.tracking_code in done and "GD20260315001" in done and f"/complaints/{c.pk}/" in done
 
 
 def test_hotline_needs_a_ticket_and_a_phone_and_keeps_the_input(cworld, login):
