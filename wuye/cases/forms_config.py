@@ -63,12 +63,13 @@ class CategoryForm(forms.ModelForm):
             self.fields["code"].disabled = True
             self.fields["code"].help_text = _("编码供对接系统使用，创建后不能修改。")
         self.fields["department_kind"].required = False
+        self.fields["department_kind"].choices = [("", _("（不适用）")), *self.fields["department_kind"].choices[1:]]
         for stage in STAGES:
             amount, unit = self.fields[f"{stage}_amount"], self.fields[f"{stage}_unit"]
             amount.min_value = 1
             amount.widget.attrs["min"] = 1
             amount.help_text = STAGE_HELP[stage]
-            unit.help_text = UNIT_HELP if stage == "accept" else ""
+            unit.help_text = ""  # the units are explained once, above the four limits
         _style(self)
         self.fields["description"].wide = True
 

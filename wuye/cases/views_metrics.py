@@ -149,9 +149,14 @@ def index(request):
         "ranking_size": cs.ranking_size,
         "tab_query": _query_without(request, "page", "kind", "sort"),
         "keep_fields": [("kind", kind)] if officials else [],
+        # Officials compare units (the top 20 by composite); a unit sees its own composite by month.
         "bar_chart": {
             "names": [f.unit_name for f in top],
             "values": [str(f.composite) for f in top],
+            "label": str(_("综合得分")),
+        } if officials else {
+            "names": [f"{m:%Y-%m}" for m in trend_months] if any(f.ranked for f in trend) else [],
+            "values": [_s(f.composite) for f in trend],
             "label": str(_("综合得分")),
         },
         "trend_chart": {

@@ -16,7 +16,7 @@
     if (barEl && bar) {
       var chart = window.echarts.init(barEl, null, { renderer: "canvas" });
       chart.setOption({
-        tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, valueFormatter: function (v) { return v === null ? "—" : v.toFixed(1); } },
+        tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, valueFormatter: function (v) { return v === null || v === undefined ? "—" : v.toFixed(1); } },
         grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
         xAxis: {
           type: "category", data: bar.names,
@@ -27,7 +27,7 @@
         series: [{
           name: bar.label, type: "bar", barMaxWidth: 32, data: bar.values.map(num),
           itemStyle: { color: "#1d4e89" },
-          label: { show: bar.names.length <= 12, position: "top", fontSize: 10, formatter: function (p) { return p.value.toFixed(1); } }
+          label: { show: bar.names.length <= 12, position: "top", fontSize: 10, formatter: function (p) { return p.value === null || p.value === undefined ? "" : p.value.toFixed(1); } }
         }]
       });
       charts.push(chart);
