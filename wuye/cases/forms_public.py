@@ -243,7 +243,7 @@ class PublicComplaintForm(EstatePickMixin, ComplaintFieldsMixin):
         code = re.sub(r"\s", "", cleaned.get("code") or "")
         cleaned["code"] = code
         if phone and not code and phone != self.verified_phone:
-            self.add_error("code", _("请填写短信验证码（点击“获取验证码”发送到您的手机）"))
+            self.add_error("code", _("请填写短信验证码（点击“请求发送验证码”发送到您的手机）"))
         return cleaned
 
     @property

@@ -97,7 +97,7 @@ def test_form_page_is_public_mobile_and_preselects_the_estate_from_the_qr_code(c
     assert f'name="estate" value="{cworld.estate_a.pk}"' in html
     # Every active category; the confidential one marked, with the note where it goes.
     assert "涉黑涉恶线索（保密）" in html and "只由公安机关和市住房保障房产局处理" in html
-    assert "获取验证码" in html and "对物业企业隐藏我的姓名" in html
+    assert "请求发送验证码" in html and "对物业企业隐藏我的姓名" in html
     assert 'enctype="multipart/form-data"' in html and 'multiple' in html
     assert re.search(r'name="idem" value="[0-9a-f]{32}"', html)
 
@@ -402,7 +402,7 @@ def test_the_resident_hears_by_sms_at_acceptance(cworld, client):
     assert c.tracking_code in rows.get().body and "已受理" in rows.get().body
 
 
-def test_an_anonymous_complaint_shows_anonymous_and_a_masked_phone_to_the_company(cworld, client):
+def test_an_anonymous_complaint_shows_anonymous_and_a_masked_phone_to_the_company(cworld, client, login):
     file_on_form(client, cworld)
     c = Complaint.objects.get()
     act(cworld.users["city"], c, "accept")
@@ -411,6 +411,10 @@ def test_an_anonymous_complaint_shows_anonymous_and_a_masked_phone_to_the_compan
     assert reporter_name_for(manager, c) == "匿名"
     assert reporter_phone_for(manager, c) == "138****5678"
     assert reporter_name_for(cworld.users["district"], c) == "王**"
+    # The company's page of the complaint: neither the name nor the whole phone.
+    html = login(manager).get(f"/complaints/{c.pk}/").content.decode()
+    assert "匿名" in html and "138****5678" in html
+    assert "王秀英" not in html and PHONE not in html
 
 
 def test_a_named_complaint_is_masked_for_the_company(cworld, client):
