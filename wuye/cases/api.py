@@ -183,14 +183,15 @@ class ComplaintViewSet(ListMixin, RetrieveMixin, ScopedViewSet):
             "小区须在本人可见范围内，否则返回 400“小区不存在或不在您的范围内”。照片以 multipart 的 photos 字段上传，"
             "最多 5 张，每张不超过 10 MB。\n\n"
             "请求头 `Idempotency-Key` 使重试安全：同一 Key、同一内容的重试返回同一诉求（200，首次为 201）；"
-            "同一 Key 用于不同内容返回 409。"
+            "同一 Key 用于不同内容返回 409。返回诉求的编号、查询码、状态和当前可执行的操作；完整的办理情况见"
+            "`GET /api/v1/complaints/{id}/`。"
         ),
         parameters=[OpenApiParameter("Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
                                      description=_("幂等键（不超过 100 个字符），同一账号内唯一"))],
         request={"application/json": s.ComplaintInput, "multipart/form-data": s.ComplaintInput},
         responses={
-            201: s.ComplaintDetailSerializer,
-            200: OpenApiResponse(s.ComplaintDetailSerializer, description=_("同一 Idempotency-Key 的重试：返回首次提交的诉求")),
+            201: s.ComplaintCreatedSerializer,
+            200: OpenApiResponse(s.ComplaintCreatedSerializer, description=_("同一 Idempotency-Key 的重试：返回首次提交的诉求")),
             400: OpenApiResponse(description=_("输入有误（中文说明）")),
             403: OpenApiResponse(_Detail, description=_("角色不能提交诉求")),
             409: OpenApiResponse(_Detail, description=_("Idempotency-Key 已用于内容不同的提交")),
@@ -234,8 +235,8 @@ class ComplaintViewSet(ListMixin, RetrieveMixin, ScopedViewSet):
             if key and IdempotencyKey.objects.filter(scope=scope, key=key).exclude(request_hash=fingerprint).exists():
                 return Response({"detail": str(KEY_REUSED)}, status=status.HTTP_409_CONFLICT)
             raise
-        complaint = _detail_queryset(Complaint.objects.filter(pk=complaint.pk)).get()
-        return Response(self.output(complaint), status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        data = s.ComplaintCreatedSerializer(complaint, context=self.get_serializer_context()).data
+        return Response(data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     # ---- acting ----
 

@@ -99,6 +99,21 @@ class ComplaintListSerializer(_ReporterMixin, serializers.ModelSerializer):
         return obj.accept_overdue or obj.sign_overdue or obj.contact_overdue or obj.resolve_overdue
 
 
+class ComplaintCreatedSerializer(ComplaintListSerializer):
+    """The answer to a filing: the row of the list with what was filed and the actions the filer
+    may take now (the whole case is at ``GET /api/v1/complaints/{id}/``)."""
+
+    actions = serializers.SerializerMethodField(label=_("当前用户现在可执行的操作"))
+
+    class Meta(ComplaintListSerializer.Meta):
+        fields = ComplaintListSerializer.Meta.fields + ["title", "description", "location", "anonymous",
+                                                        "source_ticket", "actions"]
+
+    @extend_schema_field({"type": "array", "items": {"type": "string", "enum": list(ACTION_NAMES)}})
+    def get_actions(self, obj: Complaint) -> list[str]:
+        return selectors.actions_for(_viewer(self), obj)
+
+
 class EventSerializer(serializers.ModelSerializer):
     action_display = serializers.SerializerMethodField(label=_("动作（名称）"))
 
@@ -206,7 +221,7 @@ class ComplaintDetailSerializer(ComplaintListSerializer):
     def get_tasks(self, obj: Complaint):
         if self._reporter_view(_viewer(self), obj):
             return []
-        return TaskSerializer(obj.tasks.all().order_by("id"), many=True).data
+        return TaskSerializer(obj.tasks.all(), many=True).data
 
     @extend_schema_field(PhotoSerializer(many=True))
     def get_photos(self, obj: Complaint):

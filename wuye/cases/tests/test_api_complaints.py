@@ -460,3 +460,43 @@ def test_dispatch_to_a_named_unit_as_an_object_and_call_departments(cworld, api)
     assert {t["unit_name"] for t in called.json()["tasks"]} == {cworld.s1.name, fire.name}
     fire_view = api("fire").get(f"{URL}{c.pk}/").json()
     assert fire_view["actions"] == ["sign"]
+
+
+# ---- schema -------------------------------------------------------------------------------------
+
+
+def test_schema_documents_the_complaint_endpoints_in_chinese(cworld):
+    import re
+
+    import yaml
+
+    schema = yaml.safe_load(APIClient().get("/api/schema/").content)
+    paths = schema["paths"]
+    for path, method in (("/api/v1/complaint-categories/", "get"), ("/api/v1/complaints/", "get"),
+                         ("/api/v1/complaints/", "post"), ("/api/v1/complaints/{id}/", "get"),
+                         ("/api/v1/complaints/{id}/actions/", "post")):
+        operation = paths[path][method]
+        assert re.search(r"[\u4e00-\u9fff]", operation["summary"]), (path, method)
+        assert all(re.search(r"[\u4e00-\u9fff]", tag) for tag in operation["tags"]), (path, method)
+    create = paths["/api/v1/complaints/"]["post"]
+    assert "Idempotency-Key" in {p["name"] for p in create["parameters"]}
+    assert {"200", "201", "409"} <= set(create["responses"])
+    assert {"409", "403", "404"} <= set(paths["/api/v1/complaints/{id}/actions/"]["post"]["responses"])
+    listing = {p["name"] for p in paths["/api/v1/complaints/"]["get"]["parameters"]}
+    assert {"status", "category", "estate", "q", "page", "page_size"} <= listing
+    detail = schema["components"]["schemas"]["ComplaintDetail"]["properties"]
+    assert {"status", "status_display", "actions", "events", "deadlines", "unit"} <= set(detail)
+
+
+def test_detail_query_count_does_not_grow_with_the_timeline(cworld, api, django_assert_num_queries):
+    c = dispatched(cworld)
+    client = api("district")
+    with CaptureQueriesContext(connection) as short:
+        assert client.get(f"{URL}{c.pk}/").status_code == 200
+    act(cworld.users["staff_a"], c, "sign")
+    act(cworld.users["staff_a"], c, "contact", note="已联系")
+    act(cworld.users["staff_a"], c, "reply", note="已处理", photos=[png("a.png"), png("b.png")])
+    act(cworld.users["district"], c, "reject_reply", note="请补充说明")
+    with django_assert_num_queries(len(short.captured_queries)):
+        data = client.get(f"{URL}{c.pk}/").json()
+    assert len(data["events"]) == 6 and len(data["photos"]) == 2
