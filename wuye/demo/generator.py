@@ -16,6 +16,7 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
@@ -263,11 +264,13 @@ class CityBuilder(EstatesMixin):
         )
 
 
-def build_demo_city(*, scale: str = "small", seed: int = 2026, say: Callable[[str], None] | None = None) -> DemoCity:
+def build_demo_city(*, scale: str = "small", seed: int = 2026, say: Callable[[str], None] | None = None,
+                    complaints: bool = True, now: datetime | None = None) -> DemoCity:
     """Build the demo city in one transaction and return what was built.
 
     The database must not hold the demo city or the demo logins yet (the ``demo`` command checks
-    that first); otherwise a unique constraint fails and nothing is written.
+    that first); otherwise a unique constraint fails and nothing is written. ``complaints`` adds
+    the year of complaints before ``now`` (``wuye.demo.complaints``).
     """
     say = say or (lambda text: None)
     builder = CityBuilder(scale=SCALES[scale], seed=seed, say=say)
@@ -279,6 +282,11 @@ def build_demo_city(*, scale: str = "small", seed: int = 2026, say: Callable[[st
         builder.build_users()
         builder.writer.finish()
         result = builder.result()
+        if complaints:
+            from .complaints import build_demo_complaints
+
+            done = build_demo_complaints(scale=scale, seed=seed, now=now, city_id=builder.city_id, say=say)
+            result.counts.update(complaint=done.complaints, task=done.tasks, event=done.events)
         audit_record(
             action=AuditAction.IMPORT, object_type="territory.city", object_id=result.city_id,
             object_repr=N.CITY_NAME, detail="演示城市数据已生成", username="manage.py demo",

@@ -89,7 +89,9 @@ def test_small_city_has_the_expected_shape(city):
 
 
 def test_one_import_audit_row_and_no_per_row_audit(city):
-    rows = list(AuditLog.objects.all())
+    # Besides the import, only the creation of the Open311 demo partner key is audited (its service does that).
+    rows = list(AuditLog.objects.exclude(object_type="cases.partnerkey"))
+    assert AuditLog.objects.filter(object_type="cases.partnerkey").count() <= 1
     assert len(rows) == 1
     row = rows[0]
     assert row.action == AuditAction.IMPORT
