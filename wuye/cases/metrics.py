@@ -46,8 +46,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from functools import cached_property
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Max, Min, Q, QuerySet, Sum
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from wuye.accounts.models import Role
@@ -98,6 +101,14 @@ def ratio(num: int, den: int) -> Fraction | None:
     return Fraction(num, den) if den else None
 
 
+# 0.0 … 100.0 as Decimals, built once: rates and composites land here (a page computes thousands).
+_TENTHS = [Decimal(i).scaleb(-1) for i in range(1001)]
+
+
+def _tenths_decimal(tenths: int) -> Decimal:
+    return _TENTHS[tenths] if 0 <= tenths <= 1000 else Decimal(tenths).scaleb(-1)
+
+
 def percent(value: Fraction | None) -> Decimal | None:
     """A ratio (0..1) as a percentage with one decimal place, rounded half up, exactly."""
     if value is None:
@@ -108,8 +119,15 @@ def percent(value: Fraction | None) -> Decimal | None:
 def tenths_half_up(value: Fraction) -> Decimal:
     """``value`` rounded half up (away from zero for the positive values used here) to 0.1."""
     scaled = value * 10
-    tenths = (2 * scaled.numerator + scaled.denominator) // (2 * scaled.denominator)
-    return Decimal(tenths).scaleb(-1).quantize(TENTH)
+    return _tenths_decimal((2 * scaled.numerator + scaled.denominator) // (2 * scaled.denominator))
+
+
+def _pct(num: int, den: int) -> Decimal | None:
+    """num/den in percent, one decimal place, half up — integer arithmetic only (the fast path of
+    ``percent(ratio(num, den))``)."""
+    if not den:
+        return None
+    return _tenths_decimal((2000 * num + den) // (2 * den))
 
 
 @dataclass(frozen=True)
@@ -137,15 +155,38 @@ class Figures:
     month: date | None
     district_id: int | None
     counts: dict[str, int]
-    signing: Decimal | None = None
-    response: Decimal | None = None
-    completion: Decimal | None = None
-    resolution: Decimal | None = None
-    satisfaction: Decimal | None = None
-    return_rate: Decimal | None = None
-    reopen_rate: Decimal | None = None
     composite: Decimal | None = None
     rank: int | None = None
+
+    # The rates, computed when first read: a ranking needs only the composite of thousands of
+    # units, a page shows the rates of a few dozen.
+    @cached_property
+    def signing(self) -> Decimal | None:
+        return _pct(self.counts["signed_in_time"], self.counts["assigned"])
+
+    @cached_property
+    def response(self) -> Decimal | None:
+        return _pct(self.counts["contacted_in_time"], self.counts["assigned"])
+
+    @cached_property
+    def completion(self) -> Decimal | None:
+        return _pct(self.counts["done_in_time"], self.counts["assigned"])
+
+    @cached_property
+    def resolution(self) -> Decimal | None:
+        return _pct(self.counts["resolved"], self.counts["callbacks"])
+
+    @cached_property
+    def satisfaction(self) -> Decimal | None:
+        return _pct(self.counts["satisfied"] + self.counts["basically_satisfied"], self.counts["callbacks"])
+
+    @cached_property
+    def return_rate(self) -> Decimal | None:
+        return _pct(self.counts["returned"], self.counts["assigned"])
+
+    @cached_property
+    def reopen_rate(self) -> Decimal | None:
+        return _pct(self.counts["reopened"], self.counts["assigned"])
 
     def __getattr__(self, name: str):
         # Counts read like attributes in templates: f.assigned, f.callbacks …
@@ -169,15 +210,33 @@ class Figures:
     def rate(self, name: str) -> Decimal | None:
         return getattr(self, name)
 
+    def drill_url(self, metric: str, root: str | None = None) -> str:
+        """``/complaints/metrics/<kind>/<unit_id>/<yyyy-mm>/<metric>/`` (the metrics_drill URL,
+        built from its prefix: a table row has a dozen links)."""
+        return f"{root or _metrics_root()}{self.unit_kind}/{self.unit_id}/{self.month_param}/{metric}/"
+
+    @property
+    def drill_url_all(self) -> str:
+        return self.drill_url("all")
+
     @property
     def cells(self) -> list[Cell]:
-        """The figures of the metrics table's row, in column order, each with its drill-down."""
+        """The figures of the metrics table's row, in column order, each with its drill-down and
+        its text (formatted here: a page shows hundreds of figures)."""
         out = []
+        root = _metrics_root() if self.unit_id is not None and self.month is not None else ""
         for key, is_rate in TABLE_COLUMNS:
             value = getattr(self, key) if is_rate else self.counts[key]
             drill = COLUMN_DRILL[key]
-            out.append(Cell(key, value, is_rate, drill, DRILLS[drill].figure(self.counts), DRILLS[drill].label))
+            n = DRILLS[drill].figure(self.counts)
+            title = gettext("查看%(what)s的 %(n)s 件") % {"what": DRILLS[drill].label, "n": n}
+            text = "—" if value is None else (f"{value}%" if is_rate else f"{value:,}")
+            out.append(Cell(key, value, is_rate, drill, n, title, self.drill_url(drill, root) if root else "", text))
         return out
+
+
+def _metrics_root() -> str:
+    return reverse("cases:metrics_index")
 
 
 @dataclass(frozen=True)
@@ -187,11 +246,19 @@ class Cell:
     is_rate: bool
     drill: str  # the drill-down the figure links to
     n: int  # how many tasks that drill-down lists
-    drill_label: object
+    title: str
+    url: str
+    text: str
 
     @property
     def empty(self) -> bool:
         return self.value is None
+
+    @property
+    def low(self) -> bool:
+        """A rate where more is better and that is under 60 % (shown in red)."""
+        return self.is_rate and self.key not in ("return_rate", "reopen_rate") and self.value is not None \
+            and self.value < 60
 
 
 # The columns of the metrics table (the composite has its own, emphasised column).
@@ -206,27 +273,24 @@ def compute(counts: dict[str, int], weights: Weights, *, unit_kind: str = "", un
             unit_name: str = "", month: date | None = None, district_id: int | None = None) -> Figures:
     """Rates and composite from the counts of one unit-month (or a sum of them)."""
     c = {k: int(counts.get(k) or 0) for k in COUNT_FIELDS}
+    return _figures(c, weights, unit_kind, unit_id, unit_name, month, district_id)
+
+
+def _figures(c: dict[str, int], weights: Weights, unit_kind: str, unit_id: int | None, unit_name: str,
+             month: date | None, district_id: int | None) -> Figures:
+    """``compute`` for counts that are already a dict of every count field as ints."""
     assigned, callbacks = c["assigned"], c["callbacks"]
-    response = ratio(c["contacted_in_time"], assigned)
-    resolution = ratio(c["resolved"], callbacks)
-    satisfaction = ratio(c["satisfied"] + c["basically_satisfied"], callbacks)
+    good = c["satisfied"] + c["basically_satisfied"]
     composite = None
-    if response is not None and resolution is not None and satisfaction is not None:
-        # (w·rate%)/100 with rate% = 100·ratio is w·ratio: the composite in percent, exactly.
-        composite = tenths_half_up(
-            weights.response * response + weights.resolution * resolution + weights.satisfaction * satisfaction
-        )
-    return Figures(
-        unit_kind=unit_kind, unit_id=unit_id, unit_name=unit_name, month=month, district_id=district_id, counts=c,
-        signing=percent(ratio(c["signed_in_time"], assigned)),
-        response=percent(response),
-        completion=percent(ratio(c["done_in_time"], assigned)),
-        resolution=percent(resolution),
-        satisfaction=percent(satisfaction),
-        return_rate=percent(ratio(c["returned"], assigned)),
-        reopen_rate=percent(ratio(c["reopened"], assigned)),
-        composite=composite,
-    )
+    if assigned and callbacks:
+        # (w·rate%)/100 with rate% = 100·ratio is w·ratio, so the composite in tenths of a percent
+        # is 10·Σ wᵢ·nᵢ/dᵢ over the common denominator assigned·callbacks, rounded half up once.
+        num = 10 * (weights.response * c["contacted_in_time"] * callbacks
+                    + (weights.resolution * c["resolved"] + weights.satisfaction * good) * assigned)
+        den = assigned * callbacks
+        composite = _tenths_decimal((2 * num + den) // (2 * den))
+    return Figures(unit_kind=unit_kind, unit_id=unit_id, unit_name=unit_name, month=month, district_id=district_id,
+                   counts=c, composite=composite)
 
 
 def figures_of(stat: UnitMonthStat | dict, weights: Weights) -> Figures:
@@ -242,9 +306,14 @@ ROW_FIELDS = ("id", "month", "unit_kind", "unit_id", "unit_name", "district_id",
 
 
 def figures_for(qs: QuerySet[UnitMonthStat], weights: Weights | None = None) -> list[Figures]:
-    """Figures of every row of ``qs`` (one query, plain values)."""
+    """Figures of every row of ``qs`` (one query, plain tuples: a page reads thousands)."""
     weights = weights or Weights.current()
-    return [figures_of(row, weights) for row in qs.values(*ROW_FIELDS)]
+    out = []
+    for row in qs.values_list(*ROW_FIELDS[1:]):
+        month, unit_kind, unit_id, unit_name, district_id = row[:5]
+        out.append(_figures(dict(zip(COUNT_FIELDS, row[5:], strict=True)), weights, unit_kind, unit_id,
+                            unit_name or "", month, district_id))
+    return out
 
 
 def total(rows: Iterable[Figures], weights: Weights, *, name: str = "") -> Figures:
@@ -402,8 +471,19 @@ def last_complete_month(today: date) -> date:
 
 
 def months_with_data(qs: QuerySet[UnitMonthStat], limit: int = 36) -> list[date]:
-    """Months that have rollup rows, newest first (one query)."""
-    return list(qs.order_by("-month").values_list("month", flat=True).distinct()[:limit])
+    """The months from the first to the last that have rollup rows, newest first, at most
+    ``limit`` of them (one query: the first and last month come from the month index; a
+    DISTINCT over the whole table would read every row)."""
+    bounds = qs.aggregate(first=Min("month"), last=Max("month"))
+    first, last = bounds["first"], bounds["last"]
+    if first is None:
+        return []
+    months = []
+    m = last
+    while m >= first and len(months) < limit:
+        months.append(m)
+        m = add_months(m, -1)
+    return months
 
 
 def default_month(available: list[date], today: date) -> date:

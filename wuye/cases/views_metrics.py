@@ -22,7 +22,7 @@ from . import metrics as M
 from .models import CaseSettings, UnitKind, UnitMonthStat
 from .selectors import complaints_visible_to, reporter_name_for
 
-TABLE_PAGE_SIZE = 50
+TABLE_PAGE_SIZE = 30
 CHART_TOP = 20
 TREND_MONTHS = 12
 
@@ -97,7 +97,7 @@ def index(request):
     weights = _weights(cs)
 
     rows = M.figures_for(scope.filter(month=month, unit_kind=kind), weights) if kind else []
-    M.order(rows)  # sets each ranked unit's rank
+    ranked = M.order(rows)  # sets each ranked unit's rank
     sort = _sort(request, "-composite")
     ordered = M.sort_rows(rows, sort.key, sort.descending)
     page = Paginator(ordered, TABLE_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -134,7 +134,7 @@ def index(request):
         position = (own.rank, len(everyone)) if own else None
     trend_months = [M.add_months(month, -i) for i in range(TREND_MONTHS - 1, -1, -1)]
     trend = M.monthly_series(scope, weights, trend_months)
-    top = [f for f in sorted(rows, key=M.rank_key) if f.ranked][:CHART_TOP]
+    top = ranked[:CHART_TOP]
     context.update({
         "available": available,
         "month_choices": _month_choices(available, month),

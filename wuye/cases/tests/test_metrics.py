@@ -225,3 +225,24 @@ def test_scope_of_the_rollup_rows(cworld, clock):
     assert not M.can_see_rankings(u["manager_a"]) and not M.can_see_rankings(u["street"])
     assert M.can_see_metrics(u["street"]) and M.can_see_metrics(u["manager_a"])
     assert not M.can_see_metrics(u["resident"]) and not M.can_see_metrics(u["sysadmin"])
+
+
+def test_months_offered_run_from_the_first_to_the_last_with_data(cworld, clock):
+    clock.at(local(2026, 1, 5, 9, 0))
+    handle(cworld, clock, sign_after=None)
+    clock.at(local(2026, 3, 2, 9, 0))
+    handle(cworld, clock, sign_after=None)
+    assert M.months_with_data(UnitMonthStat.objects.all()) == [date(2026, 3, 1), date(2026, 2, 1), date(2026, 1, 1)]
+    assert M.months_with_data(UnitMonthStat.objects.all(), limit=2) == [date(2026, 3, 1), date(2026, 2, 1)]
+    assert M.months_with_data(UnitMonthStat.objects.none()) == []
+
+
+def test_the_fast_path_gives_the_same_figures(cworld, clock):
+    company_month(cworld, clock)
+    stat = stat_of(cworld)
+    [fast] = M.figures_for(UnitMonthStat.objects.filter(pk=stat.pk), W)
+    slow = M.figures_of(stat, W)
+    names = ["signing", "response", "completion", "resolution", "satisfaction", "return_rate", "reopen_rate",
+             "composite"]
+    assert [getattr(fast, n) for n in names] == [getattr(slow, n) for n in names]
+    assert [M.percent(M.ratio(n, 7)) for n in range(8)] == [M._pct(n, 7) for n in range(8)]
