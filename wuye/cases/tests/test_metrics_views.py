@@ -271,3 +271,15 @@ def test_drill_down_wrong_method_and_query_count(march, login, django_assert_num
     with django_assert_num_queries(len(few)):
         r = client.get(url)
     assert r.context["figure"] == 9
+
+
+@pytest.mark.parametrize("who, metrics, config", [
+    ("city", "考核排名", True), ("district", "考核排名", False), ("street", "考核排名", False),
+    ("manager_a", "本单位考核", False), ("resident", None, False), ("sysadmin", None, False),
+])
+def test_navigation_entries(world, login, who, metrics, config):
+    html = login(world.users[who]).get(reverse("portal:home")).content.decode()
+    assert ('data-testid="nav-metrics"' in html) == bool(metrics)
+    if metrics:
+        assert metrics in html and INDEX in html
+    assert ('data-testid="nav-case-config"' in html) == config
