@@ -290,7 +290,8 @@ def build_demo_city(*, scale: str = "small", seed: int = 2026, say: Callable[[st
         audit_record(
             action=AuditAction.IMPORT, object_type="territory.city", object_id=result.city_id,
             object_repr=N.CITY_NAME, detail="演示城市数据已生成", username="manage.py demo",
-            changes={"scale": scale, "seed": seed, "counts": result.counts},
+            changes={"scale": scale, "seed": seed, "counts": result.counts,
+                     **({"complaints_until": done.now.isoformat()} if complaints else {})},
         )
     started = time.monotonic()
     with connection.cursor() as cursor:

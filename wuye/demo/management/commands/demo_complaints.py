@@ -49,7 +49,7 @@ class Command(BaseCommand):
                 action=AuditAction.IMPORT, object_type="territory.city", object_id=city.pk, object_repr=CITY_NAME,
                 detail="演示诉求数据已生成", username="manage.py demo_complaints",
                 changes={"scale": scale, "seed": seed, "complaints": result.complaints, "tasks": result.tasks,
-                         "events": result.events},
+                         "events": result.events, "complaints_until": result.now.isoformat()},
             )
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:

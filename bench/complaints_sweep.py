@@ -1,0 +1,129 @@
+"""Benchmark of the per-minute supervision sweep (issue 3 item 18: < 10 s over ~150,000 open complaints).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/wuye_megacity .venv/bin/python bench/complaints_sweep.py
+
+Runs against a demo database that holds the year of demo complaints (``manage.py demo`` or
+``manage.py demo_complaints``), inside one transaction that is rolled back at the end, so the
+database is unchanged and the script can be run again. Each complaint the sweep acts on is still
+handled in its own (nested) transaction, as in production, but as a savepoint: the commits'
+disk flushes are not counted.
+
+1. **Typical minutes**: starting at the demo data's reference instant (just after the newest
+   complaint), ``sweep(now=t0 + k min)`` for k = 1…N, one after the other, as the Huey job runs
+   every minute. Prints the time of each pass and how many complaints it looked at.
+2. **A backlog**: ``sweep(now=t0 + H hours)`` once, as after the worker was down for H hours:
+   every warning, overdue stage and escalation of those hours at once.
+3. **Worst case**: every open complaint with a running stage made due now (``next_check_at =
+   t0``), so the pass must look at all of them. ``--worst-limit`` caps how many (the time grows
+   linearly; the script extrapolates).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wuye.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection, transaction  # noqa: E402
+from django.db.models import Max  # noqa: E402
+
+from wuye.cases import services  # noqa: E402
+from wuye.cases.models import OPEN_STATUSES, Complaint  # noqa: E402
+from wuye.cases.sweep import sweep  # noqa: E402
+from wuye.core.models import AuditAction, AuditLog  # noqa: E402
+from wuye.notifications.models import Notification  # noqa: E402
+
+
+class Rollback(Exception):
+    pass
+
+
+def timed(now) -> tuple[float, dict]:
+    started = time.perf_counter()
+    stats = sweep(now=now)
+    return time.perf_counter() - started, stats
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--minutes", type=int, default=30, help="typical passes, one per simulated minute")
+    parser.add_argument("--backlog-hours", type=float, default=1.0, help="the backlog pass covers this many hours")
+    parser.add_argument("--worst-limit", type=int, default=0,
+                        help="worst case: make at most this many open complaints due (0 = all)")
+    parser.add_argument("--skip-worst", action="store_true")
+    parser.add_argument("--at", default="", help="the reference instant t0 (ISO with zone); default: the demo's own")
+    args = parser.parse_args()
+
+    last = Complaint.objects.aggregate(m=Max("created_at"))["m"]
+    if last is None:
+        sys.exit("没有诉求数据：请先生成演示诉求（manage.py demo 或 manage.py demo_complaints）。")
+    # The instant the demo year ends (recorded in the generator's IMPORT audit row), else the newest complaint.
+    t0 = last.replace(microsecond=0) + timedelta(minutes=1)
+    for changes in AuditLog.objects.filter(action=AuditAction.IMPORT).order_by("-id").values_list("changes", flat=True):
+        if isinstance(changes, dict) and changes.get("complaints_until"):
+            t0 = datetime.fromisoformat(changes["complaints_until"])
+            break
+    if args.at:
+        t0 = datetime.fromisoformat(args.at)
+    open_ = Complaint.objects.filter(status__in=sorted(OPEN_STATUSES))
+    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
+    print(f"complaints: {Complaint.objects.count():,}, open: {open_.count():,}, "
+          f"with a next check: {Complaint.objects.filter(next_check_at__isnull=False).count():,}")
+    print(f"reference instant t0 = {t0.isoformat()}")
+    services.settings_changed()
+    sweep(now=t0 - timedelta(days=400))  # warm up: imports, settings, calendar (looks at nothing)
+
+    try:
+        with transaction.atomic():
+            # 1. typical minutes
+            times, checked = [], []
+            for k in range(1, args.minutes + 1):
+                seconds, stats = timed(t0 + timedelta(minutes=k))
+                times.append(seconds)
+                checked.append(stats["checked"])
+            print(f"\n1. typical minutes ({args.minutes} passes, one per simulated minute after t0)")
+            print(f"   complaints looked at per pass: mean {statistics.mean(checked):.1f}, max {max(checked)}")
+            print(f"   seconds per pass: mean {statistics.mean(times):.3f}, median {statistics.median(times):.3f}, "
+                  f"max {max(times):.3f}")
+
+            # 2. a backlog of H hours
+            at = t0 + timedelta(minutes=args.minutes) + timedelta(hours=args.backlog_hours)
+            n_before = Notification.objects.count()
+            seconds, stats = timed(at)
+            print(f"\n2. backlog of {args.backlog_hours:g} h in one pass: {stats} in {seconds:.2f} s "
+                  f"({seconds / max(1, stats['checked']) * 1000:.1f} ms per complaint; "
+                  f"{Notification.objects.count() - n_before:,} notifications queued)")
+
+            # 3. worst case: every open complaint with a running stage is due at once
+            if not args.skip_worst:
+                now = at + timedelta(minutes=1)
+                due = Complaint.objects.filter(next_check_at__isnull=False)
+                ids = list(due.order_by("id").values_list("id", flat=True))
+                if args.worst_limit:
+                    ids = ids[: args.worst_limit]
+                Complaint.objects.filter(id__in=ids).update(next_check_at=now - timedelta(seconds=1))
+                seconds, stats = timed(now)
+                per = seconds / max(1, stats["checked"])
+                print(f"\n3. worst case: {len(ids):,} complaints due at once: {stats} in {seconds:.2f} s "
+                      f"({per * 1000:.2f} ms per complaint)")
+                if args.worst_limit:
+                    print(f"   extrapolated to all {due.count():,} complaints with a running stage: "
+                          f"{per * due.count():.0f} s")
+            raise Rollback
+    except Rollback:
+        print("\n(rolled back: the database is unchanged)")
+
+
+if __name__ == "__main__":
+    main()
