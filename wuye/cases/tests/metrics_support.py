@@ -36,8 +36,8 @@ class Clock:
         return self
 
 
-@pytest.fixture
-def clock(monkeypatch):
+@pytest.fixture(name="clock")
+def clock_fixture(monkeypatch):
     """The services' clock, fixed at 2026-03-02 09:00 (a Monday) until a test moves it."""
     c = Clock(local(2026, 3, 2, 9, 0))
     monkeypatch.setattr(services, "_now", c)

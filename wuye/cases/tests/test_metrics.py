@@ -13,7 +13,7 @@ from wuye.cases import metrics as M
 from wuye.cases.models import CaseSettings, UnitKind, UnitMonthStat
 from wuye.cases.rollups import rollup_counts
 
-from .metrics_support import MARCH, clock, company_month, handle, local, stat_of  # noqa: F401
+from .metrics_support import MARCH, clock_fixture, company_month, handle, local, stat_of  # noqa: F401
 
 W = M.Weights()
 

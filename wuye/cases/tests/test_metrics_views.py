@@ -11,7 +11,7 @@ from wuye.cases import metrics as M
 from wuye.cases.models import CaseSettings, UnitMonthStat
 from wuye.core.models import AuditAction, AuditLog
 
-from .metrics_support import MARCH, clock, company_month, handle, local, stat_of  # noqa: F401
+from .metrics_support import MARCH, clock_fixture, company_month, handle, local, stat_of  # noqa: F401
 
 INDEX = reverse("cases:metrics_index")
 RANKING = reverse("cases:metrics_ranking")

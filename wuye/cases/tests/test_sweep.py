@@ -11,7 +11,7 @@ from wuye.cases.sweep import sweep
 from wuye.notifications.models import Notification, OutboxMessage
 
 from .conftest import act, file
-from .metrics_support import clock, local  # noqa: F401
+from .metrics_support import clock_fixture, local  # noqa: F401
 
 T0 = local(2026, 3, 2, 9, 0)  # a Monday morning
 
