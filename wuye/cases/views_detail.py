@@ -204,7 +204,11 @@ def complaint_act(request, pk: int):
         if not is_htmx_partial(request):
             return redirect(f"{detail_url}?action={name}#act")
         form = form_class(complaint=c, user=user)
-        return render(request, "cases/pages/_action_form.html", _form_context(request, c, form))
+        error = ""
+        if name not in sel.actions_for(user, c):
+            error = _g("当前状态（%(status)s）下您不能执行“%(action)s”，请刷新页面") % {
+                "status": c.get_status_display(), "action": TRANSITIONS[name].label}
+        return render(request, "cases/pages/_action_form.html", _form_context(request, c, form, error=error))
     # The version the page showed: a page acted on meanwhile gets the service's "已被他人…" message.
     seen = request.POST.get("version", "")
     if seen.isdigit():

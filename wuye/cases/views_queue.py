@@ -208,7 +208,7 @@ def status_counts(user) -> list[tuple[str, str, int]]:
     the open states only (served by the status indexes; never a count of every complaint)."""
     rows = dict(
         list_queryset(user).filter(status__in=sorted(OPEN_STATUSES)).order_by()
-        .values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+        .values_list("status").annotate(n=Count("*")).values_list("status", "n")
     )
     return [(code, label, rows.get(code, 0)) for code, label in Status.choices if code in OPEN_STATUSES]
 

@@ -518,3 +518,10 @@ def test_detail_for_other_units(cworld, login, client, persona):
     login(cworld.users[persona])
     status = client.get(detail(c)).status_code
     assert status == (200 if persona == "street" else 404)
+
+
+def test_form_of_an_action_not_allowed_now_says_so(cworld, login, client):
+    c = file(cworld)
+    login(cworld.users["city"])
+    r = client.get(act_url(c), {"action": "close"}, HTTP_HX_REQUEST="true")
+    assert "当前状态（待受理）下您不能执行“办结”" in r.content.decode()
