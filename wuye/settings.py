@@ -100,7 +100,9 @@ else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
     # Short OLTP queries: JIT compilation costs more than it saves (hundreds of ms on big scans).
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # work_mem 16MB: the capped counts of the complaint lists build bitmaps of 100,000s of rows;
+    # at the default 4MB they turn lossy and every row is checked again (1.1 s instead of 0.1 s).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off -c work_mem=16MB")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")

@@ -230,6 +230,11 @@ class Complaint(models.Model):
                          condition=models.Q(status__in=sorted(str(s) for s in OPEN_STATUSES))),
             models.Index(fields=["resolve_due"], name="cases_compl_open_due",
                          condition=models.Q(status__in=sorted(str(s) for s in OPEN_STATUSES))),
+            # Megacity benchmarks (migration 0004): a district's list filtered by category (count and
+            # page), and a district dispatcher's open complaints counted by status (index-only).
+            models.Index(fields=["district", "category", "created_at"], name="cases_compl_district_category"),
+            models.Index(fields=["district", "status"], name="cases_compl_distr_open_status",
+                         condition=models.Q(confidential=False, status__in=sorted(str(s) for s in OPEN_STATUSES))),
         ]
 
     def __str__(self) -> str:
