@@ -258,3 +258,18 @@ def test_command_refuses_to_add_complaints_twice(d):
     out = StringIO()
     call_command("demo_complaints", scale="small", if_empty=True, stdout=out)
     assert "跳过" in out.getvalue()
+
+
+def test_if_empty_adds_the_complaints_to_a_demo_city_without_them(d):
+    with transaction.atomic():
+        for model in (Event, Request, Task, UnitMonthStat, Complaint):
+            model.objects.all().delete()
+        out = StringIO()
+        call_command("demo", scale="small", seed=SEED, if_empty=True, stdout=out)
+        assert "跳过生成演示城市" in out.getvalue() and "演示诉求已生成" in out.getvalue()
+        assert Complaint.objects.count() > 1_900
+        transaction.set_rollback(True)
+    # With complaints present, --if-empty changes nothing.
+    before = Complaint.objects.count()
+    call_command("demo", scale="small", seed=SEED, if_empty=True, stdout=StringIO())
+    assert Complaint.objects.count() == before

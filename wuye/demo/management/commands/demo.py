@@ -1,8 +1,10 @@
 """``python manage.py demo --scale small|city|megacity --seed N [--if-empty]``."""
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from wuye.accounts.models import User
+from wuye.cases.models import Complaint
 from wuye.demo.generator import SCALES, build_demo_city
 from wuye.demo.logins import DEMO_LOGINS, print_logins
 from wuye.demo.names import CITY_CODE, CITY_NAME
@@ -23,6 +25,9 @@ class Command(BaseCommand):
         say = self.stdout.write
         if if_empty and City.objects.exists():
             say(f"数据库中已有城市数据，跳过生成演示城市（{City.objects.order_by('pk').first().name}）。")
+            if City.objects.filter(code=CITY_CODE).exists() and not Complaint.objects.exists():
+                # A demo city built before complaints existed: add its year of complaints.
+                call_command("demo_complaints", scale=scale, seed=seed, stdout=self.stdout)
             print_logins(say)
             return
         if City.objects.filter(code=CITY_CODE).exists():
