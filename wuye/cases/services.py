@@ -419,8 +419,8 @@ def _refusal(action: str, c: Complaint, seen: Complaint, kinds: set[str]) -> str
         return _("已被他人签收")
     if seen.version != c.version or seen.status != c.status:
         return _("该诉求已被他人处理（当前状态：%(status)s），请刷新页面") % {"status": c.get_status_display()}
-    if not kinds:
-        return _("您无权处理该诉求")
+    if not kinds or not (TRANSITIONS[action].actors & kinds):
+        return _("您无权对该诉求执行“%(action)s”") % {"action": TRANSITIONS[action].label}
     return _("当前状态（%(status)s）下不能执行“%(action)s”") % {
         "status": c.get_status_display(), "action": TRANSITIONS[action].label}
 
@@ -488,8 +488,11 @@ def _dispatch_action(c, *, user, note, now, unit=None, co_units=(), **_kw):
 def _sign(c, *, user, note, now, ctx, kinds, **_kw):
     if "lead" not in kinds:
         task = ctx.joint_task
+        # A co-handling or called-in unit never phones the resident: its response (the response
+        # rate's numerator) is signing in time.
+        in_time = now <= task.sign_due
         _move_task(task, conflict=_("已被他人签收"), state=Task.State.SIGNED, signed_at=now,
-                   signed_in_time=now <= task.sign_due)
+                   signed_in_time=in_time, contacted_at=now, contacted_in_time=in_time)
         _event(c, "sign", actor=user, from_status=c.status, note=note, task=task, at=now,
                data={"unit": task.unit_name})
         _refresh(task)

@@ -309,6 +309,7 @@ class WorkflowMixin:
             c.side_done = None
             return
         k.state, k.signed_at, k.signed_in_time = TS.SIGNED, ts, ts <= k.sign_due
+        k.contacted_at, k.contacted_in_time = ts, ts <= k.sign_due  # a called-in unit responds by signing
         k.version += 1
         self.event(c, ts, "sign", task=k, label=k.unit_name, data={"unit": k.unit_name})
         if p.side_progress < 2:
