@@ -23,14 +23,22 @@ def _platform_language():
     translation.deactivate()
 
 
+_FLUSHED = {"pending": False}
+
+
 @pytest.fixture(autouse=True)
 def _seed_data_after_flush(request, django_db_blocker):
     """A transactional (live-server) test ends with a flush that also empties the rows data
-    migrations created (the complaint catalogue, escalation rules); put them back for the tests
-    this process runs next."""
-    yield
-    if {"transactional_db", "live_server"} & set(request.fixturenames):
+    migrations created (the complaint catalogue, escalation rules). The next test of this process
+    puts them back before it starts (at that point the flush is certainly over)."""
+    if _FLUSHED["pending"]:
         from wuye.cases.catalogue import seed
 
         with django_db_blocker.unblock():
             seed()
+        _FLUSHED["pending"] = False
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and (marker.kwargs.get("transaction") or marker.kwargs.get("serialized_rollback")))
+    if transactional or {"transactional_db", "live_server"} & set(request.fixturenames):
+        _FLUSHED["pending"] = True
