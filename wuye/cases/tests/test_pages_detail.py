@@ -460,7 +460,7 @@ def test_wrong_user_cannot_act(cworld, login, client):
     assert denied() == before + 1
     login(u["street"])  # sees it, but may not sign for the company
     r = post(client, c, "sign", htmx=True)
-    assert "不能执行“签收”" in r.content.decode()
+    assert "您无权对该诉求执行“签收”" in r.content.decode()
     c.refresh_from_db()
     assert c.status == Status.DISPATCHED
 
