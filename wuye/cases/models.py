@@ -373,6 +373,9 @@ class Photo(models.Model):
         verbose_name = _("照片")
         verbose_name_plural = _("照片")
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
 
 class Request(models.Model):
     """A unit's return (退单) or extension (延期) request and the decision on it."""
@@ -412,6 +415,9 @@ class Request(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}（{self.get_state_display()}）"
+
 
 class IdempotencyKey(models.Model):
     """A retried submission with the same key returns the same complaint (DESIGN.md)."""
@@ -424,6 +430,9 @@ class IdempotencyKey(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["scope", "key"], name="unique_idempotency_key")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key}"
 
 
 class EscalationRule(models.Model):
@@ -456,6 +465,9 @@ class CaseSettings(models.Model):
     class Meta:
         verbose_name = _("接诉即办设置")
         verbose_name_plural = _("接诉即办设置")
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)
 
     @classmethod
     def current(cls) -> CaseSettings:
@@ -494,6 +506,9 @@ class UnitMonthStat(models.Model):
             models.UniqueConstraint(fields=["month", "unit_kind", "unit_id"], name="unique_unit_month"),
         ]
         indexes = [models.Index(fields=["month", "unit_kind", "district"])]
+
+    def __str__(self) -> str:
+        return f"{self.unit_name} {self.month:%Y-%m}"
 
 
 class PartnerKey(models.Model):

@@ -47,7 +47,7 @@ from .models import (
 from .photos import check_photos
 from .rollups import rollup_refresh
 from .search import tokens_for
-from .units import Unit, get_unit, route, unit_key_of
+from .units import Unit, get_unit, route
 from .workflow import TRANSITIONS, actor_kinds, permits
 
 S = Status

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wuye.accounts.models import Role
 
-from .models import Status, UnitKind
+from .models import Status
 
 S = Status
 

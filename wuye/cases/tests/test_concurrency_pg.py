@@ -18,7 +18,7 @@ import threading
 import pytest
 from django.db import connection
 
-from wuye.cases import catalogue, services
+from wuye.cases import services
 from wuye.cases.models import Complaint, Event, Status, Task
 from wuye.core.db import audit_triggers_set
 from wuye.core.errors import ConflictError, ServiceError
@@ -34,14 +34,13 @@ pytestmark = [
 @pytest.fixture
 def race_db(django_db_setup, django_db_blocker):
     """Asked for before ``transactional_db`` so that it is torn down after the flush that ends a
-    transactional test: the flush needs the audit log's append-only triggers lifted, and it
-    empties the category catalogue that a data migration seeded, which later tests need."""
+    transactional test: the flush needs the audit log's append-only triggers lifted (the root
+    conftest seeds the emptied complaint catalogue again before the next test)."""
     with django_db_blocker.unblock():
         audit_triggers_set(installed=False)
     yield
     with django_db_blocker.unblock():
         audit_triggers_set(installed=True)
-        catalogue.seed()
 
 
 def race(*calls, lockstep: bool = False, monkeypatch=None):

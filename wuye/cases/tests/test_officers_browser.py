@@ -125,7 +125,7 @@ def test_scenario_one_through_the_officers_pages(cworld, live, officer, page_for
         "submit", "accept", "dispatch", "sign", "contact", "reply", "approve_reply", "callback"]
 
 
-def test_a_return_the_district_rejects(cworld, live, officer, shot):
+def test_a_return_the_district_rejects(cworld, live, officer, shot):  # noqa: F811
     u = cworld.users
     c = file(cworld, "parking_fees", title="停车费一年涨了三次", description="小区停车费一年内涨了三次，没有公示。")
     act(u["district"], c, "dispatch")

@@ -12,7 +12,7 @@ from django.core.cache import cache
 from PIL import Image
 
 from tests.browser.conftest import browser, page_for, shot  # noqa: F401  (shared Playwright fixtures)
-from wuye.cases import catalogue, services
+from wuye.cases import services
 from wuye.cases.models import Complaint, Photo, Status
 from wuye.core.db import audit_triggers_set
 from wuye.notifications.models import OutboxMessage
@@ -26,7 +26,6 @@ PHONE_WIDTH = 390
 def live(live_server, transactional_db, settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     cache.clear()
-    catalogue.seed()  # an earlier live-server test's flush emptied the seeded categories
     yield live_server
     cache.clear()
     audit_triggers_set(installed=False)  # the live server's flush empties the audit table
