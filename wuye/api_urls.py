@@ -17,5 +17,7 @@ register_cases(router)
 urlpatterns = [
     path("auth/token/", obtain_token, name="api-token"),
     path("calendar/due/", calendar_due, name="api-calendar-due"),
+    path("", include("wuye.credit.api_urls")),
+    path("", include("wuye.supervision.api_urls")),
     path("", include(router.urls)),
 ]

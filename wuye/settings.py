@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "wuye.registry",
     "wuye.notifications",
     "wuye.cases",
+    "wuye.supervision",
+    "wuye.credit",
+    "wuye.dashboards",
     "wuye.portal",
     "wuye.demo",
 ]

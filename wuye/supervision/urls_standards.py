@@ -1,0 +1,3 @@
+"""Filled in by the part of supervision this module is named after."""
+
+urlpatterns: list = []
