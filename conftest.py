@@ -33,9 +33,15 @@ def _seed_data_after_flush(request, django_db_blocker):
     puts them back before it starts (at that point the flush is certainly over)."""
     if _FLUSHED["pending"]:
         from wuye.cases.catalogue import seed
+        from wuye.credit.catalogue import seed as seed_credit_rules
+        from wuye.supervision.seed_standard import seed as seed_standard
+        from wuye.supervision.seed_survey import seed as seed_survey
 
         with django_db_blocker.unblock():
             seed()
+            seed_standard()
+            seed_survey()
+            seed_credit_rules()
         _FLUSHED["pending"] = False
     yield
     marker = request.node.get_closest_marker("django_db")
