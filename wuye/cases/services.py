@@ -24,7 +24,7 @@ from wuye.core.audit import audit_record
 from wuye.core.calendar import PeriodUnit, add_period
 from wuye.core.errors import ConflictError, ServiceError
 from wuye.core.models import AuditAction
-from wuye.notifications.services import notify
+from wuye.notifications.services import Message, notify, notify_many
 from wuye.territory.models import Department
 
 from . import deadlines
@@ -825,19 +825,35 @@ def _supervise(c, *, user, note, now, level=None, **_kw):
     supervision_notify(c, level, note=note)
 
 
-def supervision_notify(c: Complaint, level: int, *, note: str = "") -> None:
-    """Tell the unit, its supervisor and the street (issue §10)."""
+def unit_message(kind: str, pk: int, c: Complaint, subject: str, body: str, *, key: str, users=None) -> Message:
+    """What ``_notify_unit`` writes, as a value; ``users`` may come from a caller's cache."""
+    return Message(users=list(unit_users(kind, pk)) if users is None else users, subject=subject, body=body,
+                   url=f"/complaints/{c.pk}/", channels=("inapp", "sms"),
+                   dedup_key=f"complaint:{c.pk}:{key}:{kind}:{pk}", category="complaint")
+
+
+def supervision_messages(c: Complaint, level: int, *, note: str = "", users_of=None) -> list[Message]:
+    """The unit, its supervisor and the street are told (issue §10). ``users_of(kind, pk)`` may
+    supply the units' users from a cache (the sweep's)."""
     label = str(SupervisionLevel(level).label)
     body = _("诉求 %(code)s（%(cat)s）已被%(label)s，请尽快办理。%(note)s") % {
         "code": c.tracking_code, "cat": c.category.name, "label": label, "note": note}
     key = f"supervise:{level}:{c.reopen_count}"
+    units = []
     if c.unit_kind:
-        _notify_unit(c.unit_kind, c.unit_id, c, label, body, key=key)
-    _notify_unit(UnitKind.STREET, c.street_id, c, label, body, key=key)
+        units.append((c.unit_kind, c.unit_id))
+    units.append((UnitKind.STREET, c.street_id))
     if c.category.supervisor == Category.Supervisor.CITY or level >= SupervisionLevel.LISTED:
-        _notify_unit(UnitKind.CITY, 0, c, label, body, key=key)
+        units.append((UnitKind.CITY, 0))
     if not c.confidential:
-        _notify_unit(UnitKind.DISTRICT, c.district_id, c, label, body, key=key)
+        units.append((UnitKind.DISTRICT, c.district_id))
+    return [unit_message(kind, pk, c, label, body, key=key, users=users_of(kind, pk) if users_of else None)
+            for kind, pk in units]
+
+
+def supervision_notify(c: Complaint, level: int, *, note: str = "") -> None:
+    """Tell the unit, its supervisor and the street (issue §10)."""
+    notify_many(supervision_messages(c, level, note=note))
 
 
 HANDLERS = {

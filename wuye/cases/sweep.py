@@ -4,19 +4,24 @@ It looks only at complaints whose ``next_check_at`` has come (an indexed range),
 warns the unit before a deadline, marks running stages overdue, and escalates supervision
 (催办 → 督办 → 挂牌督办 → 通报) by the city's ``EscalationRule`` table, notifying the unit, its
 supervisor and the street. Each complaint is claimed by a conditional UPDATE of its
-``next_check_at`` (and version), so running the sweep twice at once, or on two workers, never
-acts twice; notifications carry de-duplication keys as a second guard.
+``next_check_at`` (and version) — one statement per batch on PostgreSQL — so running the sweep
+twice at once, or on two workers, never acts twice; notifications carry de-duplication keys as a
+second guard.
 """
 
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from wuye.notifications.services import notify_many
 
 from . import deadlines
 from .models import Complaint, Event, SupervisionLevel, Task
@@ -34,13 +39,92 @@ def _overdue_level(c: Complaint, now: datetime, escalations: list[tuple[int, int
     return max([c.supervision_level, *reached])
 
 
+@dataclass
+class _Plan:
+    c: Complaint
+    updates: dict
+    newly_overdue: list
+    level: int
+    nxt: datetime | None
+
+
+def _plan(c: Complaint, now: datetime, warn_before, escalations) -> _Plan:
+    updates: dict = {}
+    newly_overdue = []
+    for stage in deadlines.running_stages(c):
+        due_f, flag, _states = deadlines.STAGES[stage]
+        due = getattr(c, due_f)
+        if due < now and not getattr(c, flag):
+            updates[flag] = True
+            newly_overdue.append(stage)
+    level = _overdue_level(c, now, escalations)
+    if level > c.supervision_level:
+        updates["supervision_level"] = level
+    probe = Complaint(**{**{f.attname: getattr(c, f.attname) for f in Complaint._meta.concrete_fields}, **updates})
+    nxt = deadlines.next_check(probe, now, warn_before=warn_before, escalations=escalations)
+    return _Plan(c, updates, newly_overdue, level, nxt)
+
+
+_CLAIM_FIELDS = ("accept_overdue", "sign_overdue", "contact_overdue", "resolve_overdue", "supervision_level")
+
+
+def _claim(plans: list[_Plan]) -> set[int]:
+    """Claim the rows: only the pass that moves ``next_check_at`` (and ``version``) from the values
+    it read acts on a complaint. On PostgreSQL one UPDATE … FROM (VALUES …) RETURNING claims a
+    whole batch; elsewhere one conditional UPDATE per row."""
+    if not plans:
+        return set()
+    if connection.vendor != "postgresql":
+        claimed = set()
+        for p in plans:
+            n = Complaint.objects.filter(pk=p.c.pk, version=p.c.version, next_check_at=p.c.next_check_at).update(
+                next_check_at=p.nxt, version=F("version") + 1, **p.updates,
+            )
+            if n == 1:
+                claimed.add(p.c.pk)
+        return claimed
+    table = connection.ops.quote_name(Complaint._meta.db_table)
+    claimed = set()
+    for i in range(0, len(plans), 1000):
+        chunk = plans[i:i + 1000]
+        rows, params = [], []
+        for p in chunk:
+            rows.append("(%s::bigint, %s::integer, %s::timestamptz, %s::timestamptz, "
+                        "%s::boolean, %s::boolean, %s::boolean, %s::boolean, %s::smallint)")
+            values = {f: p.updates.get(f, getattr(p.c, f)) for f in _CLAIM_FIELDS}
+            params += [p.c.pk, p.c.version, p.c.next_check_at, p.nxt, *(values[f] for f in _CLAIM_FIELDS)]
+        sql = (
+            f"UPDATE {table} AS c SET next_check_at = v.nxt, version = c.version + 1, "
+            + ", ".join(f"{f} = v.{f}" for f in _CLAIM_FIELDS)
+            + f" FROM (VALUES {', '.join(rows)}) AS v(id, version, old_next, nxt, {', '.join(_CLAIM_FIELDS)}) "
+            "WHERE c.id = v.id AND c.version = v.version AND c.next_check_at = v.old_next RETURNING c.id"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            claimed.update(r[0] for r in cursor.fetchall())
+    return claimed
+
+
 def sweep(now: datetime | None = None, *, batch: int = BATCH) -> dict:
-    """Run one pass. Returns counts: checked, warned, overdue, escalated."""
-    from .services import _notify_unit, _settings, supervision_notify
+    """Run one pass. Returns counts: checked, warned, overdue, escalated.
+
+    Rows are read and planned in batches; each batch is claimed, and its events, task urgencies
+    and notifications written, in one transaction with a fixed number of statements (the units'
+    users are read once per pass), so a peak minute — day deadlines all end at 23:59:59 — costs
+    seconds, not minutes."""
+    from .services import _settings, supervision_messages, unit_message, unit_users
 
     now = now or timezone.now()
     warn_before, escalations = _settings()
     stats = {"checked": 0, "warned": 0, "overdue": 0, "escalated": 0}
+    users_cache: dict[tuple[str, int], list] = {}
+
+    def users_of(kind: str, pk: int) -> list:
+        key = (kind, pk)
+        if key not in users_cache:
+            users_cache[key] = list(unit_users(kind, pk))
+        return users_cache[key]
+
     last_id = 0
     while True:
         ids = list(
@@ -50,55 +134,51 @@ def sweep(now: datetime | None = None, *, batch: int = BATCH) -> dict:
             break
         last_id = ids[-1]
         rows = Complaint.objects.filter(id__in=ids, next_check_at__lte=now).select_related("category")
-        for c in rows:
-            with transaction.atomic():
-                updates: dict = {}
-                newly_overdue = []
-                for stage in deadlines.running_stages(c):
-                    due_f, flag, _states = deadlines.STAGES[stage]
-                    due = getattr(c, due_f)
-                    if due < now and not getattr(c, flag):
-                        updates[flag] = True
-                        newly_overdue.append(stage)
-                level = _overdue_level(c, now, escalations)
-                if level > c.supervision_level:
-                    updates["supervision_level"] = level
-                probe = Complaint(**{**{f.attname: getattr(c, f.attname) for f in Complaint._meta.concrete_fields}, **updates})
-                nxt = deadlines.next_check(probe, now, warn_before=warn_before, escalations=escalations)
-                # The claim: only the pass that moves next_check_at from the value it read acts.
-                n = Complaint.objects.filter(pk=c.pk, version=c.version, next_check_at=c.next_check_at).update(
-                    next_check_at=nxt, version=F("version") + 1, **updates,
-                )
-                if n != 1:
+        plans = [_plan(c, now, warn_before, escalations) for c in rows]
+        with transaction.atomic():
+            claimed = _claim(plans)
+            events: list[Event] = []
+            messages = []
+            urgency: dict[int, list[int]] = defaultdict(list)
+            for p in plans:
+                c = p.c
+                if c.pk not in claimed:
                     continue
                 stats["checked"] += 1
                 for stage in deadlines.running_stages(c):
                     due = getattr(c, deadlines.STAGES[stage][0])
-                    if now < due <= now + warn_before and stage not in newly_overdue and c.unit_kind:
-                        _notify_unit(c.unit_kind, c.unit_id, c, _("即将到期"),
-                                     _("诉求 %(code)s 的%(stage)s期限 %(due)s 即将到期。") % {
-                                         "code": c.tracking_code, "stage": deadlines.STAGE_LABELS[stage],
-                                         "due": timezone.localtime(due).strftime("%m-%d %H:%M")},
-                                     key=f"warn:{stage}:{due.isoformat()}")
+                    if now < due <= now + warn_before and stage not in p.newly_overdue and c.unit_kind:
+                        messages.append(unit_message(
+                            c.unit_kind, c.unit_id, c, _("即将到期"),
+                            _("诉求 %(code)s 的%(stage)s期限 %(due)s 即将到期。") % {
+                                "code": c.tracking_code, "stage": deadlines.STAGE_LABELS[stage],
+                                "due": timezone.localtime(due).strftime("%m-%d %H:%M")},
+                            key=f"warn:{stage}:{due.isoformat()}", users=users_of(c.unit_kind, c.unit_id)))
                         stats["warned"] += 1
-                for stage in newly_overdue:
-                    Event.objects.create(
+                for stage in p.newly_overdue:
+                    events.append(Event(
                         complaint=c, action="overdue", from_status=c.status, to_status=c.status, actor_label=_("系统"),
                         note=_("%(stage)s超期") % {"stage": deadlines.STAGE_LABELS[stage]}, created_at=now,
                         data={"stage": stage},
-                    )
+                    ))
                     stats["overdue"] += 1
-                if "supervision_level" in updates:
-                    c.supervision_level = level
-                    Task.objects.filter(complaint=c, state__in=[Task.State.PENDING, Task.State.SIGNED]).update(
-                        urgency=(2 if c.emergency else 0) + level)
-                    Event.objects.create(
+                if "supervision_level" in p.updates:
+                    c.supervision_level = p.level
+                    urgency[(2 if c.emergency else 0) + p.level].append(c.pk)
+                    events.append(Event(
                         complaint=c, action="supervise", from_status=c.status, to_status=c.status, actor_label=_("系统"),
-                        note=_("自动升级为%(label)s") % {"label": SupervisionLevel(level).label}, created_at=now,
-                        data={"level": level, "manual": False},
-                    )
-                    supervision_notify(c, level)
+                        note=_("自动升级为%(label)s") % {"label": SupervisionLevel(p.level).label}, created_at=now,
+                        data={"level": p.level, "manual": False},
+                    ))
+                    messages += supervision_messages(c, p.level, users_of=users_of)
                     stats["escalated"] += 1
+            for value, complaint_ids in urgency.items():
+                Task.objects.filter(complaint_id__in=complaint_ids, state__in=[Task.State.PENDING, Task.State.SIGNED]).update(
+                    urgency=value)
+            if events:
+                Event.objects.bulk_create(events, batch_size=1000)
+            if messages:
+                notify_many(messages)
         if len(ids) < batch:
             break
     if any(stats.values()):
