@@ -14,6 +14,7 @@ from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from wuye.core.calendar import PeriodUnit, add_period
 
@@ -41,35 +42,62 @@ def credit_event_auto(
 ) -> CreditEvent | None:
     """Record one automatic credit event in public notice; return it (or the one already recorded
     under ``source_key``). Returns None when the rule is missing or switched off."""
+    from wuye.core.audit import audit_record
+    from wuye.core.models import AuditAction
+    from wuye.notifications.services import notify
+
+    from .services import company_users
+
     rule = CreditRule.objects.filter(code=rule_code, active=True).first()
     if rule is None:
         return None
     existing = CreditEvent.objects.filter(source_key=source_key).first()
     if existing is not None:
         return existing
+    if rule.subject != CreditRule.Subject.MANAGER:
+        manager = None
+    if district is None and estate is not None:
+        district_id = estate.district_id
+    else:
+        district_id = getattr(district, "pk", district)
     now = timezone.now()
     cs = CreditSettings.current()
+    end = add_period(now, cs.notice_workdays, PeriodUnit.WORKING_DAYS)
     event = CreditEvent(
-        company=company, manager=manager, estate=estate, district=district, rule=rule, klass=rule.klass,
+        company=company, manager=manager, estate=estate, district_id=district_id, rule=rule, klass=rule.klass,
         points=rule.points, status=CreditEvent.Status.NOTICE, source=CreditEvent.Source.AUTO,
-        source_key=source_key, source_url=source_url, description=description, evidence=evidence,
-        occurred_on=occurred_on, notice_start=now,
-        notice_end=add_period(now, cs.notice_workdays, PeriodUnit.WORKING_DAYS),
+        source_key=source_key[:120], source_url=source_url[:200], description=description[:2000],
+        evidence=evidence[:2000], occurred_on=occurred_on, notice_start=now, notice_end=end,
     )
     try:
         with transaction.atomic():
             event.save()
     except IntegrityError:  # recorded meanwhile by another worker under the same key
         return CreditEvent.objects.filter(source_key=source_key).first()
-    CreditEventLog.objects.create(event=event, action="auto", from_status="", to_status=event.status,
-                                  note=description[:500])
+    with transaction.atomic():
+        CreditEventLog.objects.create(event=event, action="auto", from_status="", to_status=event.status,
+                                      note=description[:500])
+        audit_record(action=AuditAction.CREATE, actor=None, obj=event, username="system",
+                     changes={"rule": rule.code, "company": company.pk, "source_key": source_key},
+                     detail=f"自动生成信用信息 {rule.code} {rule.name}")
+        notify(users=list(company_users(company.pk)), subject=gettext("信用信息公示"),
+               body=gettext("贵企业的信用信息“%(rule)s”已开始公示，如有异议请于 %(end)s 前提出。") % {
+                   "rule": rule.name, "end": timezone.localtime(end).strftime("%Y-%m-%d %H:%M")},
+               url=f"/credit/events/{event.pk}/", channels=("inapp",), dedup_key=f"credit:{event.pk}:notice",
+               category="credit")
     return event
 
 
 def credit_event_repair_by_source(*, source_key: str, reason: str, actor=None) -> CreditEvent | None:
     """Credit repair (rules.md §9): verified rectification ends a bad item early. Repairs the event
-    recorded under ``source_key`` if it is a bad item still on record; returns it, or None."""
-    from .scoring import credit_recompute
+    recorded under ``source_key`` if it is a bad item still on record; returns it, or None.
+
+    An item not yet confirmed (still in notice or objected) is withdrawn instead: the rectification
+    was verified before it ever counted."""
+    from wuye.core.audit import audit_record
+    from wuye.core.models import AuditAction
+
+    from .scoring import credit_recompute, manager_recompute
 
     event = CreditEvent.objects.filter(source_key=source_key).first()
     if event is None or event.klass != CreditRule.Klass.BAD or event.repaired_at is not None:
@@ -77,13 +105,25 @@ def credit_event_repair_by_source(*, source_key: str, reason: str, actor=None) -
     if event.status == CreditEvent.Status.WITHDRAWN:
         return None
     now = timezone.now()
-    updated = CreditEvent.objects.filter(pk=event.pk, version=event.version, repaired_at__isnull=True).update(
-        repaired_at=now, repair_reason=reason[:300], version=event.version + 1,
-    )
-    if not updated:
-        return None
-    CreditEventLog.objects.create(event=event, actor=actor, action="repair", from_status=event.status,
-                                  to_status=event.status, note=reason)
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    with transaction.atomic():
+        if event.status == CreditEvent.Status.CONFIRMED:
+            fields = {"repaired_at": now, "repair_reason": reason[:300]}
+            action, to_status = "repair", event.status
+        else:
+            fields = {"status": CreditEvent.Status.WITHDRAWN, "withdrawn_reason": (gettext("整改已核实：") + reason)[:300]}
+            action, to_status = "withdraw", CreditEvent.Status.WITHDRAWN
+        updated = CreditEvent.objects.filter(pk=event.pk, version=event.version, repaired_at__isnull=True).update(
+            version=event.version + 1, **fields)
+        if not updated:
+            return None
+        CreditEventLog.objects.create(event=event, actor=user, action=action, from_status=event.status,
+                                      to_status=to_status, note=reason)
+        audit_record(action=AuditAction.UPDATE, actor=user, obj=event, username="system",
+                     changes={"action": action}, detail=f"整改核实，信用修复：{reason[:100]}")
     event.refresh_from_db()
-    credit_recompute(event.company_id)
+    if event.manager_id:
+        manager_recompute(event.manager_id)
+    else:
+        credit_recompute(event.company_id)
     return event

@@ -2,22 +2,34 @@
 
 Score = min(basic, cap) + min(good, cap) − bad, over confirmed events that are neither expired
 nor repaired on ``today``; grade by the thresholds in ``CreditSettings``; a veto item puts the
-company on the black list whatever its score; red list = AAA companies (benchmark estates and
-companies are listed beside them).
+company on the black list whatever its score; red list = AAA companies and benchmark companies
+(benchmark estates are listed beside them on the public red list).
+
+Decisions documented here:
+- An event counts from ``valid_from`` (its ``occurred_on``) until the day before ``valid_until``
+  (``occurred_on`` + the rule's validity); ``valid_until`` empty = until rectified (repaired).
+- A company with no counting credit information at all is *unrated*: its row shows score 0 and
+  grade C, but it is put on the black list only for a veto item — the black list is for
+  established bad conduct, not for a company the platform has no record of yet.
+- When a recompute puts a company on the black list (it was not on it before), an exit case is
+  opened for each estate it serves (``services.exit_cases_open``).
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db import transaction
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from .models import CompanyCredit, CreditEvent, CreditRule, CreditSettings, Grade
+from .models import CompanyCredit, CreditEvent, CreditRule, CreditSettings, Grade, ManagerCredit
 
 ZERO = Decimal("0")
+BAD_KLASSES = (CreditRule.Klass.BAD, CreditRule.Klass.VETO)
 
 
 @dataclass
@@ -36,13 +48,18 @@ class Score:
         return self.basic + self.good - self.bad
 
 
-def counting_q(today: date) -> Q:
-    """Events that count on ``today``: confirmed, started, not expired, not repaired."""
+def live_q(today: date) -> Q:
+    """Confirmed events in force on ``today``: started, not expired, not repaired."""
     return (
-        Q(status=CreditEvent.Status.CONFIRMED, repaired_at__isnull=True, manager__isnull=True)
+        Q(status=CreditEvent.Status.CONFIRMED, repaired_at__isnull=True)
         & (Q(valid_from__isnull=True) | Q(valid_from__lte=today))
         & (Q(valid_until__isnull=True) | Q(valid_until__gt=today))
     )
+
+
+def counting_q(today: date) -> Q:
+    """Events that count for a company's score on ``today`` (project managers' items excluded)."""
+    return live_q(today) & Q(manager__isnull=True)
 
 
 def score_from_events(rows, cs: CreditSettings) -> Score:
@@ -64,21 +81,118 @@ def score_from_events(rows, cs: CreditSettings) -> Score:
     return s
 
 
+def lists_for(score: Score, grade: str, *, benchmark: bool) -> tuple[bool, bool]:
+    """(red, black) for a computed score."""
+    black = score.veto or (grade == Grade.C and score.events > 0)
+    red = (grade == Grade.AAA or benchmark) and not black
+    return red, black
+
+
+def _apply(obj: CompanyCredit, s: Score, cs: CreditSettings, benchmark: bool, now) -> None:
+    total = s.total
+    grade = cs.grade_for(total)
+    red, black = lists_for(s, grade, benchmark=benchmark)
+    obj.basic, obj.good, obj.bad, obj.score, obj.grade = s.basic, s.good, s.bad, total, grade
+    obj.veto, obj.red, obj.black, obj.event_count, obj.computed_at = s.veto, red, black, s.events, now
+
+
 def credit_recompute(company_id: int, *, today: date | None = None) -> CompanyCredit:
-    """Recompute one company's credit row from its events."""
+    """Recompute one company's credit row from its events (opens exit cases when it becomes
+    black-listed)."""
     from .lists import benchmark_company_ids
+    from .services import exit_cases_open
 
     today = today or timezone.localdate()
+    now = timezone.now()
     cs = CreditSettings.current()
     rows = CreditEvent.objects.filter(counting_q(today), company_id=company_id).values_list("klass", "points")
     s = score_from_events(rows, cs)
-    total = s.total
-    grade = cs.grade_for(total)
-    black = s.veto or grade == Grade.C
-    red = (grade == Grade.AAA or company_id in benchmark_company_ids()) and not black
-    obj, _created = CompanyCredit.objects.update_or_create(
-        company_id=company_id,
-        defaults={"basic": s.basic, "good": s.good, "bad": s.bad, "score": total, "grade": grade, "veto": s.veto,
-                  "red": red, "black": black, "event_count": s.events, "computed_at": timezone.now()},
+    with transaction.atomic():
+        obj = CompanyCredit.objects.select_for_update().filter(company_id=company_id).first()
+        was_black = bool(obj and obj.black)
+        if obj is None:
+            obj = CompanyCredit(company_id=company_id)
+        _apply(obj, s, cs, company_id in benchmark_company_ids(), now)
+        obj.save()
+        if obj.black and not was_black:
+            exit_cases_open([company_id], now=now)
+    return obj
+
+
+def credit_recompute_all(*, today: date | None = None, batch_size: int = 2000) -> dict:
+    """Recompute every company's credit in bulk: one aggregate query (sum and count per company
+    and class), one read of the existing rows, then ``bulk_update`` / ``bulk_create`` in batches.
+    Returns counts: companies, changed, newly black-listed."""
+    from wuye.registry.models import PropertyCompany
+
+    from .lists import benchmark_company_ids
+    from .services import exit_cases_open
+
+    today = today or timezone.localdate()
+    now = timezone.now()
+    cs = CreditSettings.current()
+    sums: dict[int, dict[str, tuple[Decimal, int]]] = defaultdict(dict)
+    agg = (CreditEvent.objects.filter(counting_q(today)).order_by().values("company_id", "klass")
+           .annotate(total=Sum("points"), n=Count("id")).values_list("company_id", "klass", "total", "n"))
+    for company_id, klass, total, n in agg:
+        sums[company_id][klass] = (total or ZERO, n)
+    benchmarks = benchmark_company_ids()
+    existing = {c.company_id: c for c in CompanyCredit.objects.all()}
+    company_ids = list(PropertyCompany.objects.order_by("pk").values_list("pk", flat=True))
+    fields = ["basic", "good", "bad", "score", "grade", "veto", "red", "black", "event_count", "computed_at"]
+    to_update, to_create, newly_black = [], [], []
+    for company_id in company_ids:
+        parts = sums.get(company_id, {})
+        s = Score()
+        for klass, (total, n) in parts.items():
+            s.events += n
+            if klass == CreditRule.Klass.BASIC:
+                s.raw_basic = total
+            elif klass == CreditRule.Klass.GOOD:
+                s.raw_good = total
+            else:
+                s.bad += total
+                s.veto = s.veto or klass == CreditRule.Klass.VETO
+        s.basic, s.good = min(s.raw_basic, cs.basic_cap), min(s.raw_good, cs.good_cap)
+        obj = existing.get(company_id)
+        was_black = bool(obj and obj.black)
+        if obj is None:
+            obj = CompanyCredit(company_id=company_id)
+            _apply(obj, s, cs, company_id in benchmarks, now)
+            to_create.append(obj)
+        else:
+            _apply(obj, s, cs, company_id in benchmarks, now)
+            to_update.append(obj)
+        if obj.black and not was_black:
+            newly_black.append(company_id)
+    with transaction.atomic():
+        if to_update:
+            CompanyCredit.objects.bulk_update(to_update, fields, batch_size=batch_size)
+        if to_create:
+            CompanyCredit.objects.bulk_create(to_create, batch_size=batch_size)
+        if newly_black:
+            exit_cases_open(newly_black, now=now)
+    return {"companies": len(company_ids), "created": len(to_create), "newly_black": len(newly_black)}
+
+
+def manager_live_q(today: date) -> Q:
+    return live_q(today) & Q(manager__isnull=False, klass__in=BAD_KLASSES)
+
+
+def manager_recompute(manager_id: int, *, today: date | None = None) -> ManagerCredit:
+    """A project manager's personal score: the base less confirmed, unexpired deductions, and this
+    year's training hours."""
+    from .models import TrainingRecord
+
+    today = today or timezone.localdate()
+    cs = CreditSettings.current()
+    deductions = (CreditEvent.objects.filter(manager_live_q(today), manager_id=manager_id)
+                  .aggregate(s=Sum("points"))["s"] or ZERO)
+    hours = (TrainingRecord.objects.filter(manager_id=manager_id, attended_on__year=today.year)
+             .aggregate(s=Sum("hours"))["s"] or Decimal("0"))
+    obj, _created = ManagerCredit.objects.update_or_create(
+        manager_id=manager_id,
+        defaults={"score": cs.manager_base_score - deductions, "deductions": deductions, "training_hours": hours,
+                  "computed_at": timezone.now()},
     )
     return obj

@@ -1,0 +1,87 @@
+"""Project managers' personal credit items (issue 4 §10; rules.md §9).
+
+- ``MG01`` 到岗 30 日内未登记: a project manager's ``Staff`` row was registered on the platform more
+  than ``manager_register_days`` after ``post_started`` (registration date − post start). Keyed
+  ``mg01:staff:<id>``, so each manager gets it once.
+- ``MG02`` 年度培训学时不足: at the end of a year, a project manager in post for that whole year (post
+  started — or, when unknown, registered — on or before 1 January) with fewer than
+  ``manager_training_hours`` hours of ``TrainingRecord`` in it. Keyed ``mg02:<year>:staff:<id>``.
+
+Both go through the usual notice (``credit_event_auto``), so the company can object.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .auto import credit_event_auto
+from .models import CreditEvent, CreditSettings, TrainingRecord
+
+
+def _managers():
+    from wuye.registry.models import Staff
+
+    return Staff.objects.filter(role=Staff.Role.PROJECT_MANAGER).select_related("company", "estate")
+
+
+def manager_register_check(*, today: date | None = None) -> int:
+    """Record MG01 for every project manager registered late (idempotent). Returns how many."""
+    today = today or timezone.localdate()
+    cs = CreditSettings.current()
+    done = set(CreditEvent.objects.filter(source_key__startswith="mg01:staff:").values_list("source_key", flat=True))
+    n = 0
+    for staff in _managers().filter(post_started__isnull=False).iterator(chunk_size=2000):
+        key = f"mg01:staff:{staff.pk}"
+        if key in done:
+            continue
+        registered = timezone.localdate(staff.created_at)
+        late = (registered - staff.post_started).days
+        if late <= cs.manager_register_days:
+            continue
+        event = credit_event_auto(
+            company=staff.company, manager=staff, rule_code="MG01", source_key=key, occurred_on=registered,
+            estate=staff.estate,
+            description=_("项目经理 %(name)s 于 %(start)s 到岗，%(reg)s 才在平台登记（%(days)s 天，超过 %(limit)s 天）") % {
+                "name": staff.name, "start": staff.post_started, "reg": registered, "days": late,
+                "limit": cs.manager_register_days},
+            evidence=_("平台从业人员登记记录"), source_url=f"/registry/staff/{staff.pk}/",
+        )
+        n += event is not None
+    return n
+
+
+def manager_training_check(*, year: int | None = None, today: date | None = None) -> int:
+    """Record MG02 for ``year`` (default: last year) where the hours fall short (idempotent)."""
+    today = today or timezone.localdate()
+    year = year or today.year - 1
+    if date(year, 12, 31) >= today:
+        return 0  # the year is not over
+    cs = CreditSettings.current()
+    need = Decimal(cs.manager_training_hours)
+    jan1 = date(year, 1, 1)
+    hours = dict(TrainingRecord.objects.filter(attended_on__year=year).order_by().values("manager_id")
+                 .annotate(h=Sum("hours")).values_list("manager_id", "h"))
+    done = set(CreditEvent.objects.filter(source_key__startswith=f"mg02:{year}:").values_list("source_key", flat=True))
+    n = 0
+    for staff in _managers().iterator(chunk_size=2000):
+        started = staff.post_started or timezone.localdate(staff.created_at)
+        if started > jan1:
+            continue
+        key = f"mg02:{year}:staff:{staff.pk}"
+        got = hours.get(staff.pk) or Decimal("0")
+        if key in done or got >= need:
+            continue
+        event = credit_event_auto(
+            company=staff.company, manager=staff, rule_code="MG02", source_key=key, occurred_on=date(year, 12, 31),
+            estate=staff.estate,
+            description=_("项目经理 %(name)s %(year)s 年度培训 %(got)s 学时，少于规定的 %(need)s 学时") % {
+                "name": staff.name, "year": year, "got": got, "need": need},
+            evidence=_("平台培训记录"),
+        )
+        n += event is not None
+    return n
