@@ -24,11 +24,11 @@ from wuye.supervision import services_surveys as surveys
 from wuye.supervision.models import (
     DowngradeReview,
     Inspection,
+    Standard,
     StarApplication,
     StarApplicationEvent,
     StarObjection,
     StarRating,
-    Standard,
     SupervisionSettings,
     Survey,
 )
@@ -134,8 +134,8 @@ def test_credit_grade_gate_at_the_boundary(world, value, passes):
 
 
 def test_a_listed_supervision_complaint_blocks_until_it_is_closed(world):
-    from wuye.cases.services import complaint_file
     from wuye.cases.models import Category
+    from wuye.cases.services import complaint_file
 
     c = complaint_file(estate=world.estate_a, category=Category.objects.filter(active=True).first(),
                        description="电梯长期停运无人维修", reporter_name="王秀英", reporter_phone="13812345678")
