@@ -20,15 +20,18 @@ def star_style(status) -> str:
 @register.simple_tag
 def estate_star_panel(estate, user):
     """Current level with its validity, the application in progress (for those who may see it),
-    and a link to the history. Two queries whatever the estate (one more for company or officials)."""
+    and a link to the history. One query, and one more for a signed-in user."""
+    from django.db.models import Case, IntegerField, Value, When
+
     from wuye.supervision.models import StarApplication, StarRating
     from wuye.supervision.selectors_stars import applications_visible_to
     from wuye.supervision.workflow_stars import IN_PROGRESS
 
-    current = StarRating.objects.filter(estate_id=estate.pk, status=StarRating.Status.ACTIVE).first()
-    last_ended = None
-    if current is None:
-        last_ended = StarRating.objects.filter(estate_id=estate.pk).order_by("-valid_from", "-id").first()
+    latest = (StarRating.objects.filter(estate_id=estate.pk)
+              .order_by(Case(When(status=StarRating.Status.ACTIVE, then=Value(0)), default=Value(1),
+                             output_field=IntegerField()), "-valid_from", "-id").first())
+    current = latest if latest is not None and latest.status == StarRating.Status.ACTIVE else None
+    last_ended = latest if current is None else None
     in_progress = None
     if getattr(user, "is_authenticated", False):
         in_progress = (applications_visible_to(user).filter(estate_id=estate.pk, status__in=sorted(IN_PROGRESS))
