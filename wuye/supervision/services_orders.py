@@ -26,7 +26,14 @@ from wuye.core.errors import ConflictError, ServiceError
 from wuye.core.models import AuditAction
 from wuye.notifications.services import notify
 
-from .models import Inspection, OrderEvent, RectificationEvidence, RectificationOrder, StandardItem, SupervisionSettings
+from .models import (
+    Inspection,
+    OrderEvent,
+    RectificationEvidence,
+    RectificationOrder,
+    StandardItem,
+    SupervisionSettings,
+)
 from .workflow_orders import ORDER_TRANSITIONS, order_actor_kinds, order_permits
 
 O = RectificationOrder.Status  # noqa: E741
