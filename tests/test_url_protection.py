@@ -51,6 +51,12 @@ PUBLIC = {
     "open311:requests": "Open311 诉求办理状态列表（无个人信息、无保密线索）；POST 提交须合作方 api_key",
     "open311:request": "Open311 单件诉求办理状态（同上）",
     "open311:token": "Open311 令牌查询（令牌即查询码）",
+    # star ratings (issue 4 §6, §12): the public sees active ratings, each estate's level and the results
+    # in public notice, and anyone may object in writing (name and phone required, rate-limited by IP)
+    "supervision:star_public_list": "有效星级小区名单（小区、企业、星级、有效期，均为公开信息）",
+    "supervision:star_public_estate": "一个小区的现行星级和评定记录（不含个人信息）",
+    "supervision:star_notice_list": "正在公示的星级评定结果",
+    "supervision:star_notice_detail": "一项公示及书面异议表单（须填姓名和电话，按 IP 限流；异议内容和电话不公开）",
 }
 
 # Public endpoints sampled otherwise than "GET answers 200": name → (URL kwargs, method, status).
@@ -65,6 +71,8 @@ PUBLIC_SAMPLES = {
     "open311:requests": ({"format": "json"}, "get", 200),
     "open311:request": ({"format": "json", "service_request_id": "TS000000AAAAAA"}, "get", 404),  # spec's "not found"
     "open311:token": ({"format": "xml", "token": "TS000000AAAAAA"}, "get", 404),
+    "supervision:star_public_estate": ({"estate_pk": 1}, "get", 200),
+    "supervision:star_notice_detail": ({"pk": 1}, "get", 404),  # no result in notice in the test world
 }
 
 METHODS = ["get", "post", "put", "patch", "delete"]
