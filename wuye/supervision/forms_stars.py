@@ -113,6 +113,7 @@ class StarApplyForm(forms.Form):
     def __init__(self, *args, estates=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["estate"].queryset = estates
+        self.fields["statement"].wide = True
 
 
 class EvaluateForm(forms.Form):
@@ -144,6 +145,11 @@ class ObjectionForm(forms.Form):
                             help_text=_("仅供主管部门核实情况，不公开。"))
     text = forms.CharField(label=_("异议事实和理由"), max_length=2000, widget=forms.Textarea(attrs={**TEXT, "rows": 5}))
     photos = MultipleFileField(label=_("照片（可选，最多 5 张）"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text"].wide = True
+        self.fields["photos"].wide = True
 
 
 class ObjectionDecideForm(forms.Form):
