@@ -51,6 +51,13 @@ PUBLIC = {
     "open311:requests": "Open311 诉求办理状态列表（无个人信息、无保密线索）；POST 提交须合作方 api_key",
     "open311:request": "Open311 单件诉求办理状态（同上）",
     "open311:token": "Open311 令牌查询（令牌即查询码）",
+    # enterprise credit (issue 4 §9, §12): what the public may see of a company's credit — grade,
+    # score and its parts, red/black listing, confirmed items of the public period; never drafts,
+    # objections, evidence or anybody's personal data.
+    "credit:public_company": "企业公开信用页：等级、分数、红黑名单、公开期内已确认的信用信息和星级小区",
+    "credit:public_red": "红名单（AAA 企业、标杆企业和标杆小区），可按企业名称查询",
+    "credit:public_black": "黑名单（C 级或一票否决的企业），可按企业名称查询",
+    "api-company-credit": "企业信用公开接口（内容同公开信用页），按 IP 限流",
     # star ratings (issue 4 §6, §12): the public sees active ratings, each estate's level and the results
     # in public notice, and anyone may object in writing (name and phone required, rate-limited by IP)
     "supervision:star_public_list": "有效星级小区名单（小区、企业、星级、有效期，均为公开信息）",
@@ -71,6 +78,8 @@ PUBLIC_SAMPLES = {
     "open311:requests": ({"format": "json"}, "get", 200),
     "open311:request": ({"format": "json", "service_request_id": "TS000000AAAAAA"}, "get", 404),  # spec's "not found"
     "open311:token": ({"format": "xml", "token": "TS000000AAAAAA"}, "get", 404),
+    "credit:public_company": ({"pk": 1}, "get", 200),
+    "api-company-credit": ({"pk": 1}, "get", 200),
     "supervision:star_public_estate": ({"estate_pk": 1}, "get", 200),
     "supervision:star_notice_detail": ({"pk": 1}, "get", 404),  # no result in notice in the test world
 }
