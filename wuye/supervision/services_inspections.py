@@ -339,10 +339,10 @@ def inspection_record(*, actor, inspection: Inspection, entries: dict, photos: d
     insp = Inspection.objects.select_related("standard", "estate", "company").get(pk=inspection.pk)
     if not is_inspector_of(actor, insp):
         raise ServiceError(_("只有本次检查的检查人员可以录入检查结果"))
+    if inspection.version is not None and inspection.version != insp.version:
+        raise ConflictError(_("该检查已被其他检查人员修改或提交，请刷新页面后重试"))
     if insp.status != I.ASSIGNED:
         raise ServiceError(_("该检查已提交，不能再修改"))
-    if inspection.version is not None and inspection.version != insp.version:
-        raise ConflictError(_("该检查已被其他检查人员修改，请刷新页面后重试"))
     items = list(StandardItem.objects.filter(standard_id=insp.standard_id).select_related("section")
                  .order_by("section__order", "order", "id"))
     clean = _clean_entries(items, entries or {})
