@@ -1,2 +1,11 @@
+"""/overview/: the supervision and credit overview (city bureau and district authorities)."""
+
+from django.urls import path
+
+from . import views
+
 app_name = "dashboards"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("export/<slug:table>/", views.export, name="export"),
+]

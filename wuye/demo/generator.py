@@ -265,12 +265,13 @@ class CityBuilder(EstatesMixin):
 
 
 def build_demo_city(*, scale: str = "small", seed: int = 2026, say: Callable[[str], None] | None = None,
-                    complaints: bool = True, now: datetime | None = None) -> DemoCity:
+                    complaints: bool = True, supervision: bool = True, now: datetime | None = None) -> DemoCity:
     """Build the demo city in one transaction and return what was built.
 
     The database must not hold the demo city or the demo logins yet (the ``demo`` command checks
     that first); otherwise a unique constraint fails and nothing is written. ``complaints`` adds
-    the year of complaints before ``now`` (``wuye.demo.complaints``).
+    the year of complaints before ``now`` (``wuye.demo.complaints``); ``supervision`` then adds the
+    year of inspections, star ratings and credit (``wuye.demo.supervision``).
     """
     say = say or (lambda text: None)
     builder = CityBuilder(scale=SCALES[scale], seed=seed, say=say)
@@ -287,6 +288,12 @@ def build_demo_city(*, scale: str = "small", seed: int = 2026, say: Callable[[st
 
             done = build_demo_complaints(scale=scale, seed=seed, now=now, city_id=builder.city_id, say=say)
             result.counts.update(complaint=done.complaints, task=done.tasks, event=done.events)
+        if supervision:
+            from .supervision import build_demo_supervision
+
+            sup = build_demo_supervision(scale=scale, seed=seed, now=now or (done.now if complaints else None),
+                                         city_id=builder.city_id, say=say)
+            result.counts.update(inspection=sup.counts.get("inspection", 0), creditevent=sup.counts.get("creditevent", 0))
         audit_record(
             action=AuditAction.IMPORT, object_type="territory.city", object_id=result.city_id,
             object_repr=N.CITY_NAME, detail="演示城市数据已生成", username="manage.py demo",

@@ -8,6 +8,7 @@ from wuye.cases.models import Complaint
 from wuye.demo.generator import SCALES, build_demo_city
 from wuye.demo.logins import DEMO_LOGINS, print_logins
 from wuye.demo.names import CITY_CODE, CITY_NAME
+from wuye.supervision.models import Inspection
 from wuye.territory.models import City
 
 
@@ -28,6 +29,9 @@ class Command(BaseCommand):
             if City.objects.filter(code=CITY_CODE).exists() and not Complaint.objects.exists():
                 # A demo city built before complaints existed: add its year of complaints.
                 call_command("demo_complaints", scale=scale, seed=seed, stdout=self.stdout)
+            if City.objects.filter(code=CITY_CODE).exists() and not Inspection.objects.exists():
+                # A demo city built before supervision existed: add its year of inspections and credit.
+                call_command("demo_supervision", scale=scale, seed=seed, stdout=self.stdout)
             print_logins(say)
             return
         if City.objects.filter(code=CITY_CODE).exists():
