@@ -97,14 +97,14 @@ class Params:
     coverage: tuple[float, float]  # draws per year as a share of a district's estates
     surveys: int
     star_share: float  # share of eligible estates with a star application
-    history_months: int  # months of credit history
+    history_months: int  # months of credit history (only the last year's items count; the rest is history)
     credit_intensity: float  # scales the hand-recorded credit items
 
 
 PARAMS = {
     "small": Params(4, 2, (1.6, 2.4), 3, 0.5, 36, 1.0),
     "city": Params(6, 4, (0.7, 1.3), 24, 0.12, 36, 1.0),
-    "megacity": Params(10, 8, (0.7, 1.3), 60, 0.10, 36, 1.0),
+    "megacity": Params(10, 8, (0.7, 1.3), 60, 0.10, 72, 1.0),
 }
 
 ORGANISATIONS = ["住房和城乡建设局物业科", "房产服务中心", "物业管理办公室", "街道城市管理办公室"]
@@ -118,8 +118,8 @@ WITHDRAW_REASONS = ["经复核，事实依据不足，予以撤销。", "重复�
 DEFECT_NOTES = ["现场抽查未达标", "记录缺失", "部分区域未落实", "设施损坏未及时维修", "台账不完整"]
 COMMENTS = ["希望加强夜间巡逻。", "保洁比以前好多了。", "电梯维修太慢。", "车辆乱停问题希望管一管。", "物业服务态度很好。",
             "绿化需要及时修剪。", "收费项目希望公示得更清楚。", ""]
-# Hand-recorded items: code → (kind of company most likely to collect it, yearly rate at the extreme).
-GOOD_HAND = {"BZ01": 0.25, "BZ02": 0.6, "BZ03": 0.15, "BZ04": 0.5}
+# Hand-recorded items: code → yearly rate for the best company (good items) or the worst (bad items).
+GOOD_HAND = {"BZ01": 0.12, "BZ02": 0.3, "BZ03": 0.08, "BZ04": 0.25}
 BAD_HAND = {"GS01": 0.35, "GS02": 0.45, "SF01": 0.3, "WG01": 0.12, "WG02": 0.15, "WG03": 0.08, "WG04": 0.06}
 HAND_TEXTS = {
     "BZ01": "受到市住房保障房产局通报表扬（物业服务提升三年行动）",
@@ -678,7 +678,7 @@ class SupervisionBuilder:
                     and (self.contract_start.get(e["id"]) or self.today) <= year_ago]
         eligible.sort(key=lambda e: (-self.estate_quality[e["id"]], e["id"]))
         n = max(4, round(len(eligible) * self.p.star_share))
-        pool = eligible[: n * 2]
+        pool = eligible[: n * 3]
         chosen = sorted(rng.sample(pool, min(n, len(pool))), key=lambda e: e["id"])
         featured = self.featured_estate
         if featured["company_id"] and featured["id"] not in {e["id"] for e in chosen} and featured in eligible:
@@ -1051,40 +1051,63 @@ class SupervisionBuilder:
         self.stage(f"企业信用计算：{result.get('companies', 0):,} 家")
         return result
 
-    def exit_steps(self) -> int:
-        """Each black-listed company's estates have an exit case (``credit_recompute_all`` opens
-        them); the demo records the first steps of a few."""
-        from wuye.credit.models import CompanyCredit
+    def predicted_black(self) -> set[int]:
+        """The companies ``credit_recompute_all`` is about to black-list, from the same aggregate and
+        the same rules (``wuye.credit.scoring``)."""
+        from django.db.models import Count, Sum
 
-        black = set(CompanyCredit.objects.filter(black=True).values_list("company_id", flat=True))
+        from wuye.credit.lists import benchmark_company_ids
+        from wuye.credit.scoring import Score, counting_q, lists_for
+
+        parts: dict[int, Score] = defaultdict(Score)
+        for cid, klass, total, n in (CreditEvent.objects.filter(counting_q(self.today)).order_by()
+                                     .values("company_id", "klass").annotate(total=Sum("points"), n=Count("id"))
+                                     .values_list("company_id", "klass", "total", "n")):
+            sc = parts[cid]
+            sc.events += n
+            if klass == CreditRule.Klass.BASIC:
+                sc.raw_basic = total
+            elif klass == CreditRule.Klass.GOOD:
+                sc.raw_good = total
+            else:
+                sc.bad += total
+                sc.veto = sc.veto or klass == CreditRule.Klass.VETO
+        benchmarks = benchmark_company_ids()
+        black = set()
+        for cid, sc in parts.items():
+            sc.basic, sc.good = min(sc.raw_basic, self.cs.basic_cap), min(sc.raw_good, self.cs.good_cap)
+            if lists_for(sc, self.cs.grade_for(sc.total), benchmark=cid in benchmarks)[1]:
+                black.add(cid)
+        return black
+
+    def exit_cases(self) -> None:
+        """An exit case for each estate of a company about to be black-listed (written here, so that
+        the recompute finds them open and adds none), and the first steps of some of them."""
         w = self.writer
+        black = self.predicted_black()
         cases = w.table(ExitCase, ["id", "company_id", "estate_id", "district_id", "reason", "status", "opened_at",
                                    "closed_at", "close_note", "created_at", "updated_at"])
-        open_pairs = set(ExitCase.objects.filter(status=ExitCase.Status.OPEN).values_list("company_id", "estate_id"))
-        for e in self.estates:
-            if e["company_id"] in black and (e["company_id"], e["id"]) not in open_pairs:
-                cid = w.next_id(ExitCase)
-                cases.append((cid, e["company_id"], e["id"], e["district_id"], "企业被列入失信黑名单", ExitCase.Status.OPEN,
-                              self.ts, None, "", self.ts, self.ts))
-        w.flush()
         steps = w.table(ExitStep, ["id", "case_id", "kind", "done_on", "note", "done_by_id", "created_at"])
         actor = self.logins.get("district") or self.logins.get("city")
-        if actor is None:
-            return 0
-        kinds = [ExitStep.Kind.COMMITTEE_TOLD, ExitStep.Kind.OWNERS_DECIDED, ExitStep.Kind.HANDOVER]
-        notes = ["已书面告知业主委员会企业被列入黑名单及清退程序", "业主大会表决通过更换物业服务企业", "新旧企业完成资料、设施设备和账目交接"]
-        done_ids = set(ExitStep.objects.values_list("case_id", flat=True))
-        for n, case_id in enumerate(ExitCase.objects.filter(status=ExitCase.Status.OPEN).order_by("id").values_list("id", flat=True)):
-            if case_id in done_ids:
+        kinds = [ExitStep.Kind.COMMITTEE_TOLD, ExitStep.Kind.OWNERS_DECIDED]
+        notes = ["已书面告知业主委员会企业被列入黑名单及清退程序", "业主大会表决通过更换物业服务企业"]
+        open_pairs = set(ExitCase.objects.filter(status=ExitCase.Status.OPEN).values_list("company_id", "estate_id"))
+        opened = self.now - timedelta(days=3)
+        n = 0
+        for e in self.estates:
+            if e["company_id"] not in black or (e["company_id"], e["id"]) in open_pairs:
                 continue
-            for k in range((1, 2, 0)[n % 3]):
+            case_id = w.next_id(ExitCase)
+            cases.append((case_id, e["company_id"], e["id"], e["district_id"], "企业被列入信用黑名单", ExitCase.Status.OPEN,
+                          timestamp(opened), None, "", timestamp(opened), timestamp(opened)))
+            for k in range((1, 2, 0)[n % 3] if actor else 0):
                 day = self.today - timedelta(days=2 - k)
                 steps.append((w.next_id(ExitStep), case_id, kinds[k], day.isoformat(), notes[k], actor.pk,
                               timestamp(self.at(day, 15))))
+            n += 1
         w.flush()
-        n_cases = ExitCase.objects.count()
-        self.stage(f"清退案件：{n_cases} 件，已记录步骤 {self.writer.counts[ExitStep]} 个")
-        return n_cases
+        self.stage(f"清退案件：{self.writer.counts[ExitCase]} 件（{len(black)} 家企业将列入黑名单），"
+                   f"已记录步骤 {self.writer.counts[ExitStep]} 个")
 
 
 def build_demo_supervision(*, scale: str = "small", seed: int = 2026, now: datetime | None = None,
@@ -1100,10 +1123,9 @@ def build_demo_supervision(*, scale: str = "small", seed: int = 2026, now: datet
     b.build_stars()
     b.build_credit()
     b.build_benchmarks()
+    b.exit_cases()
     b.writer.finish()
     credit = b.recompute()
-    b.exit_steps()
-    b.writer.finish()
     grades = dict(Counter(CompanyCredit.objects.values_list("grade", flat=True)))
     lists = {"red": CompanyCredit.objects.filter(red=True).count(), "black": CompanyCredit.objects.filter(black=True).count()}
     say("    信用等级：" + "，".join(f"{g} {grades.get(g, 0)}" for g in ("AAA", "AA", "A", "B", "C"))
