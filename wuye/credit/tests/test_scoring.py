@@ -153,6 +153,11 @@ def test_recompute_all_agrees_with_recompute_one_by_one(world):
            for pk in (a.pk, b.pk)}
     assert bulk == one
     assert bulk[a.pk][:2] == (D("68"), "B") and bulk[b.pk][3] is True
+    # Rows that change are rewritten (PostgreSQL: one UPDATE … FROM VALUES), the others left alone.
+    confirmed(a, "XJ05")
+    assert credit_recompute_all()["changed"] == 1
+    c = CompanyCredit.objects.get(company=a)
+    assert (c.score, c.grade, c.good, c.event_count) == (D("73"), "A", D("8"), 5)
 
 
 def test_recompute_all_needs_few_queries_whatever_the_data(world, django_assert_max_num_queries):
