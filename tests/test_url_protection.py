@@ -64,6 +64,11 @@ PUBLIC = {
     "supervision:star_public_estate": "一个小区的现行星级和评定记录（不含个人信息）",
     "supervision:star_notice_list": "正在公示的星级评定结果",
     "supervision:star_notice_detail": "一项公示及书面异议表单（须填姓名和电话，按 IP 限流；异议内容和电话不公开）",
+    # double-random draws (issue 4 §2, 双随机、一公开): only draws an official has published — plan, seed,
+    # candidate counts, drawn estates and inspectors' names (never phones) and the data to re-run it
+    "supervision:draw_public_list": "已公开的双随机抽取结果列表",
+    "supervision:draw_public": "一次已公开的双随机抽取：计划、种子、候选数、抽中小区和检查人员姓名（无联系方式）及复核方法",
+    "supervision:draw_public_data": "已公开抽取的输入和结果（JSON：候选编号、权重、回避关系、种子），供任何人复算",
 }
 
 # Public endpoints sampled otherwise than "GET answers 200": name → (URL kwargs, method, status).
@@ -82,6 +87,8 @@ PUBLIC_SAMPLES = {
     "api-company-credit": ({"pk": 1}, "get", 200),
     "supervision:star_public_estate": ({"estate_pk": 1}, "get", 200),
     "supervision:star_notice_detail": ({"pk": 1}, "get", 404),  # no result in notice in the test world
+    "supervision:draw_public": ({"pk": 1}, "get", 404),  # no published draw in the test world
+    "supervision:draw_public_data": ({"pk": 1}, "get", 404),
 }
 
 METHODS = ["get", "post", "put", "patch", "delete"]
