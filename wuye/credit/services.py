@@ -140,6 +140,8 @@ def credit_event_record(*, user, company, rule: CreditRule, occurred_on: date, d
         raise ServiceError(_("发生日期不能晚于今天"))
     if estate is not None and estate.company_id != company.pk:
         raise ServiceError(_("所选小区不是该企业服务的小区"))
+    if estate is not None and user.role == Role.DISTRICT and estate.district_id != user.district_id:
+        raise ServiceError(_("所选小区不在本区县"))
     if rule.subject == CreditRule.Subject.MANAGER:
         if manager is None:
             raise ServiceError(_("该规则的评价对象为项目经理，请选择项目经理"))
