@@ -117,16 +117,28 @@ def _refresh_next_check(c: Complaint, now: datetime) -> datetime | None:
     return deadlines.next_check(c, now, warn_before=warn, escalations=rules)
 
 
+def unit_user_field(kind: str) -> str:
+    """The attribute of User naming the unit a user works for (``company_id``, ``street_id``…)."""
+    if kind == UnitKind.COMPANY:
+        return "company_id"
+    return {UnitKind.COMMUNITY: "community", UnitKind.STREET: "street", UnitKind.DEPARTMENT: "department",
+            UnitKind.DISTRICT: "district"}[kind] + "_id"
+
+
+def unit_users_of_many(kind: str, pks):
+    """Active users working for any of the units ``pks`` of one kind (not the city)."""
+    if kind == UnitKind.COMPANY:
+        return User.objects.filter(is_active=True, company_id__in=pks, role__in=[Role.COMPANY_MANAGER, Role.COMPANY_STAFF])
+    field = unit_user_field(kind)[:-3]
+    roles = [k for k, v in ROLE_BINDING.items() if v == field]
+    return User.objects.filter(is_active=True, role__in=roles, **{f"{field}_id__in": pks})
+
+
 def unit_users(kind: str, pk: int):
     """Active users working for a unit (for notifications)."""
-    if kind == UnitKind.COMPANY:
-        return User.objects.filter(is_active=True, company_id=pk, role__in=[Role.COMPANY_MANAGER, Role.COMPANY_STAFF])
     if kind == UnitKind.CITY:
         return User.objects.filter(is_active=True, role=Role.CITY)
-    field = {UnitKind.COMMUNITY: "community", UnitKind.STREET: "street", UnitKind.DEPARTMENT: "department",
-             UnitKind.DISTRICT: "district"}[kind]
-    role = {v: k for k, v in ROLE_BINDING.items() if v == field}
-    return User.objects.filter(is_active=True, role__in=list(role), **{f"{field}_id": pk})
+    return unit_users_of_many(kind, [pk])
 
 
 def _notify_reporter(c: Complaint, subject: str, body: str, *, key: str) -> None:

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from wuye.notifications.services import notify_many
 
 from . import deadlines
-from .models import Complaint, Event, SupervisionLevel, Task
+from .models import Complaint, Event, SupervisionLevel, Task, UnitKind
 
 log = logging.getLogger("wuye.cases.sweep")
 BATCH = 2000
@@ -112,7 +112,14 @@ def sweep(now: datetime | None = None, *, batch: int = BATCH) -> dict:
     and notifications written, in one transaction with a fixed number of statements (the units'
     users are read once per pass), so a peak minute — day deadlines all end at 23:59:59 — costs
     seconds, not minutes."""
-    from .services import _settings, supervision_messages, unit_message, unit_users
+    from .services import (
+        _settings,
+        supervision_messages,
+        unit_message,
+        unit_user_field,
+        unit_users,
+        unit_users_of_many,
+    )
 
     now = now or timezone.now()
     warn_before, escalations = _settings()
@@ -125,6 +132,31 @@ def sweep(now: datetime | None = None, *, batch: int = BATCH) -> dict:
             users_cache[key] = list(unit_users(kind, pk))
         return users_cache[key]
 
+    def preload(plans: list[_Plan]) -> None:
+        """Read the users of every unit this batch may notify, one query per kind of unit."""
+        wanted: dict[str, set[int]] = defaultdict(set)
+        for p in plans:
+            c = p.c
+            if c.unit_kind:
+                wanted[c.unit_kind].add(c.unit_id)
+            if "supervision_level" in p.updates:
+                wanted[UnitKind.STREET].add(c.street_id)
+                wanted[UnitKind.DISTRICT].add(c.district_id)
+                wanted[UnitKind.CITY].add(0)
+        for kind, pks in wanted.items():
+            pks = {pk for pk in pks if (kind, pk) not in users_cache}
+            if not pks:
+                continue
+            found: dict[int, list] = {pk: [] for pk in pks}
+            if kind == UnitKind.CITY:
+                found[0] = list(unit_users(kind, 0))
+            else:
+                attr = unit_user_field(kind)
+                for user in unit_users_of_many(kind, pks):
+                    found[getattr(user, attr)].append(user)
+            for pk, users in found.items():
+                users_cache[(kind, pk)] = users
+
     last_id = 0
     while True:
         ids = list(
@@ -135,6 +167,7 @@ def sweep(now: datetime | None = None, *, batch: int = BATCH) -> dict:
         last_id = ids[-1]
         rows = Complaint.objects.filter(id__in=ids, next_check_at__lte=now).select_related("category")
         plans = [_plan(c, now, warn_before, escalations) for c in rows]
+        preload(plans)
         with transaction.atomic():
             claimed = _claim(plans)
             events: list[Event] = []
