@@ -543,7 +543,7 @@ class SupervisionBuilder:
         status = RectificationOrder.Status.OPEN
         span = max(1, int((deadline - issued).total_seconds() // 3600))
         if deadline < self.now:
-            if rng.random() < 0.86 + 0.13 * q:
+            if rng.random() < 0.9 + 0.09 * q:
                 late = rng.random() < 0.12 * (1.2 - q)
                 submitted_at = issued + timedelta(hours=rng.randrange(24, span)) if not late else \
                     deadline + timedelta(days=rng.randint(1, 6), hours=rng.randint(1, 8))
@@ -905,9 +905,15 @@ class SupervisionBuilder:
             return
         days = (self.today - start).days
         n = poisson(rng, yearly * days / 365)
+        until_rectified = self.rules[code].validity_days is None
         for _i in range(n):
             day = start + timedelta(days=rng.randrange(days))
-            self.event(code, cid, day, HAND_TEXTS[code], rng, district=district, manual=True)
+            repaired = None
+            if until_rectified and (self.today - day).days > 90 and rng.random() < 0.9:
+                # Items that last until rectified: most were rectified and repaired months later.
+                repaired = self.at(day + timedelta(days=rng.randint(30, 80)), 11)
+            self.event(code, cid, day, HAND_TEXTS[code], rng, district=district, manual=True, repaired_at=repaired,
+                       repair_reason="已整改到位，经主管部门核实予以信用修复" if repaired else "")
 
     def event(self, code: str, cid: int, occurred: date, description: str, rng, *, key: str = "", estate=None,
               district=None, url: str = "", manual: bool = False, status: str | None = None, manager=None,
