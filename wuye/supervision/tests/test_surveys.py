@@ -69,7 +69,7 @@ def test_seed_restores_a_missing_question_and_keeps_edits():
     assert SurveyQuestion.objects.filter(pk=extra.pk).exists()
 
 
-def test_seed_works_with_migration_apps(transactional_db):
+def test_seed_works_with_migration_apps(db):
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
