@@ -1,6 +1,6 @@
 """/supervision/: standards and inspections, rectification orders, surveys and star ratings."""
 
-from . import urls_inspections, urls_stars, urls_standards, urls_surveys
+from . import urls_inspections, urls_standards, urls_stars, urls_surveys
 
 app_name = "supervision"
 urlpatterns = [
