@@ -19,5 +19,7 @@ urlpatterns = [
     path("calendar/due/", calendar_due, name="api-calendar-due"),
     path("", include("wuye.credit.api_urls")),
     path("", include("wuye.supervision.api_urls")),
+    path("", include("wuye.disclosure.api_urls")),
+    path("", include("wuye.governance.api_urls")),
     path("", include(router.urls)),
 ]

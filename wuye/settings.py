@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "wuye.cases",
     "wuye.supervision",
     "wuye.credit",
+    "wuye.disclosure",
+    "wuye.governance",
     "wuye.dashboards",
     "wuye.portal",
     "wuye.demo",

@@ -1,0 +1,59 @@
+"""Splitting a sum of money (or a quantity) over units, exact to the last digit.
+
+rules.md §2–§3: shares are in proportion to weights (exclusive area, one per household, or a
+published formula) and, rounded to the fen, must add up exactly to the total. We use the
+largest-remainder method on integers: every unit gets the floor of its exact share (computed with
+``fractions.Fraction``, never floats); the few units left over go one each to the largest
+remainders, ties broken by the order the units were given in (so the result is reproducible).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from fractions import Fraction
+
+from django.utils.translation import gettext as _
+
+from wuye.core.errors import ServiceError
+
+FEN = Decimal("0.01")
+
+
+def _fraction(value) -> Fraction:
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, float):
+        raise TypeError("floats are not allowed in allocations")
+    return Fraction(Decimal(value)) if not isinstance(value, int) else Fraction(value)
+
+
+def split_integer(total: int, weights: Sequence) -> list[int]:
+    """Split the integer ``total`` (e.g. fen) in proportion to ``weights`` (≥ 0, not all zero)."""
+    fractions = [_fraction(w) for w in weights]
+    if any(w < 0 for w in fractions):
+        raise ServiceError(_("分摊系数不能为负数"))
+    whole = sum(fractions, Fraction(0))
+    if not fractions or whole == 0:
+        raise ServiceError(_("没有可分摊的房屋（分摊系数合计为零）"))
+    sign = -1 if total < 0 else 1
+    magnitude = abs(total)
+    exact = [magnitude * w / whole for w in fractions]
+    floors = [e.numerator // e.denominator for e in exact]
+    left = magnitude - sum(floors)
+    # Largest remainders first; among equal remainders, the earlier unit.
+    order = sorted(range(len(exact)), key=lambda i: (-(exact[i] - floors[i]), i))
+    for i in order[:left]:
+        floors[i] += 1
+    return [sign * f for f in floors]
+
+
+def split_money(total: Decimal, weights: Sequence, places: int = 2) -> list[Decimal]:
+    """Split ``total`` yuan over ``weights``, to ``places`` decimals (default: the fen); the parts
+    add up exactly to ``total``."""
+    quantum = Decimal(1).scaleb(-places)
+    total = Decimal(total)
+    if total != total.quantize(quantum):
+        raise ServiceError(_("金额 %(total)s 的小数位数超过 %(places)s 位") % {"total": total, "places": places})
+    scaled = int(total.scaleb(places))
+    return [Decimal(part).scaleb(-places).quantize(quantum) for part in split_integer(scaled, weights)]
