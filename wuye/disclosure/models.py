@@ -137,6 +137,9 @@ class IncomeItem(models.Model):
         verbose_name = _("收入项目")
         verbose_name_plural = _("收入项目")
 
+    def __str__(self) -> str:
+        return str(self.get_source_display())
+
 
 class IncomeCost(models.Model):
     report = models.ForeignKey(IncomeReport, verbose_name=_("公共收益报告"), on_delete=models.CASCADE,
@@ -148,6 +151,9 @@ class IncomeCost(models.Model):
         ordering = ["id"]
         verbose_name = _("合理成本")
         verbose_name_plural = _("合理成本")
+
+    def __str__(self) -> str:
+        return self.description
 
 
 class IncomeShare(models.Model):
@@ -165,6 +171,9 @@ class IncomeShare(models.Model):
         verbose_name_plural = _("分户收益")
         constraints = [models.UniqueConstraint(fields=["report", "unit"], name="uniq_income_share_unit")]
 
+    def __str__(self) -> str:
+        return f"{self.unit_id}: {self.amount}"
+
 
 class IncomeEvent(models.Model):
     report = models.ForeignKey(IncomeReport, verbose_name=_("公共收益报告"), on_delete=models.CASCADE,
@@ -181,6 +190,9 @@ class IncomeEvent(models.Model):
         ordering = ["at", "id"]
         verbose_name = _("公共收益流转记录")
         verbose_name_plural = _("公共收益流转记录")
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.at:%Y-%m-%d %H:%M}"
 
 
 class IncomeObjection(TimeStampedModel):
@@ -202,6 +214,9 @@ class IncomeObjection(TimeStampedModel):
         verbose_name = _("公共收益异议")
         verbose_name_plural = _("公共收益异议")
 
+    def __str__(self) -> str:
+        return f"{self.report} · {self.created_at:%Y-%m-%d}"
+
 
 class IncomeReminder(models.Model):
     """One row per estate and year once the missing-disclosure rule fired: the sweep stays idempotent."""
@@ -216,6 +231,9 @@ class IncomeReminder(models.Model):
         verbose_name = _("公共收益逾期未公示记录")
         verbose_name_plural = _("公共收益逾期未公示记录")
         constraints = [models.UniqueConstraint(fields=["estate", "year"], name="uniq_income_reminder")]
+
+    def __str__(self) -> str:
+        return f"{self.estate_id} {self.year}"
 
 
 # ---------------------------------------------------------------- shared utilities (rules.md §3)
@@ -293,6 +311,9 @@ class HouseholdReading(models.Model):
         verbose_name_plural = _("分户表读数")
         constraints = [models.UniqueConstraint(fields=["allocation", "unit"], name="uniq_reading_unit")]
 
+    def __str__(self) -> str:
+        return f"{self.unit_id}: {self.usage}"
+
 
 class UtilityShare(models.Model):
     """One unit's share of the loss and its charge (rules.md §3), exact to the fen."""
@@ -310,6 +331,9 @@ class UtilityShare(models.Model):
         verbose_name = _("分户公摊")
         verbose_name_plural = _("分户公摊")
         constraints = [models.UniqueConstraint(fields=["allocation", "unit"], name="uniq_utility_share_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}: {self.charge}"
 
 
 # ---------------------------------------------------------------- fee notices (rules.md §4)
@@ -365,6 +389,9 @@ class FeeItem(models.Model):
         verbose_name = _("收费项目")
         verbose_name_plural = _("收费项目")
 
+    def __str__(self) -> str:
+        return self.name
+
 
 # ---------------------------------------------------------------- parking (rules.md §5)
 
@@ -398,6 +425,9 @@ class RentRequest(TimeStampedModel):
                                                name="uniq_waiting_rent_request",
                                                violation_error_message=_("您已在本小区的租车位排队名单中。"))]
 
+    def __str__(self) -> str:
+        return f"{self.estate_id} #{self.pk}"
+
 
 class ParkingViolation(TimeStampedModel):
     """只售不租 (rules.md §5, local): idle developer-held spaces not offered for rent."""
@@ -420,3 +450,6 @@ class ParkingViolation(TimeStampedModel):
         verbose_name_plural = _("车位只售不租")
         constraints = [models.UniqueConstraint(fields=["estate"], condition=models.Q(status="open"),
                                                name="uniq_open_parking_violation")]
+
+    def __str__(self) -> str:
+        return f"{self.estate} {self.get_status_display()}"

@@ -132,6 +132,9 @@ class RollEntry(models.Model):
         verbose_name = _("表决权人")
         verbose_name_plural = _("表决权人名册")
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class Ballot(models.Model):
     class Choice(models.TextChoices):
@@ -166,6 +169,9 @@ class Ballot(models.Model):
                                     violation_error_message=_("该选票编号已录入。")),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.entry_id}: {self.choice}"
+
 
 class MotionEvent(models.Model):
     motion = models.ForeignKey(Motion, verbose_name=_("表决"), on_delete=models.CASCADE, related_name="events")
@@ -179,6 +185,9 @@ class MotionEvent(models.Model):
         ordering = ["at", "id"]
         verbose_name = _("表决记录")
         verbose_name_plural = _("表决记录")
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.at:%Y-%m-%d %H:%M}"
 
 
 # ---------------------------------------------------------------- committee elections
@@ -246,6 +255,9 @@ class Candidate(TimeStampedModel):
         constraints = [models.UniqueConstraint(fields=["election", "owner"], name="uniq_candidate_owner",
                                                violation_error_message=_("该业主已是本次选举的候选人。"))]
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class ElectionEvent(models.Model):
     election = models.ForeignKey(Election, verbose_name=_("选举"), on_delete=models.CASCADE, related_name="events")
@@ -259,6 +271,9 @@ class ElectionEvent(models.Model):
         ordering = ["at", "id"]
         verbose_name = _("选举记录")
         verbose_name_plural = _("选举记录")
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.at:%Y-%m-%d %H:%M}"
 
 
 class CommitteeReminder(models.Model):
@@ -277,3 +292,6 @@ class CommitteeReminder(models.Model):
         verbose_name = _("业委会提醒")
         verbose_name_plural = _("业委会提醒")
         constraints = [models.UniqueConstraint(fields=["committee", "kind"], name="uniq_committee_reminder")]
+
+    def __str__(self) -> str:
+        return f"{self.committee_id} {self.kind}"
