@@ -1,4 +1,7 @@
-from django.urls import path  # noqa: F401
+"""/disclosure/: common income, shared utilities, fee notices and parking (namespace ``disclosure``)."""
+
+from . import urls_fees, urls_income, urls_parking, urls_utilities
 
 app_name = "disclosure"
-urlpatterns: list = []
+urlpatterns = [*urls_income.urlpatterns, *urls_utilities.urlpatterns, *urls_fees.urlpatterns,
+               *urls_parking.urlpatterns]

@@ -1,4 +1,6 @@
-from django.urls import path  # noqa: F401
+"""/governance/: owners' votes and committee elections (namespace ``governance``)."""
+
+from . import urls_elections, urls_votes
 
 app_name = "governance"
-urlpatterns: list = []
+urlpatterns = [*urls_votes.urlpatterns, *urls_elections.urlpatterns]

@@ -1,0 +1,1 @@
+"""Periodic jobs (see the package tasks.py)."""
