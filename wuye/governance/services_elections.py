@@ -129,7 +129,7 @@ def _url(election: Election) -> str:
 
 
 def add_months(d: date, months: int) -> date:
-    """``d`` plus ``months`` calendar months, clamped to the month's last day (31 Jan + 1 → 28/29 Feb)."""
+    """``d`` plus (or minus) ``months`` calendar months, clamped to the month's last day (31 Jan + 1 → 28/29 Feb)."""
     m = d.month - 1 + months
     year, month = d.year + m // 12, m % 12 + 1
     return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
@@ -482,11 +482,15 @@ def committee_sweep(*, today: date | None = None, now: datetime | None = None) -
                    url=_url(e), channels=("inapp",), dedup_key=f"committee:{e.committee_id}:filing_overdue",
                    category="governance")
             sent["filing_overdue"] += 1
-    horizon = add_months(today, gs.term_reminder_months)
+    # The reminder is due on the day ``term_reminder_months`` months before the term ends (31 Dec →
+    # 30 Sep); read a few days wider, then decide each committee exactly.
+    horizon = add_months(today, gs.term_reminder_months) + timedelta(days=3)
     ending = (OwnersCommittee.objects.filter(is_current=True, term_end__lte=horizon, term_end__gte=today)
               .exclude(Exists(CommitteeReminder.objects.filter(committee_id=OuterRef("pk"), kind=K.TERM_ENDING)))
               .select_related("estate"))
     for c in ending.iterator(chunk_size=500):
+        if add_months(c.term_end, -gs.term_reminder_months) > today:
+            continue
         with transaction.atomic():
             if not _claim(c.pk, K.TERM_ENDING, now):
                 continue
