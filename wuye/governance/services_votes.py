@@ -41,7 +41,7 @@ from wuye.core.models import AuditAction
 from wuye.notifications.services import notify
 
 from .models import Ballot, GovernanceSettings, Matter, Motion, MotionEvent, RollEntry
-from .roll import roll_freeze
+from .roll import masked_name, roll_freeze
 from .selectors_votes import can_run, entry_for_owner
 from .tally import decide, motion_counts, rule_for
 
@@ -177,7 +177,7 @@ def _ballot_new(*, actor, motion, entry, choice, channel, ballot_no, now) -> Bal
         raise ConflictError(_("该表决权人的选票刚刚已被记录，请刷新后查看")) from exc
     label = Ballot.Channel(channel).label
     _event(motion, "ballot", actor=actor, at=now,
-           note=_("%(channel)s：%(entry)s%(no)s") % {"channel": label, "entry": entry.name,
+           note=_("%(channel)s：%(entry)s%(no)s") % {"channel": label, "entry": masked_name(entry),
                                                     "no": f"（{ballot_no}）" if ballot_no else ""})
     audit_record(action=AuditAction.CREATE, actor=actor, obj=ballot, object_repr=f"{motion.pk}:{entry.pk}",
                  changes={"motion": motion.pk, "entry": entry.pk, "choice": choice, "channel": channel,
@@ -203,7 +203,7 @@ def _ballot_change(*, actor, motion, ballot: Ballot, choice, channel, ballot_no,
         raise ConflictError(_("该选票刚刚已被修改，请刷新后再试"))
     ballot.refresh_from_db()
     _event(motion, "ballot_change", actor=actor, at=now, note=_("%(entry)s 修改选票（原为%(channel)s，第 %(n)s 次修改）") % {
-        "entry": ballot.entry.name, "channel": Ballot.Channel(before["channel"]).label, "n": ballot.changes})
+        "entry": masked_name(ballot.entry), "channel": Ballot.Channel(before["channel"]).label, "n": ballot.changes})
     audit_record(action=AuditAction.UPDATE, actor=actor, obj=ballot, object_repr=f"{motion.pk}:{ballot.entry_id}",
                  changes={k: [before[k], getattr(ballot, k)] for k in before if before[k] != getattr(ballot, k)},
                  detail=_("修改选票，第 %(n)s 次") % {"n": ballot.changes})

@@ -208,7 +208,6 @@ def test_close_writes_the_result_once(world):
 
 def test_a_vote_with_no_units_is_refused(world):
     from wuye.governance.models import RollEntry as RE
-
     from wuye.registry import services as rs
 
     empty = rs.estate_create(actor=world.users["city"], name="空小区", address="多福巷 9 号", community=world.c1)

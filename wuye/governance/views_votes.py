@@ -1,0 +1,296 @@
+"""Owners' votes (issue 5 item 5): the list, calling a vote, the motion with its live participation
+bars and result, the owner's ballot (a narrow column for phones), paper ballots and the frozen
+roll (committee and street office)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import OuterRef, Q, Subquery
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from wuye.accounts.models import Role
+from wuye.core.access import refuse
+from wuye.core.listing import page_window, paginate
+from wuye.registry.selectors import estates_visible_to
+
+from . import services_votes as svc
+from .forms_votes import CancelForm, MotionForm, PaperBallotForm, VoteForm
+from .models import Ballot, Motion, RollEntry
+from .roll import masked_name
+from .selectors_votes import (
+    VIEW_ROLES,
+    can_call_anywhere,
+    can_run,
+    can_see_ballots,
+    entry_for_owner,
+    motion_get_for_user,
+    motion_status,
+    motions_visible_to,
+    status_q,
+)
+from .tally import TWO_THIRDS, motion_result
+
+STATUS_CSS = {"notice": "info", "voting": "primary", "closed": "secondary", "cancelled": "light border"}
+
+
+def _gate(request, allowed: bool, reason: str = "无权访问业主大会表决", pk="") -> None:
+    if not allowed:
+        refuse(user=request.user, model=Motion, pk=pk, reason=reason, status=403)
+
+
+def _crumbs(*items):
+    return [(_("业主大会表决"), reverse("governance:motion_list")), *items]
+
+
+def _pct(fraction_str: str) -> float:
+    """A "p/q" ratio as a percentage for drawing bars (display only)."""
+    p, q = fraction_str.split("/")
+    return round(int(p) * 100 / int(q), 1) if int(q) else 0.0
+
+
+def _bars(result: dict) -> dict:
+    return {
+        "area": _pct(result["participation_area_ratio"]), "heads": _pct(result["participation_head_ratio"]),
+        "yes_area": _pct(result["approval_area_ratio"]), "yes_heads": _pct(result["approval_head_ratio"]),
+        "line": round(float(TWO_THIRDS) * 100, 2),
+        "pass_line": 75.0 if result["rule"] == Motion.Rule.MAJOR else 50.0,
+    }
+
+
+@require_safe
+@login_required
+def motion_list(request):
+    """``/governance/motions/``: the motions of the estates in the user's share, newest first."""
+    user = request.user
+    _gate(request, user.role in VIEW_ROLES)
+    now = timezone.now()
+    qs = motions_visible_to(user).select_related("estate", "estate__district", "estate__street")
+    status = request.GET.get("status") or ""
+    sq = status_q(status, now)
+    if sq is not None:
+        qs = qs.filter(sq)
+    q = (request.GET.get("q") or "").strip()
+    if q:
+        qs = qs.filter(Q(estate__name__icontains=q) | Q(title__icontains=q))
+    page = paginate(request, qs.order_by("-voting_closes_at", "-id"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    rows = []
+    for m in page.object_list:
+        st = motion_status(m, now)
+        rows.append({"m": m, "status": st, "status_label": Motion.Status(st).label, "css": STATUS_CSS[st],
+                     "final": m.final_result})
+    return render(request, "governance/votes/motion_list.html", {
+        "rows": rows, "page": page, "window": page_window(page), "query": params.urlencode(), "status": status,
+        "q": q, "statuses": Motion.Status.choices, "can_call": can_call_anywhere(user),
+        "breadcrumbs": [(_("业主大会表决"), None)],
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def motion_new(request):
+    """``/governance/motions/new/``: the committee or the street office calls a vote."""
+    user = request.user
+    _gate(request, can_call_anywhere(user), "只有业主委员会或街道办事处可以发起业主表决")
+    estates = estates_visible_to(user).order_by("name")
+    form = MotionForm(request.POST or None, estates=estates, initial={"estate": request.GET.get("estate")})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            motion = svc.motion_call(actor=user, estate=d["estate"], title=d["title"], matter=d["matter"],
+                                     notice_date=d["notice_date"], voting_opens_at=d["voting_opens_at"],
+                                     voting_closes_at=d["voting_closes_at"], description=d["description"])
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("表决已发起，表决权人名册已冻结"))
+            return redirect("governance:motion_detail", motion.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "governance/votes/motion_form.html", {
+        "form": form, "breadcrumbs": _crumbs((_("发起表决"), None))}, status=status)
+
+
+def _detail_context(request, motion: Motion) -> dict:
+    user = request.user
+    now = timezone.now()
+    result = motion_result(motion)
+    st = motion_status(motion, now)
+    return {"motion": motion, "result": result, "bars": _bars(result), "status": st,
+            "status_label": Motion.Status(st).label, "css": STATUS_CSS[st], "now": now,
+            "see_ballots": can_see_ballots(user, motion.estate)}
+
+
+def _events(motion: Motion, see_ballots: bool):
+    """The motion's record; ballot rows (who voted when) only for those who may see the ballots."""
+    qs = motion.events.all()
+    if not see_ballots:
+        qs = qs.exclude(action__in=("ballot", "ballot_change"))
+    return qs.order_by("-at", "-id")[:50]
+
+
+@require_safe
+@login_required
+def motion_detail(request, pk: int):
+    """``/governance/motions/<id>/``: facts, participation against the 2/3 lines, the result."""
+    user = request.user
+    motion = motion_get_for_user(user=user, pk=pk)
+    ctx = _detail_context(request, motion)
+    own = None
+    if user.role == Role.RESIDENT:
+        entry = entry_for_owner(motion, user.owner_id)
+        own = {"entry": entry, "ballot": Ballot.objects.filter(motion=motion, entry=entry).first() if entry else None}
+    ballots = []
+    if ctx["see_ballots"]:
+        ballots = [(b, masked_name(b.entry)) for b in
+                   Ballot.objects.filter(motion=motion).select_related("entry").order_by("-changed_at", "-cast_at", "-id")[:50]]
+    runnable = can_run(user, motion.estate) and ctx["status"] in (Motion.Status.NOTICE, Motion.Status.VOTING)
+    ctx.update({
+        "own": own, "ballots": ballots, "can_run": can_run(user, motion.estate), "can_cancel": runnable,
+        "cancel_form": CancelForm(), "events": _events(motion, ctx["see_ballots"]),
+        "breadcrumbs": _crumbs((motion.title, None)),
+    })
+    return render(request, "governance/votes/motion_detail.html", ctx)
+
+
+@require_safe
+@login_required
+def motion_live(request, pk: int):
+    """The participation panel alone (polled by htmx on the motion's page)."""
+    motion = motion_get_for_user(user=request.user, pk=pk)
+    return render(request, "governance/votes/_motion_figures.html", _detail_context(request, motion))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def motion_vote(request, pk: int):
+    """``/governance/motions/<id>/vote/``: a verified owner casts or changes their ballot online."""
+    user = request.user
+    _gate(request, user.role == Role.RESIDENT and bool(user.owner_id), "只有经核实的业主可以网上投票", pk)
+    motion = motion_get_for_user(user=user, pk=pk)
+    entry = entry_for_owner(motion, user.owner_id)
+    ballot = Ballot.objects.filter(motion=motion, entry=entry).first() if entry else None
+    form = VoteForm(request.POST or None, initial={"choice": ballot.choice if ballot else None})
+    if request.method == "POST":
+        if entry is None:
+            refuse(user=user, model=Motion, pk=pk, reason="不在本次表决的表决权人名册中", status=403)
+        if form.is_valid():
+            try:
+                svc.ballot_cast(actor=user, motion=motion, choice=form.cleaned_data["choice"])
+            except ValidationError as exc:
+                form.add_error(None, exc.messages)
+            else:
+                messages.success(request, _("您的选票已记录：%(c)s") % {"c": Ballot.Choice(form.cleaned_data["choice"]).label})
+                return redirect("governance:motion_detail", pk)
+    from .models import GovernanceSettings
+
+    now = timezone.now()
+    st = motion_status(motion, now)
+    return render(request, "governance/votes/motion_vote.html", {
+        "motion": motion, "entry": entry, "entry_name": masked_name(entry) if entry else "", "ballot": ballot,
+        "form": form, "open": st == Motion.Status.VOTING, "status_label": Motion.Status(st).label,
+        "changeable": GovernanceSettings.current().ballots_changeable,
+        "breadcrumbs": _crumbs((motion.title, reverse("governance:motion_detail", args=[pk])), (_("网上投票"), None)),
+    }, status=400 if request.method == "POST" else 200)
+
+
+def _roll_with_ballots(motion: Motion):
+    b = Ballot.objects.filter(motion=motion, entry_id=OuterRef("pk"))
+    return RollEntry.objects.filter(motion=motion).annotate(
+        b_choice=Subquery(b.values("choice")[:1]), b_channel=Subquery(b.values("channel")[:1]),
+        b_no=Subquery(b.values("ballot_no")[:1])).order_by("id")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def motion_paper(request, pk: int):
+    """``/governance/motions/<id>/paper/``: the committee or the street office enters paper ballots,
+    finding the voter on the roll by name or room number."""
+    user = request.user
+    motion = motion_get_for_user(user=user, pk=pk)
+    _gate(request, can_run(user, motion.estate), "只有本小区业主委员会或所在街道办事处可以录入纸质选票", pk)
+    form = PaperBallotForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            entry = RollEntry.objects.filter(motion=motion, pk=form.cleaned_data["entry"]).first()
+            try:
+                if entry is None:
+                    raise ValidationError(_("请选择本次表决名册中的表决权人"))
+                svc.ballot_cast(actor=user, motion=motion, entry=entry, channel=Ballot.Channel.PAPER,
+                                choice=form.cleaned_data["choice"], ballot_no=form.cleaned_data["ballot_no"])
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, _("已录入纸质选票 %(no)s：%(who)s，%(c)s") % {
+                    "no": form.cleaned_data["ballot_no"].strip(), "who": masked_name(entry),
+                    "c": Ballot.Choice(form.cleaned_data["choice"]).label})
+                return redirect(f"{reverse('governance:motion_paper', args=[pk])}?q={request.POST.get('q', '')}")
+        else:
+            messages.error(request, _("请填写选票编号并选择表决意见"))
+    q = (request.GET.get("q") or request.POST.get("q") or "").strip()
+    found = []
+    if q:
+        qs = _roll_with_ballots(motion).filter(
+            Q(name__icontains=q) | Q(owners__ownerships__unit__number__icontains=q)
+            | Q(pk=int(q) if q.isdigit() else 0)).distinct()[:20]
+        found = [(e, masked_name(e)) for e in qs]
+    recent = [(b, masked_name(b.entry)) for b in Ballot.objects.filter(motion=motion, channel=Ballot.Channel.PAPER)
+              .select_related("entry").order_by("-changed_at", "-cast_at", "-id")[:20]]
+    st = motion_status(motion)
+    return render(request, "governance/votes/motion_paper.html", {
+        "motion": motion, "q": q, "found": found, "recent": recent, "open": st == Motion.Status.VOTING,
+        "status_label": Motion.Status(st).label, "choices": Ballot.Choice.choices,
+        "breadcrumbs": _crumbs((motion.title, reverse("governance:motion_detail", args=[pk])), (_("录入纸质选票"), None)),
+    })
+
+
+@require_safe
+@login_required
+def motion_roll(request, pk: int):
+    """``/governance/motions/<id>/roll/``: the frozen roll (names masked), with each head's ballot."""
+    user = request.user
+    motion = motion_get_for_user(user=user, pk=pk)
+    _gate(request, can_see_ballots(user, motion.estate), "只有业主委员会、街道办事处及上级主管部门可以查看表决权人名册", pk)
+    qs = _roll_with_ballots(motion)
+    q = (request.GET.get("q") or "").strip()
+    if q:
+        qs = qs.filter(name__icontains=q)
+    voted = request.GET.get("voted") or ""
+    if voted == "yes":
+        qs = qs.filter(ballots__isnull=False)
+    elif voted == "no":
+        qs = qs.filter(ballots__isnull=True)
+    page = paginate(request, qs, per_page=50)
+    params = request.GET.copy()
+    params.pop("page", None)
+    rows = [(e, masked_name(e)) for e in page.object_list]
+    return render(request, "governance/votes/motion_roll.html", {
+        "motion": motion, "rows": rows, "page": page, "window": page_window(page), "query": params.urlencode(),
+        "q": q, "voted": voted, "choice_labels": dict(Ballot.Choice.choices),
+        "channel_labels": dict(Ballot.Channel.choices),
+        "breadcrumbs": _crumbs((motion.title, reverse("governance:motion_detail", args=[pk])), (_("表决权人名册"), None)),
+    })
+
+
+@require_POST
+@login_required
+def motion_cancel(request, pk: int):
+    user = request.user
+    motion = motion_get_for_user(user=user, pk=pk)
+    _gate(request, can_run(user, motion.estate), "只有本小区业主委员会或所在街道办事处可以取消表决", pk)
+    form = CancelForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("请填写取消原因"))
+        svc.motion_cancel(actor=user, motion=motion, reason=form.cleaned_data["reason"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("表决已取消"))
+    return redirect("governance:motion_detail", pk)
