@@ -1,0 +1,205 @@
+"""Demo common-income reports (issue 5 item 1) for the demo city.
+
+``build_demo_income(scale=..., seed=..., now=..., city_id=..., say=...)`` adds:
+
+- for most estates with a company, last year's report (lift and wall advertising, common-road
+  parking from the registry's rented common-road spaces when there are any, venue rental, other;
+  itemised reasonable costs; the use), confirmed by the committee (or the street office) in the
+  first quarter and published for 15 days, with every unit's share by exclusive area (exact to the
+  fen, ``wuye.disclosure.allocation``) and the event trail;
+- a few reports still waiting for confirmation or returned to the company, and a few estates
+  with none at all (the overdue sweep finds those after the deadline);
+- the featured estate 幸福里小区: scenario 7's report (lift advertising 86,400, common-road
+  parking 52,800, costs 12,000) published, and a draft of this year's report for the company.
+
+Per-unit shares are the big table (one row per unit): they are written for published reports
+until a budget (``SHARE_BUDGET``) is spent; estates past the budget get a report awaiting
+confirmation instead, so that the megacity stays within ~300k rows. Rows are written in bulk;
+the same seed and ``now`` give the same rows.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Sum
+from django.utils import timezone
+
+from wuye.accounts.models import Role, User
+from wuye.disclosure.allocation import split_money
+from wuye.disclosure.models import IncomeCost, IncomeEvent, IncomeItem, IncomeReport, IncomeShare
+from wuye.registry.models import Estate, OwnersCommittee, ParkingSpace, Unit
+
+from .bulk import BulkWriter, timestamp
+
+SH = ZoneInfo("Asia/Shanghai")
+FEATURED = "幸福里小区"
+SHARE_BUDGET = {"small": 10_000_000, "city": 150_000, "megacity": 200_000}
+PUBLISH_RATE = 0.8  # of estates with a company: last year's report published
+WAITING_RATE = 0.08  # submitted or returned; the rest have none
+FEN = Decimal("0.01")
+
+COSTS = [
+    ("广告位日常维护及电费", (0.03, 0.08)),
+    ("停车秩序维护人员劳务", (0.05, 0.12)),
+    ("收费票据及银行手续费", (0.005, 0.015)),
+    ("场地保洁及设施损耗", (0.02, 0.05)),
+]
+AD_TEXTS = ["电梯轿厢框架广告，{n} 部电梯全年", "电梯间液晶屏广告，{n} 块屏全年"]
+WALL_TEXTS = ["小区东门外墙户外广告牌", "临街围墙广告位出租"]
+VENUE_TEXTS = ["会所活动室出租（婚宴、培训）", "小区广场临时摊位及快递柜场地费", "架空层场地出租给早教机构"]
+OTHER_TEXTS = ["通信基站场地使用费", "共享单车停放点管理费", "废品回收收入"]
+RETURN_REASONS = ["停车收入与车位台账登记的出租数量不符，请核对", "成本中“管理费”未列明明细，请逐项列明"]
+
+
+def money(x: float) -> Decimal:
+    return Decimal(str(round(x, 2))).quantize(FEN)
+
+
+def build_demo_income(*, scale: str = "small", seed: int = 2026, now: datetime | None = None,
+                      city_id: int | None = None, say: Callable[[str], None] | None = None) -> dict[str, int]:
+    """Write the demo common-income reports (call inside a transaction). Returns rows written."""
+    say = say or (lambda text: None)
+    started = time.monotonic()
+    rng = random.Random(f"income:{seed}")
+    now = (now or timezone.now()).astimezone(SH).replace(microsecond=0)
+    year = now.date().year - 1
+    estates_qs = Estate.objects.filter(company__isnull=False)
+    if city_id:
+        estates_qs = estates_qs.filter(district__city_id=city_id)
+    estates = list(estates_qs.order_by("id").values("id", "name", "company_id", "street_id"))
+    if not estates:
+        return {}
+    ids = [e["id"] for e in estates]
+    committees = set(OwnersCommittee.objects.filter(estate_id__in=ids, is_current=True)
+                     .values_list("estate_id", flat=True))
+    unit_counts = dict(Unit.objects.filter(estate_id__in=ids).values_list("estate_id").annotate(n=Count("id")))
+    parking = {row[0]: (row[1], row[2]) for row in ParkingSpace.objects.filter(
+        estate_id__in=ids, kind=ParkingSpace.Kind.COMMON_ROAD, ownership=ParkingSpace.Ownership.COMMON,
+        disposal=ParkingSpace.Disposal.RENTED).values_list("estate_id").annotate(n=Count("id"), r=Sum("monthly_rent"))}
+    managers = dict(User.objects.filter(role=Role.COMPANY_MANAGER, company_id__isnull=False)
+                    .order_by("-id").values_list("company_id", "id"))
+    committee_users = dict(User.objects.filter(role=Role.COMMITTEE, estate_id__in=ids).values_list("estate_id", "id"))
+    street_users = dict(User.objects.filter(role=Role.STREET, street_id__isnull=False).values_list("street_id", "id"))
+
+    w = BulkWriter(batch_size=50_000)
+    reports = w.table(IncomeReport, [
+        "id", "created_at", "updated_at", "estate_id", "company_id", "period_start", "period_end", "status", "version",
+        "gross", "costs", "net", "use", "use_note", "decision_ref", "total_area", "public_from", "public_until",
+        "created_by_id", "submitted_at", "confirmed_by_id", "confirmed_at"])
+    items = w.table(IncomeItem, ["id", "report_id", "source", "description", "amount", "from_parking"])
+    costs = w.table(IncomeCost, ["id", "report_id", "description", "amount"])
+    events = w.table(IncomeEvent, ["id", "report_id", "actor_id", "action", "from_status", "to_status", "note", "at"])
+    shares = w.table(IncomeShare, ["id", "report_id", "unit_id", "area", "amount"])
+    budget = SHARE_BUDGET.get(scale, SHARE_BUDGET["small"])
+    start, end = date(year, 1, 1), date(year, 12, 31)
+
+    def ts(d: date, hour: int) -> str:
+        return timestamp(datetime(d.year, d.month, d.day, hour, rng.randint(0, 59), tzinfo=SH))
+
+    def event(report_id, actor, action, before, after, at, note=""):
+        events.append((w.next_id(IncomeEvent), report_id, actor, action, before, after, note, at))
+
+    def lines(report_id, e, featured: bool) -> tuple[Decimal, Decimal]:
+        n_units = unit_counts.get(e["id"], 0)
+        out: list[tuple[str, str, Decimal, bool]] = []
+        if featured:
+            out += [("lift_ad", "电梯轿厢框架广告，12 部电梯全年", Decimal("86400.00"), False),
+                    ("common_parking", "小区道路划线停车位出租，全年", Decimal("52800.00"), e["id"] in parking)]
+        else:
+            lifts = max(1, n_units // 60)
+            if rng.random() < 0.8:
+                out.append(("lift_ad", rng.choice(AD_TEXTS).format(n=lifts), money(lifts * rng.uniform(3000, 7200)), False))
+            if rng.random() < 0.35:
+                out.append(("wall_ad", rng.choice(WALL_TEXTS), money(rng.uniform(6000, 30000)), False))
+            if e["id"] in parking:
+                n, rent = parking[e["id"]]
+                out.append(("common_parking", f"{n} 个共有道路车位，月租金合计 {rent} 元 × 12 个月",
+                            (Decimal(rent or 0) * 12).quantize(FEN), True))
+            elif rng.random() < 0.4:
+                out.append(("common_parking", "小区道路临时停车收费", money(rng.uniform(8000, 60000)), False))
+            if rng.random() < 0.3:
+                out.append(("venue", rng.choice(VENUE_TEXTS), money(rng.uniform(2000, 24000)), False))
+            if rng.random() < 0.2:
+                out.append(("other", rng.choice(OTHER_TEXTS), money(rng.uniform(1000, 12000)), False))
+            if not out:
+                out.append(("lift_ad", AD_TEXTS[0].format(n=lifts), money(lifts * rng.uniform(3000, 7200)), False))
+        gross = sum((a for *_x, a, _p in out), Decimal("0"))
+        for source, text, amount, from_parking in out:
+            items.append((w.next_id(IncomeItem), report_id, source, text, str(amount), from_parking))
+        if featured:
+            cost_lines = [("广告位日常维护及电费", Decimal("4800.00")), ("停车秩序维护人员劳务", Decimal("7200.00"))]
+        else:
+            cost_lines = [(name, money(float(gross) * rng.uniform(*share))) for name, share in rng.sample(COSTS, 2)]
+        total_costs = sum((a for _n, a in cost_lines), Decimal("0"))
+        for name, amount in cost_lines:
+            costs.append((w.next_id(IncomeCost), report_id, name, str(amount)))
+        return gross, total_costs
+
+    counts = {"published": 0, "waiting": 0, "none": 0}
+    for e in estates:
+        featured = e["name"] == FEATURED
+        roll = rng.random()
+        if not featured and roll >= PUBLISH_RATE + WAITING_RATE:
+            counts["none"] += 1
+            continue
+        n_units = unit_counts.get(e["id"], 0)
+        publish = featured or (roll < PUBLISH_RATE and n_units and n_units <= budget)
+        rid = w.next_id(IncomeReport)
+        manager = managers.get(e["company_id"])
+        confirmer = committee_users.get(e["id"]) if e["id"] in committees else street_users.get(e["street_id"])
+        gross, total_costs = lines(rid, e, featured)
+        net = gross - total_costs
+        drafted = date(year + 1, 1, rng.randint(5, 20))
+        submitted = drafted + timedelta(days=rng.randint(1, 6))
+        event(rid, manager, "create", "", "draft", ts(drafted, 9))
+        event(rid, manager, "submit", "draft", "submitted", ts(submitted, 15))
+        use, decision = ("maintenance_fund", "")
+        if rng.random() < 0.15:
+            use, decision = ("owners_decision", f"{year} 年第 {rng.randint(1, 3)} 次业主大会决定")
+        use_note = "用于更换单元门禁及监控设备" if use == "owners_decision" else "转入本小区专项维修资金账户"
+        if publish:
+            confirmed = submitted + timedelta(days=rng.randint(2, 15))
+            areas = list(Unit.objects.filter(estate_id=e["id"]).order_by("id").values_list("id", "exclusive_area"))
+            total_area = sum((a for _u, a in areas), Decimal("0"))
+            for (uid, area), amount in zip(areas, split_money(net, [a for _u, a in areas]), strict=True):
+                shares.append((w.next_id(IncomeShare), rid, uid, str(area), str(amount)))
+            if not featured:
+                budget -= len(areas)
+            event(rid, confirmer, "confirm", "submitted", "published", ts(confirmed, 10), "已逐项核对")
+            reports.append((rid, ts(drafted, 9), ts(confirmed, 10), e["id"], e["company_id"], start.isoformat(),
+                            end.isoformat(), "published", 3, str(gross), str(total_costs), str(net), use, use_note,
+                            decision, str(total_area), confirmed.isoformat(), (confirmed + timedelta(days=15)).isoformat(),
+                            manager, ts(submitted, 15), confirmer, ts(confirmed, 10)))
+            counts["published"] += 1
+        else:
+            status = "submitted"
+            if rng.random() < 0.3:
+                status = "returned"
+                event(rid, confirmer, "return", "submitted", "returned", ts(submitted + timedelta(days=3), 11),
+                      rng.choice(RETURN_REASONS))
+            reports.append((rid, ts(drafted, 9), ts(submitted, 15), e["id"], e["company_id"], start.isoformat(),
+                            end.isoformat(), status, 2, str(gross), str(total_costs), str(net), use, use_note, decision,
+                            "0", None, None, manager, ts(submitted, 15), None, None))
+            counts["waiting"] += 1
+        if featured:  # this year's draft, for the company login
+            did = w.next_id(IncomeReport)
+            this_start = date(year + 1, 1, 1)
+            this_end = date(year + 1, max(1, now.month - 1), 28) if now.month > 1 else date(year + 1, 1, 31)
+            items.append((w.next_id(IncomeItem), did, "lift_ad", "电梯轿厢框架广告", "64800.00", False))
+            reports.append((did, ts(now.date() - timedelta(days=2), 9), ts(now.date() - timedelta(days=2), 9), e["id"],
+                            e["company_id"], this_start.isoformat(), this_end.isoformat(), "draft", 1, "64800.00",
+                            "0.00", "64800.00", "maintenance_fund", "", "", "0", None, None, manager, None, None, None))
+            event(did, manager, "create", "", "draft", ts(now.date() - timedelta(days=2), 9))
+            event(did, manager, "edit", "draft", "draft", ts(now.date() - timedelta(days=2), 10), "新增收入：电梯广告 64800.00 元")
+        w.flush_if_full()
+    w.finish()
+    written = {m._meta.model_name: n for m, n in w.counts.items()}
+    say(f"  公共收益公示：已公示 {counts['published']}，待确认或退回 {counts['waiting']}，未编制 {counts['none']}；"
+        f"分户收益 {written.get('incomeshare', 0)} 条（{time.monotonic() - started:.1f} 秒）")
+    return written
