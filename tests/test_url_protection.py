@@ -69,6 +69,8 @@ PUBLIC = {
     "supervision:draw_public_list": "已公开的双随机抽取结果列表",
     "supervision:draw_public": "一次已公开的双随机抽取：计划、种子、候选数、抽中小区和检查人员姓名（无联系方式）及复核方法",
     "supervision:draw_public_data": "已公开抽取的输入和结果（JSON：候选编号、权重、回避关系、种子），供任何人复算",
+    # shared utilities (issue 5 item 2): published allocations only; units by number and charge, no names
+    "disclosure:utility_public": "已公示的水电公摊（总表与分户合计读数、损耗、损耗率、分摊方式、单价、合计），分户只列房号和金额，不含业主姓名",
     # common income (issue 5 item 1): only reports the committee (or street) confirmed — items, costs, net,
     # use, the per-m² figure; an owner's own shares and the objection form need the owner's login
     "disclosure:income_public": "已公示的公共收益报告（收入、成本、净收益、用途、每平方米收益），不含分户名单；异议须业主登录",
@@ -93,6 +95,7 @@ PUBLIC_SAMPLES = {
     "supervision:star_notice_detail": ({"pk": 1}, "get", 404),  # no result in notice in the test world
     "supervision:draw_public": ({"pk": 1}, "get", 404),  # no published draw in the test world
     "supervision:draw_public_data": ({"pk": 1}, "get", 404),
+    "disclosure:utility_public": ({"pk": 1}, "get", 404),  # no published utility allocation in the test world
     "disclosure:income_public": ({"pk": 1}, "get", 404),  # no published report in the test world
 }
 
