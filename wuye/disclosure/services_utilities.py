@@ -354,6 +354,7 @@ def utility_allocation_withdraw(*, actor, allocation: UtilityAllocation, reason:
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError({"reason": _("请填写撤回原因。")})
+    allocation = UtilityAllocation.objects.select_for_update().get(pk=allocation.pk)
     return _transition(allocation, "withdraw", actor=actor, expected_version=expected_version, note=reason)
 
 

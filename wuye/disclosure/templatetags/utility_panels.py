@@ -13,3 +13,40 @@ def utility_public_panel(estate):
 
     allocations = latest_public_for_estate(getattr(estate, "pk", estate), limit=3)
     return render_to_string("disclosure/utilities/_public_panel.html", {"allocations": allocations})
+
+
+@register.filter
+def yuan(value):
+    """Money with thousands separators and 2 places: 1234.5 → "1,234.50"."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        return f"{Decimal(value):,.2f}"
+    except (InvalidOperation, TypeError, ValueError):
+        return value
+
+
+@register.filter
+def qty(value):
+    """A reading or quantity: 12480.00 → "12,480", 750.5 → "750.50", 7.767 → "7.767"."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        d = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        return value
+    if d == d.to_integral_value():
+        return f"{int(d):,}"
+    places = max(2, -d.normalize().as_tuple().exponent)
+    return f"{d:,.{places}f}"
+
+
+@register.filter
+def price(value):
+    """A unit price without trailing zeros: 0.5200 → "0.52"."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        return f"{Decimal(value).normalize():f}"
+    except (InvalidOperation, TypeError, ValueError):
+        return value
