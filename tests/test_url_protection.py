@@ -74,6 +74,18 @@ PUBLIC = {
     # common income (issue 5 item 1): only reports the committee (or street) confirmed — items, costs, net,
     # use, the per-m² figure; an owner's own shares and the objection form need the owner's login
     "disclosure:income_public": "已公示的公共收益报告（收入、成本、净收益、用途、每平方米收益），不含分户名单；异议须业主登录",
+    # the public portal (issue 5 items 8, 9): public facts about estates and companies, aggregate complaint
+    # figures (no complaint's content, no personal data), published articles only
+    "portal:home": "首页：已登录用户看工作台，未登录访客转到公开信息首页（public:home）",
+    "public:home": "公开信息首页：搜索小区和企业、红黑名单、政策与资讯、全市概况",
+    "public:search": "按名称、地址、拼音首字母搜索小区和企业（公开信息），分页",
+    "public:estate": "小区公开页：物业企业和合同期限、星级、信用等级、各项公示、近 12 个月投诉统计（仅汇总数）",
+    "public:company": "企业公开页：信用等级、红黑名单、在管小区、近一年已确认的信用信息",
+    "public:articles": "已发布的政策与资讯列表和搜索",
+    "public:article": "一篇已发布的政策与资讯（草稿和已撤下的为 404）",
+    # fee notices (issue 5 item 3, 明码标价): the estate's current notice hangs on the estate office's wall
+    # anyway — company, items, rates, 12358; no personal data
+    "disclosure:fee_public": "小区现行收费公示（明码标价，含价格举报电话 12358），可打印；未公示的显示提示",
 }
 
 # Public endpoints sampled otherwise than "GET answers 200": name → (URL kwargs, method, status).
@@ -97,6 +109,11 @@ PUBLIC_SAMPLES = {
     "supervision:draw_public_data": ({"pk": 1}, "get", 404),
     "disclosure:utility_public": ({"pk": 1}, "get", 404),  # no published utility allocation in the test world
     "disclosure:income_public": ({"pk": 1}, "get", 404),  # no published report in the test world
+    "portal:home": (None, "get", 302),  # to public:home
+    "public:estate": ({"pk": "world:estate_a"}, "get", 200),
+    "public:company": ({"pk": "world:company_a"}, "get", 200),
+    "public:article": ({"pk": 1}, "get", 404),  # no published article in the test world
+    "disclosure:fee_public": ({"estate_pk": "world:estate_a"}, "get", 200),
 }
 
 METHODS = ["get", "post", "put", "patch", "delete"]

@@ -1,6 +1,15 @@
 """The public portal: no login needed (city home, estate and company pages, policies and news)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views_public as v
 
 app_name = "public"
-urlpatterns: list = []
+urlpatterns = [
+    path("", v.home, name="home"),
+    path("search/", v.search, name="search"),
+    path("estates/<int:pk>/", v.estate, name="estate"),
+    path("companies/<int:pk>/", v.company, name="company"),
+    path("news/", v.articles, name="articles"),
+    path("news/<int:pk>/", v.article, name="article"),
+]

@@ -1,17 +1,20 @@
-"""The home workbench of each role and the global search box's results page."""
+"""The home workbench of each role (anonymous visitors are sent to the public portal) and the
+global search box's results page."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from . import selectors
 
 
-@login_required
 @require_safe
 def home(request):
+    # Anonymous visitors get the public portal (issue 5 item 8); logged-in users their workbench.
+    if not request.user.is_authenticated:
+        return redirect("public:home")
     workbench = selectors.workbench_for(request.user, today=timezone.localdate())
     return render(
         request,

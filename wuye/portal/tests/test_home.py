@@ -34,11 +34,10 @@ def text(response) -> str:
 # ---- access ------------------------------------------------------------------------------------
 
 
-def test_anonymous_is_sent_to_login(client, db):
+def test_anonymous_is_sent_to_the_public_portal(client, db):
     response = client.get(HOME)
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("accounts:login"))
-    assert "next=/" in response["Location"]
+    assert response["Location"] == reverse("public:home")
 
 
 def test_home_only_answers_get(world, login):
