@@ -66,14 +66,16 @@ class VetForm(forms.Form):
 
 
 class StartVoteForm(forms.Form):
-    notice_date = forms.DateField(label=_("公告日期"), required=False, widget=forms.DateInput(attrs=DATE))
-    voting_opens_at = forms.DateTimeField(label=_("投票开始"), required=False, widget=forms.DateTimeInput(attrs=DATETIME))
+    notice_date = forms.DateField(label=_("公告日期"), required=False,
+                                  widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
+    voting_opens_at = forms.DateTimeField(label=_("投票开始"), required=False,
+                                          widget=forms.DateTimeInput(attrs=DATETIME, format="%Y-%m-%dT%H:%M"))
     voting_closes_at = forms.DateTimeField(label=_("投票截止"), required=False,
-                                           widget=forms.DateTimeInput(attrs=DATETIME))
+                                           widget=forms.DateTimeInput(attrs=DATETIME, format="%Y-%m-%dT%H:%M"))
 
 
 class DeclareForm(forms.Form):
-    elected_on = forms.DateField(label=_("当选日期"), widget=forms.DateInput(attrs=DATE),
+    elected_on = forms.DateField(label=_("当选日期"), widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
                                  help_text=_("业主大会表决结果公布之日。"))
     total_area = forms.DecimalField(label=_("专有部分总面积（m²）"), max_digits=14, decimal_places=2, required=False,
                                     min_value=Decimal("0.01"), widget=forms.NumberInput(attrs={**TEXT, "step": "0.01"}),
@@ -116,7 +118,7 @@ class DeclareForm(forms.Form):
 
 
 class FileForm(forms.Form):
-    filed_on = forms.DateField(label=_("备案日期"), widget=forms.DateInput(attrs=DATE))
+    filed_on = forms.DateField(label=_("备案日期"), widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
 
 
 class ReasonForm(forms.Form):
