@@ -100,7 +100,9 @@ def motion_new(request):
     user = request.user
     _gate(request, can_call_anywhere(user), "只有业主委员会或街道办事处可以发起业主表决")
     estates = estates_visible_to(user).order_by("name")
-    form = MotionForm(request.POST or None, estates=estates, initial={"estate": request.GET.get("estate")})
+    first_two = list(estates.values_list("pk", flat=True)[:2])
+    only = first_two[0] if len(first_two) == 1 else None  # a committee has one estate: preselect it
+    form = MotionForm(request.POST or None, estates=estates, initial={"estate": request.GET.get("estate") or only})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
