@@ -338,6 +338,8 @@ def election_declare(*, actor, election: Election, elected_on: date, results: di
         raise ServiceError(_("选举当前为“%(s)s”，不能公布结果") % {"s": election.get_status_display()})
     if elected_on is None or elected_on > timezone.localdate(now):
         raise ServiceError({"elected_on": _("当选日期不能晚于今天")})
+    if election.motion_id and election.motion.closed_at is None:
+        raise ServiceError(_("关联的业主大会表决尚未结束计票，不能公布选举结果"))
     if election.motion_id and total_area is None:
         total_area, total_heads = election.motion.total_area, election.motion.total_heads
     participating_area = Decimal(participating_area)

@@ -170,6 +170,15 @@ def test_start_vote_links_a_committee_election_motion(world):
     e.refresh_from_db()
     assert e.motion is not None and e.motion.matter == "committee_election" and e.motion.estate_id == e.estate_id
     assert e.motion.total_heads == 6  # five new owners + 王秀英
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(world.users["street"], backend="django.contrib.auth.backends.ModelBackend")
+    assert 'data-testid="motion"' in client.get(reverse("governance:election_detail", args=[e.pk])).content.decode()
+    with pytest.raises(ServiceError, match="尚未结束计票"):
+        svc.election_declare(actor=world.users["street"], election=e, elected_on=today, results={},
+                             participating_area=Decimal("100"), participating_heads=5)
 
 
 def test_start_vote_half_dates_refused(world):
