@@ -20,6 +20,7 @@ the same seed and ``now`` give the same rows.
 
 from __future__ import annotations
 
+import calendar
 import random
 import time
 from collections.abc import Callable
@@ -68,7 +69,10 @@ def build_demo_income(*, scale: str = "small", seed: int = 2026, now: datetime |
     started = time.monotonic()
     rng = random.Random(f"income:{seed}")
     now = (now or timezone.now()).astimezone(SH).replace(microsecond=0)
-    year = now.date().year - 1
+    # Last year's report is drafted in January and confirmed by mid-February; before that, the demo
+    # shows the year before as published and last year's as the featured company's draft.
+    early = now.date() < date(now.year, 2, 15)
+    year = now.year - (2 if early else 1)
     estates_qs = Estate.objects.filter(company__isnull=False)
     if city_id:
         estates_qs = estates_qs.filter(district__city_id=city_id)
@@ -190,7 +194,10 @@ def build_demo_income(*, scale: str = "small", seed: int = 2026, now: datetime |
         if featured:  # this year's draft, for the company login
             did = w.next_id(IncomeReport)
             this_start = date(year + 1, 1, 1)
-            this_end = date(year + 1, max(1, now.month - 1), 28) if now.month > 1 else date(year + 1, 1, 31)
+            if early or now.month == 1:
+                this_end = date(year + 1, 12, 31)
+            else:
+                this_end = date(year + 1, now.month - 1, calendar.monthrange(year + 1, now.month - 1)[1])
             items.append((w.next_id(IncomeItem), did, "lift_ad", "电梯轿厢框架广告", "64800.00", False))
             reports.append((did, ts(now.date() - timedelta(days=2), 9), ts(now.date() - timedelta(days=2), 9), e["id"],
                             e["company_id"], this_start.isoformat(), this_end.isoformat(), "draft", 1, "64800.00",

@@ -3,7 +3,7 @@ that the demo logins see them."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -39,6 +39,9 @@ def test_small_city_reports(city):
         assert IncomeShare.objects.filter(report=r).count() == Unit.objects.filter(estate_id=r.estate_id).count()
         assert r.gross == sum(IncomeItem.objects.filter(report=r).values_list("amount", flat=True))
         assert r.net == r.gross - r.costs and r.public_until > r.public_from
+    from wuye.disclosure.models import IncomeEvent
+
+    assert not IncomeEvent.objects.filter(at__gt=NOW).exists()
     featured = IncomeReport.objects.get(estate__name="幸福里小区", status="published")
     assert (featured.gross, featured.costs, featured.net) == (Decimal("139200.00"), Decimal("12000.00"),
                                                               Decimal("127200.00"))
@@ -68,3 +71,15 @@ def test_same_seed_same_rows(db):
                 "estate__name", "status", "gross", "net")))
             transaction.set_rollback(True)
     assert rows[0] == rows[1]
+
+
+def test_nothing_is_dated_after_now_even_in_january(db):
+    from wuye.disclosure.models import IncomeEvent
+
+    early = datetime(2026, 1, 8, 9, tzinfo=ZoneInfo("Asia/Shanghai"))
+    built = build_demo_city(scale="small", seed=1, complaints=False, supervision=False)
+    build_demo_income(scale="small", seed=1, now=early, city_id=built.city_id)
+    assert not IncomeEvent.objects.filter(at__gt=early).exists()
+    assert not IncomeReport.objects.filter(public_from__gt=early.date()).exists()
+    assert IncomeReport.objects.filter(estate__name="幸福里小区", status="published", period_end__year=2024).exists()
+    assert IncomeReport.objects.filter(estate__name="幸福里小区", status="draft", period_end=date(2025, 12, 31)).exists()
