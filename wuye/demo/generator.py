@@ -265,13 +265,15 @@ class CityBuilder(EstatesMixin):
 
 
 def build_demo_city(*, scale: str = "small", seed: int = 2026, say: Callable[[str], None] | None = None,
-                    complaints: bool = True, supervision: bool = True, now: datetime | None = None) -> DemoCity:
+                    complaints: bool = True, supervision: bool = True, transparency: bool = True,
+                    now: datetime | None = None) -> DemoCity:
     """Build the demo city in one transaction and return what was built.
 
     The database must not hold the demo city or the demo logins yet (the ``demo`` command checks
     that first); otherwise a unique constraint fails and nothing is written. ``complaints`` adds
     the year of complaints before ``now`` (``wuye.demo.complaints``); ``supervision`` then adds the
-    year of inspections, star ratings and credit (``wuye.demo.supervision``).
+    year of inspections, star ratings and credit (``wuye.demo.supervision``); ``transparency``
+    adds disclosures, parking, votes, elections and articles (``wuye.demo.transparency``).
     """
     say = say or (lambda text: None)
     builder = CityBuilder(scale=SCALES[scale], seed=seed, say=say)
@@ -294,6 +296,12 @@ def build_demo_city(*, scale: str = "small", seed: int = 2026, say: Callable[[st
             sup = build_demo_supervision(scale=scale, seed=seed, now=now or (done.now if complaints else None),
                                          city_id=builder.city_id, say=say)
             result.counts.update(inspection=sup.counts.get("inspection", 0), creditevent=sup.counts.get("creditevent", 0))
+        if transparency:
+            from .transparency import build_demo_transparency
+
+            tr = build_demo_transparency(scale=scale, seed=seed, now=now or (done.now if complaints else None),
+                                         city_id=builder.city_id, say=say)
+            result.counts.update(tr)
         audit_record(
             action=AuditAction.IMPORT, object_type="territory.city", object_id=result.city_id,
             object_repr=N.CITY_NAME, detail="演示城市数据已生成", username="manage.py demo",

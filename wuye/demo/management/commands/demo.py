@@ -8,6 +8,7 @@ from wuye.cases.models import Complaint
 from wuye.demo.generator import SCALES, build_demo_city
 from wuye.demo.logins import DEMO_LOGINS, print_logins
 from wuye.demo.names import CITY_CODE, CITY_NAME
+from wuye.disclosure.models import FeeNotice
 from wuye.supervision.models import Inspection
 from wuye.territory.models import City
 
@@ -32,6 +33,9 @@ class Command(BaseCommand):
             if City.objects.filter(code=CITY_CODE).exists() and not Inspection.objects.exists():
                 # A demo city built before supervision existed: add its year of inspections and credit.
                 call_command("demo_supervision", scale=scale, seed=seed, stdout=self.stdout)
+            if City.objects.filter(code=CITY_CODE).exists() and not FeeNotice.objects.exists():
+                # A demo city built before disclosures existed: add them, the votes and the articles.
+                call_command("demo_transparency", scale=scale, seed=seed, stdout=self.stdout)
             print_logins(say)
             return
         if City.objects.filter(code=CITY_CODE).exists():
