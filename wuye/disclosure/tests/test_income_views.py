@@ -332,3 +332,18 @@ def test_estate_panel_lists_published_reports_in_two_queries(world, django_asser
 
 def test_periods_of_the_helpers():
     assert LAST_YEAR[0].year == LAST_YEAR[1].year
+
+
+def test_detail_query_count_does_not_grow_with_units_or_events(world, login, django_assert_max_num_queries):
+    report = published(world)
+    c = login(world.users["committee"])
+    c.get(url("income_detail", report.pk))
+    with django_assert_max_num_queries(25) as ctx:
+        c.get(url("income_detail", report.pk))
+    few = len(ctx.captured_queries)
+    add_units(world, 60)
+    other = published(world, period=(date(2024, 1, 1), date(2024, 12, 31)))
+    inc.income_objection_file(user=world.users["resident"], report=other, text="停车收入偏低，请核实")
+    with django_assert_max_num_queries(few + 1):  # one of slack; shares are paginated, objections one query
+        body = c.get(url("income_detail", other.pk)).content.decode()
+    assert body.count("<tr>") >= 50 and "共 61 条" in body
