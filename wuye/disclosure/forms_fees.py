@@ -26,7 +26,7 @@ class FeeNoticeForm(forms.Form):
                                        help_text=_("已按现行物业服务合同的约定等级和小区星级预填"))
     billing_method = forms.CharField(label=_("计费方式"), max_length=100, widget=forms.TextInput(attrs=TEXT),
                                      initial="按建筑面积按月计收")
-    billing_start = forms.DateField(label=_("计费起始时间"), widget=forms.DateInput(attrs=DATE),
+    billing_start = forms.DateField(label=_("计费起始时间"), widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
                                     help_text=_("房屋交付之日或合同约定的起始日"))
     price_regime = forms.ChoiceField(label=_("价格管理形式"), choices=FeeNotice.PriceRegime.choices,
                                      widget=forms.Select(attrs=SELECT), initial=FeeNotice.PriceRegime.MARKET)
@@ -41,7 +41,7 @@ class FeeNoticeForm(forms.Form):
                                             help_text=_("如：公共区域清洁、秩序维护、绿化养护、共用设施设备日常运行维护等")))
     legal_basis = _wide(forms.CharField(label=_("收费依据"), max_length=300, widget=forms.TextInput(attrs=TEXT),
                                         help_text=_("如：物业服务合同（备案号）、价格主管部门文件文号")))
-    effective_from = forms.DateField(label=_("公示日期"), required=False, widget=forms.DateInput(attrs=DATE),
+    effective_from = forms.DateField(label=_("公示日期"), required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
                                      help_text=_("留空为今天"))
 
 

@@ -89,7 +89,7 @@ def fee_notice_publish(*, actor, estate: Estate, service_content: str, service_s
         raise ServiceError(_("只有物业服务企业负责人可以发布收费公示。"))
     # Lock the estate row so that two publications of one estate queue up (PostgreSQL; SQLite
     # serialises writers anyway). The company is read under the lock.
-    estate = Estate.objects.select_for_update().select_related("company").get(pk=estate.pk)
+    estate = Estate.objects.select_for_update(of=("self",)).select_related("company").get(pk=estate.pk)
     if estate.company_id is None or estate.company_id != actor.company_id:
         raise ServiceError(_("只有为本小区提供服务的物业服务企业可以发布收费公示。"))
     content = (service_content or "").strip()
