@@ -198,6 +198,8 @@ def utility_readings_replace(*, actor, allocation: UtilityAllocation, rows: list
     have a reading replace it. The caller (``imports_utilities``) has checked every row."""
     _require_drafter(actor, allocation.estate)
     allocation = _lock_draft(allocation)
+    if any(s < 0 or e < s for _u, s, e in rows):
+        raise ServiceError(_("读数不能为负数，止数不能小于起数。"))
     unit_ids = [r[0] for r in rows]
     HouseholdReading.objects.filter(allocation=allocation, unit_id__in=unit_ids).delete()
     HouseholdReading.objects.bulk_create([

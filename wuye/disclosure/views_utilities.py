@@ -154,6 +154,7 @@ def utility_new(request):
 def _chart(allocation) -> dict:
     return {"labels": [_("总表用量"), _("分户用量合计"), _("公摊损耗")],
             "values": [str(allocation.master_usage), str(allocation.household_usage), str(allocation.loss)],
+            "texts": [_plain(allocation.master_usage), _plain(allocation.household_usage), _plain(allocation.loss)],
             "unit": qty_unit(allocation)}
 
 
@@ -269,9 +270,8 @@ def utility_import(request, pk: int):
         except ValidationError as exc:
             result, error = None, _errors(exc)
     ctx = {"result": result, "error": error, "a": allocation}
-    if request.htmx:
-        return render(request, "disclosure/utilities/_import_result.html", ctx,
-                      status=200 if result and result.ok else 400)
+    if request.htmx:  # htmx swaps only 2xx answers: the report itself says whether anything was imported
+        return render(request, "disclosure/utilities/_import_result.html", ctx)
     allocation.refresh_from_db()
     return render(request, "disclosure/utilities/detail.html",
                   _detail_context(request, allocation, import_result=result, import_error=error),

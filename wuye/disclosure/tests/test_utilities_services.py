@@ -53,7 +53,7 @@ def scenario8_areas() -> list[Decimal]:
 
 
 def scenario8_usages() -> list[Decimal]:
-    base = [D(110) + D(i * 37 % 50) for i in range(95)]
+    base = [D(110) + D(i * 37 % 25) for i in range(95)]
     return base + [D(11730) - sum(base)]
 
 
@@ -67,6 +67,7 @@ def s8(world):
 
 def test_scenario_8_exact(s8):
     world, a, units = s8
+    assert all(u > 0 for u in scenario8_usages()) and sum(scenario8_usages()) == D("11730")
     a = svc.utility_allocation_compute(actor=world.users["manager_a"], allocation=a)
     assert (a.master_usage, a.household_usage, a.loss) == (D("12480"), D("11730"), D("750"))
     assert a.total_charge == D("390.00")
