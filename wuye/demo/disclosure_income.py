@@ -34,6 +34,7 @@ from django.utils import timezone
 from wuye.accounts.models import Role, User
 from wuye.disclosure.allocation import split_money
 from wuye.disclosure.models import IncomeCost, IncomeEvent, IncomeItem, IncomeReport, IncomeShare
+from wuye.governance.models import Motion
 from wuye.registry.models import Estate, OwnersCommittee, ParkingSpace, Unit
 
 from .bulk import BulkWriter, timestamp
@@ -89,13 +90,17 @@ def build_demo_income(*, scale: str = "small", seed: int = 2026, now: datetime |
     managers = dict(User.objects.filter(role=Role.COMPANY_MANAGER, company_id__isnull=False)
                     .order_by("-id").values_list("company_id", "id"))
     committee_users = dict(User.objects.filter(role=Role.COMMITTEE, estate_id__in=ids).values_list("estate_id", "id"))
+    # Closed owners' votes of the estates (built before this step): a report used "as the owners
+    # decided" cites one.
+    motions = dict(Motion.objects.filter(estate_id__in=ids, closed_at__isnull=False, cancelled_at__isnull=True, matter__in=[
+        "use_maintenance_fund", "change_common_use", "other_major_matter"]).order_by("id").values_list("estate_id", "id"))
     street_users = dict(User.objects.filter(role=Role.STREET, street_id__isnull=False).values_list("street_id", "id"))
 
     w = BulkWriter(batch_size=50_000)
     reports = w.table(IncomeReport, [
         "id", "created_at", "updated_at", "estate_id", "company_id", "period_start", "period_end", "status", "version",
         "gross", "costs", "net", "use", "use_note", "decision_ref", "total_area", "public_from", "public_until",
-        "created_by_id", "submitted_at", "confirmed_by_id", "confirmed_at"])
+        "created_by_id", "submitted_at", "confirmed_by_id", "confirmed_at", "decision_motion_id"])
     items = w.table(IncomeItem, ["id", "report_id", "source", "description", "amount", "from_parking"])
     costs = w.table(IncomeCost, ["id", "report_id", "description", "amount"])
     events = w.table(IncomeEvent, ["id", "report_id", "actor_id", "action", "from_status", "to_status", "note", "at"])
@@ -163,9 +168,12 @@ def build_demo_income(*, scale: str = "small", seed: int = 2026, now: datetime |
         submitted = drafted + timedelta(days=rng.randint(1, 6))
         event(rid, manager, "create", "", "draft", ts(drafted, 9))
         event(rid, manager, "submit", "draft", "submitted", ts(submitted, 15))
-        use, decision = ("maintenance_fund", "")
-        if rng.random() < 0.15:
+        use, decision, motion = ("maintenance_fund", "", None)
+        if rng.random() < 0.15 or (e["id"] in motions and not featured):
             use, decision = ("owners_decision", f"{year} 年第 {rng.randint(1, 3)} 次业主大会决定")
+            motion = motions.get(e["id"])
+            if motion:
+                decision = f"业主大会表决第 {motion} 号事项"
         use_note = "用于更换单元门禁及监控设备" if use == "owners_decision" else "转入本小区专项维修资金账户"
         if publish:
             confirmed = submitted + timedelta(days=rng.randint(2, 15))
@@ -179,7 +187,7 @@ def build_demo_income(*, scale: str = "small", seed: int = 2026, now: datetime |
             reports.append((rid, ts(drafted, 9), ts(confirmed, 10), e["id"], e["company_id"], start.isoformat(),
                             end.isoformat(), "published", 3, str(gross), str(total_costs), str(net), use, use_note,
                             decision, str(total_area), confirmed.isoformat(), (confirmed + timedelta(days=15)).isoformat(),
-                            manager, ts(submitted, 15), confirmer, ts(confirmed, 10)))
+                            manager, ts(submitted, 15), confirmer, ts(confirmed, 10), motion))
             counts["published"] += 1
         else:
             status = "submitted"
@@ -189,7 +197,7 @@ def build_demo_income(*, scale: str = "small", seed: int = 2026, now: datetime |
                       rng.choice(RETURN_REASONS))
             reports.append((rid, ts(drafted, 9), ts(submitted, 15), e["id"], e["company_id"], start.isoformat(),
                             end.isoformat(), status, 2, str(gross), str(total_costs), str(net), use, use_note, decision,
-                            "0", None, None, manager, ts(submitted, 15), None, None))
+                            "0", None, None, manager, ts(submitted, 15), None, None, motion))
             counts["waiting"] += 1
         if featured:  # this year's draft, for the company login
             did = w.next_id(IncomeReport)
@@ -201,7 +209,7 @@ def build_demo_income(*, scale: str = "small", seed: int = 2026, now: datetime |
             items.append((w.next_id(IncomeItem), did, "lift_ad", "电梯轿厢框架广告", "64800.00", False))
             reports.append((did, ts(now.date() - timedelta(days=2), 9), ts(now.date() - timedelta(days=2), 9), e["id"],
                             e["company_id"], this_start.isoformat(), this_end.isoformat(), "draft", 1, "64800.00",
-                            "0.00", "64800.00", "maintenance_fund", "", "", "0", None, None, manager, None, None, None))
+                            "0.00", "64800.00", "maintenance_fund", "", "", "0", None, None, manager, None, None, None, None))
             event(did, manager, "create", "", "draft", ts(now.date() - timedelta(days=2), 9))
             event(did, manager, "edit", "draft", "draft", ts(now.date() - timedelta(days=2), 10), "新增收入：电梯广告 64800.00 元")
         w.flush_if_full()

@@ -23,7 +23,7 @@ NOW = datetime(2026, 5, 10, 9, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 @pytest.fixture
 def city(db):
-    built = build_demo_city(scale="small", seed=1, complaints=False, supervision=False)
+    built = build_demo_city(scale="small", seed=1, complaints=False, supervision=False, transparency=False)
     counts = build_demo_income(scale="small", seed=1, now=NOW, city_id=built.city_id)
     return built, counts
 
@@ -65,7 +65,7 @@ def test_same_seed_same_rows(db):
     rows = []
     for _ in range(2):
         with transaction.atomic():
-            built = build_demo_city(scale="small", seed=3, complaints=False, supervision=False)
+            built = build_demo_city(scale="small", seed=3, complaints=False, supervision=False, transparency=False)
             build_demo_income(scale="small", seed=3, now=NOW, city_id=built.city_id)
             rows.append(list(IncomeReport.objects.order_by("estate__name", "period_end").values_list(
                 "estate__name", "status", "gross", "net")))
@@ -77,9 +77,20 @@ def test_nothing_is_dated_after_now_even_in_january(db):
     from wuye.disclosure.models import IncomeEvent
 
     early = datetime(2026, 1, 8, 9, tzinfo=ZoneInfo("Asia/Shanghai"))
-    built = build_demo_city(scale="small", seed=1, complaints=False, supervision=False)
+    built = build_demo_city(scale="small", seed=1, complaints=False, supervision=False, transparency=False)
     build_demo_income(scale="small", seed=1, now=early, city_id=built.city_id)
     assert not IncomeEvent.objects.filter(at__gt=early).exists()
     assert not IncomeReport.objects.filter(public_from__gt=early.date()).exists()
     assert IncomeReport.objects.filter(estate__name="幸福里小区", status="published", period_end__year=2024).exists()
     assert IncomeReport.objects.filter(estate__name="幸福里小区", status="draft", period_end=date(2025, 12, 31)).exists()
+
+
+def test_built_with_the_whole_demo_city(db):
+    """As the lead wires it: ``build_demo_city`` runs this step after the owners' votes."""
+    build_demo_city(scale="small", seed=1, complaints=False, supervision=False)
+    published = IncomeReport.objects.filter(status="published")
+    assert published.count() >= 8
+    for r in published:
+        assert sum(IncomeShare.objects.filter(report=r).values_list("amount", flat=True)) == r.net
+    for r in IncomeReport.objects.filter(decision_motion__isnull=False).select_related("decision_motion"):
+        assert r.decision_motion.estate_id == r.estate_id and r.use == "owners_decision" and r.decision_ref
