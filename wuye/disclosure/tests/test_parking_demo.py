@@ -34,7 +34,7 @@ def fingerprint() -> str:
 
 
 def test_demo_fees_parking_small(db, client):
-    city = build_demo_city(scale="small", seed=7, complaints=False, supervision=False, now=NOW)
+    city = build_demo_city(scale="small", seed=7, complaints=False, supervision=False, transparency=False, now=NOW)
     said = []
     counts = build_demo_fees_parking(scale="small", seed=7, now=NOW, city_id=city.city_id, say=said.append)
     assert counts["feenotice"] > 5 and counts["feeitem"] >= counts["feenotice"] and said
