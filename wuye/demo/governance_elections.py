@@ -253,7 +253,9 @@ class ElectionBuilder:
         # Elections under way: estates without a committee first (the demo community's and street's
         # estates among them), then committees whose term ends soon.
         with_committee = set(committee_estates)
-        without = [e for e in self.estates if e not in with_committee]
+        busy = set(Election.objects.filter(estate_id__in=list(self.estates), status__in=[S.NOMINATING, S.VOTING])
+                   .values_list("estate_id", flat=True))  # one election under way per estate
+        without = [e for e in self.estates if e not in with_committee and e not in busy]
         featured = [e for e in without if self.estates[e]["community_id"] == self.demo_community][:1] + \
             [e for e in without if self.estates[e]["street_id"] == self.demo.get("street")
              and self.estates[e]["community_id"] != self.demo_community][:1]

@@ -35,7 +35,8 @@ def demo(django_db_setup, django_db_blocker):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
-            city = build_demo_city(scale="small", seed=SEED, now=NOW, complaints=False, supervision=False)
+            city = build_demo_city(scale="small", seed=SEED, now=NOW, complaints=False, supervision=False,
+                                   transparency=False)
             with transaction.atomic():
                 build_demo_elections(scale="small", seed=SEED, now=NOW, city_id=city.city_id)
                 first = digest()
