@@ -70,6 +70,7 @@ class _Votes:
         self.events: list[MotionEvent] = []
         self.finals: list[tuple[Motion, dict, datetime]] = []
         self.motions = 0
+        self.motion_ids: list[int] = []
         self.entries = 0
 
     def motion(self, *, estate: dict, title: str, matter: str, notice, opens: datetime, closes: datetime,
@@ -81,6 +82,7 @@ class _Votes:
         roll_freeze(m)
         entries = list(RollEntry.objects.filter(motion=m).order_by("id").values_list("id", "area"))
         self.motions += 1
+        self.motion_ids.append(m.pk)
         self.entries += len(entries)
         self.events.append(MotionEvent(
             motion=m, actor_id=caller, action="call", at=_at(notice, 9),
@@ -213,7 +215,7 @@ def build_demo_votes(*, scale: str = "small", seed: int = 2026, now: datetime | 
         budget -= int(sizes[e["id"]] * (2.1 + turnout))
     v.flush()
     counts = {"motion": v.motions, "rollentry": v.entries, "ballot": len(v.ballots), "motionevent": len(v.events),
-              "rollentry_owners": RollEntry.owners.through.objects.filter(rollentry__motion__estate_id__in=ids).count()}
+              "rollentry_owners": RollEntry.owners.through.objects.filter(rollentry__motion_id__in=v.motion_ids).count()}
     say(f"  业主大会表决：{v.motions} 项，表决权人 {v.entries} 人次，选票 {len(v.ballots)} 张"
         f"（{time.monotonic() - started:.1f} 秒）")
     return counts

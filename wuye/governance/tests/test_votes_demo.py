@@ -30,7 +30,7 @@ def _fingerprint():
 
 
 def test_demo_votes_small():
-    city = build_demo_city(scale="small", seed=3, complaints=False, supervision=False, now=NOW)
+    city = build_demo_city(scale="small", seed=3, complaints=False, supervision=False, transparency=False, now=NOW)
     with transaction.atomic():
         sid = transaction.savepoint()
         counts = build_demo_votes(scale="small", seed=3, now=NOW, city_id=city.city_id)
