@@ -27,7 +27,7 @@ def snapshot():
 @pytest.mark.django_db(transaction=False)
 def test_demo_articles_on_the_small_city(client):
     cache.clear()
-    city = build_demo_city(scale="small", seed=7, complaints=False, supervision=False, now=NOW)
+    city = build_demo_city(scale="small", seed=7, complaints=False, supervision=False, transparency=False, now=NOW)
     lines = []
     counts = build_demo_articles(scale="small", seed=7, now=NOW, city_id=city.city_id, say=lines.append)
     assert counts == {"article": 24} and Article.objects.count() == 24 and lines

@@ -374,3 +374,14 @@ def test_article_page_shows_sanitised_body_and_metadata(world, anon):
     html = body(anon.get(url("public:article", a.pk)))
     assert "<strong>12358</strong>" in html and "示住房发〔2026〕3号" in html and "市住房保障房产局" in html
     assert "alert(1)" not in html and "javascript:" not in html
+
+
+def test_htmx_pagination_swaps_only_the_results_block(world, anon):
+    root = world.users["city"]
+    for i in range(21):
+        rs.estate_create(actor=root, name=f"幸福苑{i:02d}", address=f"幸福路{i}号", community=world.c1)
+    response = anon.get(url("public:search"), {"q": "幸福", "page": 2}, HTTP_HX_REQUEST="true")
+    html = body(response)
+    # The pager's links target #wy-results; the block selects its own copy out of the full page.
+    assert response.status_code == 200 and 'id="wy-results" hx-select="#wy-results"' in html
+    assert 'hx-target="#wy-results"' in html
