@@ -4,6 +4,8 @@ roll (committee and street office)."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -21,7 +23,7 @@ from wuye.registry.selectors import estates_visible_to
 
 from . import services_votes as svc
 from .forms_votes import CancelForm, MotionForm, PaperBallotForm, VoteForm
-from .models import Ballot, Motion, RollEntry
+from .models import Ballot, GovernanceSettings, Motion, RollEntry
 from .roll import masked_name
 from .selectors_votes import (
     VIEW_ROLES,
@@ -190,8 +192,6 @@ def motion_vote(request, pk: int):
             else:
                 messages.success(request, _("您的选票已记录：%(c)s") % {"c": Ballot.Choice(form.cleaned_data["choice"]).label})
                 return redirect("governance:motion_detail", pk)
-    from .models import GovernanceSettings
-
     now = timezone.now()
     st = motion_status(motion, now)
     return render(request, "governance/votes/motion_vote.html", {
@@ -232,7 +232,8 @@ def motion_paper(request, pk: int):
                 messages.success(request, _("已录入纸质选票 %(no)s：%(who)s，%(c)s") % {
                     "no": form.cleaned_data["ballot_no"].strip(), "who": masked_name(entry),
                     "c": Ballot.Choice(form.cleaned_data["choice"]).label})
-                return redirect(f"{reverse('governance:motion_paper', args=[pk])}?q={request.POST.get('q', '')}")
+                query = urlencode({"q": request.POST.get("q", "")})
+                return redirect(f"{reverse('governance:motion_paper', args=[pk])}?{query}")
         else:
             messages.error(request, _("请填写选票编号并选择表决意见"))
     q = (request.GET.get("q") or request.POST.get("q") or "").strip()
