@@ -128,6 +128,9 @@ else:
         }}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
+# The public portal's home, estate and company pages are cached this long (seconds; 0 = off).
+WUYE_PUBLIC_CACHE_SECONDS = env.int("WUYE_PUBLIC_CACHE_SECONDS", default=60)
+
 # Huey: SQLite storage in embedded mode, Redis in production.
 if REDIS_URL:
     HUEY = {"huey_class": "huey.RedisHuey", "name": "wuye", "url": REDIS_URL, "immediate": False}
