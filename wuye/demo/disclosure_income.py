@@ -32,7 +32,7 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 
 from wuye.accounts.models import Role, User
-from wuye.disclosure.allocation import split_money
+from wuye.disclosure.allocation import split_integer
 from wuye.disclosure.models import IncomeCost, IncomeEvent, IncomeItem, IncomeReport, IncomeShare
 from wuye.governance.models import Motion
 from wuye.registry.models import Estate, OwnersCommittee, ParkingSpace, Unit
@@ -179,8 +179,10 @@ def build_demo_income(*, scale: str = "small", seed: int = 2026, now: datetime |
             confirmed = submitted + timedelta(days=rng.randint(2, 15))
             areas = list(Unit.objects.filter(estate_id=e["id"]).order_by("id").values_list("id", "exclusive_area"))
             total_area = sum((a for _u, a in areas), Decimal("0"))
-            for (uid, area), amount in zip(areas, split_money(net, [a for _u, a in areas]), strict=True):
-                shares.append((w.next_id(IncomeShare), rid, uid, str(area), str(amount)))
+            # Areas in hundredths of m² and the net in fen: the allocation's integer path (same result).
+            fen = split_integer(int(net * 100), [int(a * 100) for _u, a in areas])
+            for (uid, area), amount in zip(areas, fen, strict=True):
+                shares.append((w.next_id(IncomeShare), rid, uid, str(area), str(Decimal(amount).scaleb(-2))))
             if not featured:
                 budget -= len(areas)
             event(rid, confirmer, "confirm", "submitted", "published", ts(confirmed, 10), "已逐项核对")

@@ -30,6 +30,8 @@ def _fraction(value) -> Fraction:
 
 def split_integer(total: int, weights: Sequence) -> list[int]:
     """Split the integer ``total`` (e.g. fen) in proportion to ``weights`` (≥ 0, not all zero)."""
+    if weights and all(type(w) is int for w in weights):
+        return _split_int_weights(total, weights)
     fractions = [_fraction(w) for w in weights]
     if any(w < 0 for w in fractions):
         raise ServiceError(_("分摊系数不能为负数"))
@@ -43,6 +45,26 @@ def split_integer(total: int, weights: Sequence) -> list[int]:
     left = magnitude - sum(floors)
     # Largest remainders first; among equal remainders, the earlier unit.
     order = sorted(range(len(exact)), key=lambda i: (-(exact[i] - floors[i]), i))
+    for i in order[:left]:
+        floors[i] += 1
+    return [sign * f for f in floors]
+
+
+def _split_int_weights(total: int, weights: Sequence[int]) -> list[int]:
+    """The same split for integer weights (e.g. areas in hundredths of m²), in integer arithmetic:
+    the exact share is ``magnitude × w / whole``; its floor and remainder come from ``divmod`` and
+    the remainders compare exactly as the fractions would (same denominator)."""
+    if any(w < 0 for w in weights):
+        raise ServiceError(_("分摊系数不能为负数"))
+    whole = sum(weights)
+    if whole == 0:
+        raise ServiceError(_("没有可分摊的房屋（分摊系数合计为零）"))
+    sign = -1 if total < 0 else 1
+    magnitude = abs(total)
+    parts = [divmod(magnitude * w, whole) for w in weights]
+    floors = [q for q, _r in parts]
+    left = magnitude - sum(floors)
+    order = sorted(range(len(parts)), key=lambda i: (-parts[i][1], i))
     for i in order[:left]:
         floors[i] += 1
     return [sign * f for f in floors]

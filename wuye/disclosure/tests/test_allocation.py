@@ -109,3 +109,19 @@ def test_more_area_never_gets_less_than_one_fen_below_less_area(total, weights, 
     j = data.draw(st.integers(0, len(weights) - 1))
     if weights[i] > weights[j]:
         assert parts[i] >= parts[j] - FEN
+
+
+@settings(max_examples=200, deadline=None)
+@given(total=st.integers(min_value=-10**9, max_value=10**9),
+       weights=st.lists(st.integers(min_value=0, max_value=10**6), min_size=1, max_size=40).filter(any))
+def test_integer_weights_split_exactly_like_fractions(total, weights):
+    """The integer fast path and the Fraction path agree, remainder ties included."""
+    assert split_integer(total, weights) == split_integer(total, [Fraction(w) for w in weights])
+    assert split_integer(total, weights) == split_integer(total, [Decimal(w) / 100 for w in weights])
+
+
+def test_integer_weights_refusals():
+    with pytest.raises(ServiceError, match="合计为零"):
+        split_integer(5, [0, 0])
+    with pytest.raises(ServiceError, match="负数"):
+        split_integer(5, [-1, 3])
