@@ -38,7 +38,7 @@ from wuye.registry.models import Estate, OwnersCommittee, Unit
 
 SH = ZoneInfo("Asia/Shanghai")
 FEATURED = "幸福里小区"
-ROW_BUDGET = {"small": 60_000, "city": 60_000, "megacity": 250_000}
+ROW_BUDGET = {"small": 60_000, "city": 35_000, "megacity": 200_000}
 OTHER_RATE = 0.35  # estates with a committee that held a vote in the last two years
 ZERO = Decimal("0")
 
