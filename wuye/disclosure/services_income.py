@@ -35,7 +35,7 @@ from wuye.core.models import AuditAction
 from wuye.notifications.services import notify
 from wuye.registry.models import Estate, OwnersCommittee, Ownership, ParkingSpace, Unit
 
-from .allocation import split_money
+from .allocation import split_integer
 from .models import (
     DisclosureSettings,
     DisclosureStatus,
@@ -409,7 +409,11 @@ def income_shares_compute(report: IncomeReport) -> tuple[list[IncomeShare], Deci
     if not units:
         raise ServiceError(_("该小区在房屋台账中没有房屋，无法按专有部分面积分配收益"))
     areas = [a or ZERO for _id, a in units]
-    amounts = split_money(report.net, areas)
+    if report.net != report.net.quantize(Decimal("0.01")):
+        raise ServiceError(_("净收益的小数位数超过 2 位"))
+    # Areas in hundredths of m², the net in fen: the allocation's exact integer path.
+    fen = split_integer(int(report.net * 100), [int(a * 100) for a in areas])
+    amounts = [Decimal(f).scaleb(-2) for f in fen]
     shares = [IncomeShare(report=report, unit_id=uid, area=area, amount=amount)
               for (uid, _a), area, amount in zip(units, areas, amounts, strict=True)]
     return shares, sum(areas, ZERO)
