@@ -28,7 +28,9 @@ def fingerprint() -> str:
 
 
 def test_demo_utilities_small(db, client):
-    city = build_demo_city(scale="small", seed=7, complaints=False, supervision=False, now=NOW)
+    # the city alone: build_demo_city's own transparency step would already call build_demo_utilities
+    city = build_demo_city(scale="small", seed=7, complaints=False, supervision=False, transparency=False,
+                           now=NOW)
     said = []
     counts = build_demo_utilities(scale="small", seed=7, now=NOW, city_id=city.city_id, say=said.append)
     assert counts["utilityallocation"] > 5 and counts["utilityshare"] > 100 and said
