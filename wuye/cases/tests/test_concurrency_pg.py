@@ -20,7 +20,6 @@ from django.db import connection
 
 from wuye.cases import services
 from wuye.cases.models import Complaint, Event, Status, Task
-from wuye.core.db import audit_triggers_set
 from wuye.core.errors import ConflictError, ServiceError
 
 from .conftest import act, file
@@ -29,18 +28,6 @@ pytestmark = [
     pytest.mark.postgres,
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs two connections with row locks (PostgreSQL)"),
 ]
-
-
-@pytest.fixture
-def race_db(django_db_setup, django_db_blocker):
-    """Asked for before ``transactional_db`` so that it is torn down after the flush that ends a
-    transactional test: the flush needs the audit log's append-only triggers lifted (the root
-    conftest seeds the emptied complaint catalogue again before the next test)."""
-    with django_db_blocker.unblock():
-        audit_triggers_set(installed=False)
-    yield
-    with django_db_blocker.unblock():
-        audit_triggers_set(installed=True)
 
 
 def race(*calls, lockstep: bool = False, monkeypatch=None):

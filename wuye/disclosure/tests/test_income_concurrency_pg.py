@@ -11,11 +11,11 @@ import pytest
 from django.db import connection
 
 from wuye.conftest import build_world
+from wuye.core.testing import race
 from wuye.credit.models import CreditEvent
 from wuye.disclosure import services_income as inc
 from wuye.disclosure.models import IncomeReminder, IncomeReport, IncomeShare
 from wuye.notifications.models import Notification
-from wuye.supervision.tests.test_surveys_concurrency_pg import race, race_db  # noqa: F401  (shared helpers)
 
 from .test_income_support import submitted
 
@@ -25,7 +25,7 @@ pytestmark = [
 ]
 
 
-def test_confirm_and_return_at_once_one_wins(race_db, transactional_db):  # noqa: F811
+def test_confirm_and_return_at_once_one_wins(race_db, transactional_db):
     world = build_world()
     report = submitted(world)
 
@@ -43,7 +43,7 @@ def test_confirm_and_return_at_once_one_wins(race_db, transactional_db):  # noqa
         assert report.status == "returned" and shares == 0
 
 
-def test_sweep_on_two_workers_acts_once(race_db, transactional_db):  # noqa: F811
+def test_sweep_on_two_workers_acts_once(race_db, transactional_db):
     build_world()
     now = datetime(2026, 4, 2, 1, 20, tzinfo=ZoneInfo("Asia/Shanghai"))
     results = race(lambda: inc.income_overdue_sweep(now=now), lambda: inc.income_overdue_sweep(now=now))

@@ -9,7 +9,6 @@ stored, the other is told the number is already entered.
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -18,8 +17,7 @@ from django.utils import timezone
 
 from wuye.accounts.models import Role
 from wuye.conftest import build_world, make_user
-from wuye.core.db import audit_triggers_set
-from wuye.core.errors import ServiceError
+from wuye.core.testing import race
 from wuye.governance import services_votes as svc
 from wuye.governance.models import Ballot, Motion, RollEntry
 from wuye.registry import services as rs
@@ -30,40 +28,6 @@ pytestmark = [
     pytest.mark.postgres,
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs two connections at once (PostgreSQL)"),
 ]
-
-
-@pytest.fixture
-def race_db(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        audit_triggers_set(installed=False)
-    yield
-    with django_db_blocker.unblock():
-        audit_triggers_set(installed=True)
-
-
-def race(*calls):
-    start = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(i, fn):
-        try:
-            start.wait(timeout=10)
-            results[i] = ("ok", fn())
-        except ServiceError as exc:
-            results[i] = ("refused", exc)
-        except Exception as exc:  # pragma: no cover - shown by the assertion below
-            results[i] = ("error", exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, fn)) for i, fn in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    assert all(not t.is_alive() for t in threads)
-    assert all(r is not None and r[0] != "error" for r in results), results
-    return results
 
 
 def _open(world) -> Motion:

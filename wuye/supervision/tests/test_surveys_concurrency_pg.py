@@ -8,7 +8,6 @@ counters add up, because they move with F() in the same transaction as the answe
 
 from __future__ import annotations
 
-import threading
 from decimal import Decimal
 
 import pytest
@@ -16,8 +15,7 @@ from django.db import connection
 
 from wuye.accounts.models import Role
 from wuye.conftest import build_world, make_user
-from wuye.core.db import audit_triggers_set
-from wuye.core.errors import ServiceError
+from wuye.core.testing import race
 from wuye.registry import services as rs
 from wuye.supervision import services_surveys as svc
 from wuye.supervision.models import Survey, SurveyAnswer, SurveyResponse
@@ -28,42 +26,6 @@ pytestmark = [
     pytest.mark.postgres,
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs two connections at once (PostgreSQL)"),
 ]
-
-
-@pytest.fixture
-def race_db(django_db_setup, django_db_blocker):
-    """Before ``transactional_db``, so torn down after its flush, which needs the audit log's
-    append-only triggers lifted."""
-    with django_db_blocker.unblock():
-        audit_triggers_set(installed=False)
-    yield
-    with django_db_blocker.unblock():
-        audit_triggers_set(installed=True)
-
-
-def race(*calls):
-    start = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            start.wait(timeout=10)
-            results[i] = ("ok", call())
-        except ServiceError as exc:
-            results[i] = ("refused", exc)
-        except Exception as exc:  # pragma: no cover - shown by the assertion below
-            results[i] = ("error", exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    assert all(not t.is_alive() for t in threads)
-    assert all(r is not None and r[0] != "error" for r in results), results
-    return results
 
 
 def test_two_co_owners_at_once_one_sheet(race_db, transactional_db):
