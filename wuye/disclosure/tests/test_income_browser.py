@@ -96,8 +96,14 @@ def test_scenario_7_company_drafts_committee_confirms_public_sees(world, live, p
     shot(page, "income-3-committee-published")
 
     # The public page, without logging in: figures, chart, per-m² — no per-unit list.
+    # Her neighbours find it on the estate's public page, then open the report.
     public = page_for()
-    public.goto(f"{live.url}/disclosure/income/{report.pk}/public/")
+    public.goto(f"{live.url}/public/estates/{report.estate_id}/")
+    panel = public.locator("[data-testid=income-panel]")
+    assert "127200.00" in panel.inner_text()
+    shot(public, "income-4-estate-page")
+    panel.locator(f"a[href='/disclosure/income/{report.pk}/public/']").click()
+    public.wait_for_url(f"{live.url}/disclosure/income/{report.pk}/public/")
     assert public.locator("[data-testid=net]").inner_text().strip() == "127200.00"
     assert public.locator("#wy-chart canvas").count() == 1
     assert public.locator("[data-testid=my-shares]").count() == 0 and "3-1-101" not in public.content()
