@@ -4,6 +4,7 @@ no sideways scrolling) and on a desktop (1280 px). Screenshots: test-artifacts/s
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -108,7 +109,8 @@ def test_official_publishes_and_the_public_reads_on_phone_and_desktop(w, live, p
         anon.goto(f"{live.url}/public/news/")
         anon.fill("[data-testid=article-q]", "价格投诉")
         anon.keyboard.press("Enter")
-        anon.wait_for_load_state("networkidle")
+        anon.wait_for_url(re.compile(r"[?&]q="))  # the results page itself, not the list it replaces
+        anon.locator("[data-testid=articles] li").first.wait_for()
         assert anon.locator("[data-testid=articles] li").count() == 1
         anon.goto(f"{live.url}/public/news/")
         assert no_sideways_scroll(anon), f"news list scrolls sideways at {width}px"
