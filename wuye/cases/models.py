@@ -13,7 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from wuye.core.calendar import PeriodUnit
-from wuye.core.models import TimeStampedModel
+from wuye.core.models import SettingsModel, TimeStampedModel
 from wuye.territory.models import Department
 
 
@@ -451,7 +451,7 @@ class EscalationRule(models.Model):
         return f"{self.get_level_display()} ≥ {self.overdue_hours}h"
 
 
-class CaseSettings(models.Model):
+class CaseSettings(SettingsModel):
     """The city bureau's settings for complaint handling (one row)."""
 
     warn_before_hours = models.PositiveIntegerField(_("到期前预警（小时）"), default=2)
@@ -466,13 +466,6 @@ class CaseSettings(models.Model):
         verbose_name = _("接诉即办设置")
         verbose_name_plural = _("接诉即办设置")
 
-    def __str__(self) -> str:
-        return str(self._meta.verbose_name)
-
-    @classmethod
-    def current(cls) -> CaseSettings:
-        obj, _created = cls.objects.get_or_create(pk=1)
-        return obj
 
 
 class UnitMonthStat(models.Model):

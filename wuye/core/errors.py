@@ -9,3 +9,8 @@ class ServiceError(ValidationError):
 
 class ConflictError(ServiceError):
     """Somebody else changed the record first (a conditional UPDATE touched no row)."""
+
+
+def error_text(exc: ValidationError) -> str:
+    """All of a refusal's messages as one Chinese line, e.g. for ``messages.error``."""
+    return "；".join(str(m) for m in exc.messages)

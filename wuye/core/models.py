@@ -11,6 +11,21 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class SettingsModel(models.Model):
+    """A city bureau's settings of one app: a single row (pk 1), made with its defaults on first use."""
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)
+
+    @classmethod
+    def current(cls):
+        obj, _created = cls.objects.get_or_create(pk=1)
+        return obj
+
+
 class AuditAction(models.TextChoices):
     LOGIN = "login", _("登录成功")
     LOGIN_FAILED = "login_failed", _("登录失败")

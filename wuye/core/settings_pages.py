@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 from wuye.accounts.models import Role
 from wuye.core.access import refuse
 from wuye.core.audit import audit_record
-from wuye.core.errors import ServiceError
+from wuye.core.errors import ServiceError, error_text
 from wuye.core.models import AuditAction
 
 
@@ -56,7 +56,7 @@ def settings_view(*, model, fields: list[str], title: str, intro: str, saved: st
             try:
                 settings_update(user=request.user, model=model, data=form.cleaned_data, detail=str(title), check=check)
             except ServiceError as exc:
-                form.add_error(None, "；".join(str(m) for m in exc.messages))
+                form.add_error(None, error_text(exc))
             else:
                 messages.success(request, saved)
                 return redirect(url_name)

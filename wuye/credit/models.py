@@ -15,7 +15,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from wuye.core.models import TimeStampedModel
+from wuye.core.models import SettingsModel, TimeStampedModel
 
 POINTS = {"max_digits": 7, "decimal_places": 2}
 
@@ -38,7 +38,7 @@ def grade_at_least(grade: str, minimum: str) -> bool:
     return GRADE_ORDER.index(grade) <= GRADE_ORDER.index(minimum)
 
 
-class CreditSettings(models.Model):
+class CreditSettings(SettingsModel):
     """The city bureau's credit settings (one row). Defaults: rules.md §9."""
 
     basic_cap = models.DecimalField(_("基础信用分上限"), **POINTS, default=Decimal("80"))
@@ -58,13 +58,6 @@ class CreditSettings(models.Model):
         verbose_name = _("信用评价设置")
         verbose_name_plural = _("信用评价设置")
 
-    def __str__(self) -> str:
-        return str(self._meta.verbose_name)
-
-    @classmethod
-    def current(cls) -> CreditSettings:
-        obj, _created = cls.objects.get_or_create(pk=1)
-        return obj
 
     def grade_for(self, score: Decimal) -> str:
         """rules.md §9: AAA ≥ 85, AA 80–85, A 70–80, B 60–70, C < 60 (lower bound inclusive)."""

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from wuye.core.access import get_visible_or_404, refuse
 from wuye.core.audit import audit_record
-from wuye.core.errors import ServiceError
+from wuye.core.errors import ServiceError, error_text
 from wuye.core.excel import Column, xlsx_response
 from wuye.core.listing import apply_sort, capped_count, page_window, paginate
 from wuye.core.models import AuditAction
@@ -37,10 +37,6 @@ OFFICIALS = sel.OFFICIALS
 def require_role(request, roles, reason, model=CreditEvent) -> None:
     if getattr(request.user, "role", None) not in roles:
         refuse(user=request.user, model=model, pk="", reason=reason, status=403)
-
-
-def error_text(exc: ServiceError) -> str:
-    return "；".join(str(m) for m in exc.messages)
 
 
 # ---- the list -------------------------------------------------------------------------------

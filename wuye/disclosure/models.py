@@ -15,7 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from wuye.core.models import TimeStampedModel
+from wuye.core.models import SettingsModel, TimeStampedModel
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 AREA = {"max_digits": 12, "decimal_places": 2}
@@ -23,7 +23,7 @@ READING = {"max_digits": 14, "decimal_places": 2}
 PRICE = {"max_digits": 10, "decimal_places": 4}
 
 
-class DisclosureSettings(models.Model):
+class DisclosureSettings(SettingsModel):
     """The city bureau's transparency settings (one row)."""
 
     # rules.md §2 (local): Beijing posts the yearly report in Q1 for ≥ 15 days → deadline = end of Q1.
@@ -43,13 +43,6 @@ class DisclosureSettings(models.Model):
         verbose_name = _("信息公开设置")
         verbose_name_plural = _("信息公开设置")
 
-    def __str__(self) -> str:
-        return str(self._meta.verbose_name)
-
-    @classmethod
-    def current(cls) -> DisclosureSettings:
-        obj, _created = cls.objects.get_or_create(pk=1)
-        return obj
 
 
 class DisclosureStatus(models.TextChoices):

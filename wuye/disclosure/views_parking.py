@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from wuye.accounts.models import Role
 from wuye.core.access import get_visible_or_404, refuse
 from wuye.core.audit import audit_record
-from wuye.core.errors import ServiceError
+from wuye.core.errors import ServiceError, error_text
 from wuye.core.excel import Column, xlsx_response
 from wuye.core.listing import capped_count, page_window, paginate
 from wuye.core.masking import mask_name, mask_phone
@@ -29,10 +29,6 @@ from . import selectors_parking as sel
 from .forms_parking import OfferForm, RentRequestForm, SpaceFilterForm, ViolationFilterForm
 from .models import RentRequest
 from .services_parking import rent_request_file, rent_request_offer, rent_request_withdraw
-
-
-def _error_text(exc: ServiceError) -> str:
-    return "；".join(str(m) for m in exc.messages)
 
 
 @require_GET
@@ -156,7 +152,7 @@ def parking_offer(request, pk: int):
         rent_request_offer(actor=request.user, request=req, space=form.cleaned_data["space"],
                            monthly_rent=form.cleaned_data.get("monthly_rent"))
     except ServiceError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _g("已为业主安排车位 %(no)s，并已通知业主。") % {"no": form.cleaned_data["space"].number})
     return redirect("disclosure:parking_waiting", pk=req.estate_id)
@@ -180,7 +176,7 @@ def parking_rent(request):
                 rent_request_file(actor=user, estate=estate, plate=form.cleaned_data["plate"],
                                   phone=form.cleaned_data["phone"])
             except ServiceError as exc:
-                messages.error(request, _error_text(exc))
+                messages.error(request, error_text(exc))
             else:
                 messages.success(request, _g("已加入 %(estate)s 的租车位排队名单。") % {"estate": estate.name})
                 return redirect("disclosure:parking_rent")
@@ -202,7 +198,7 @@ def parking_withdraw(request, pk: int):
     try:
         rent_request_withdraw(actor=request.user, request=req)
     except ServiceError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _g("已撤回租车位申请。"))
     return redirect("disclosure:parking_rent")

@@ -13,12 +13,12 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from wuye.core.models import TimeStampedModel
+from wuye.core.models import SettingsModel, TimeStampedModel
 
 AREA = {"max_digits": 14, "decimal_places": 2}
 
 
-class GovernanceSettings(models.Model):
+class GovernanceSettings(SettingsModel):
     """The city bureau's settings for owners' votes and committees (one row)."""
 
     # rules.md §1: the owners' assembly is notified 15 days before a meeting.
@@ -40,13 +40,6 @@ class GovernanceSettings(models.Model):
         verbose_name = _("业主自治设置")
         verbose_name_plural = _("业主自治设置")
 
-    def __str__(self) -> str:
-        return str(self._meta.verbose_name)
-
-    @classmethod
-    def current(cls) -> GovernanceSettings:
-        obj, _created = cls.objects.get_or_create(pk=1)
-        return obj
 
 
 class Matter(models.TextChoices):

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from wuye.accounts.models import Role
 from wuye.core.access import get_visible_or_404, refuse
-from wuye.core.errors import ServiceError
+from wuye.core.errors import ServiceError, error_text
 from wuye.core.listing import page_window, paginate
 from wuye.registry.selectors import estates_visible_to
 
@@ -39,10 +39,6 @@ S = Election.Status
 
 def _crumbs(*extra):
     return [(_("业主自治"), None), (_("业委会选举"), reverse("governance:election_list")), *extra]
-
-
-def _error_text(e: ServiceError) -> str:
-    return "；".join(e.messages)
 
 
 def _apply_errors(form, e: ServiceError) -> None:
@@ -193,7 +189,7 @@ def candidate_vet(request, pk):
             svc.candidate_vet(actor=request.user, candidate=candidate, approved=form.cleaned_data["decision"] == "approved",
                               note=form.cleaned_data["note"])
         except ServiceError as e:
-            messages.error(request, _error_text(e))
+            messages.error(request, error_text(e))
         else:
             messages.success(request, _g("已记录 %(n)s 的资格审查结论。") % {"n": candidate.name})
     return redirect("governance:election_detail", pk=election.pk)
@@ -221,7 +217,7 @@ def election_start_vote(request, pk):
             try:
                 svc.election_start_vote(actor=request.user, election=election, **form.cleaned_data)
             except ServiceError as e:
-                messages.error(request, _error_text(e))
+                messages.error(request, error_text(e))
             else:
                 messages.success(request, _g("提名结束，选举进入表决阶段。"))
     return redirect("governance:election_detail", pk=pk)
@@ -275,7 +271,7 @@ def election_file(request, pk):
             try:
                 svc.election_file(actor=request.user, election=election, filed_on=form.cleaned_data["filed_on"])
             except ServiceError as e:
-                messages.error(request, _error_text(e))
+                messages.error(request, error_text(e))
             else:
                 if svc.filing_is_late(election):
                     messages.warning(request, _g("已登记备案（逾期备案，备案期限为 %(d)s）。") % {"d": election.filing_due})
@@ -292,7 +288,7 @@ def election_cancel(request, pk):
         try:
             svc.election_cancel(actor=request.user, election=election, note=request.POST.get("note", ""))
         except ServiceError as e:
-            messages.error(request, _error_text(e))
+            messages.error(request, error_text(e))
         else:
             messages.success(request, _g("选举已取消。"))
     return redirect("governance:election_detail", pk=pk)

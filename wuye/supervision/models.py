@@ -15,7 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from wuye.core.models import TimeStampedModel
+from wuye.core.models import SettingsModel, TimeStampedModel
 
 POINTS = {"max_digits": 6, "decimal_places": 2}
 PERCENT = {"max_digits": 5, "decimal_places": 2}
@@ -25,7 +25,7 @@ STAR_CHOICES = [(1, _("一星级")), (2, _("二星级")), (3, _("三星级")), (
 # ---- settings ---------------------------------------------------------------------------------
 
 
-class SupervisionSettings(models.Model):
+class SupervisionSettings(SettingsModel):
     """The city bureau's settings for inspections and star ratings (one row)."""
 
     # Star thresholds on the combined evaluation score (rules.md §8; issue 4 §1).
@@ -61,13 +61,6 @@ class SupervisionSettings(models.Model):
         verbose_name = _("监督检查设置")
         verbose_name_plural = _("监督检查设置")
 
-    def __str__(self) -> str:
-        return str(self._meta.verbose_name)
-
-    @classmethod
-    def current(cls) -> SupervisionSettings:
-        obj, _created = cls.objects.get_or_create(pk=1)
-        return obj
 
     def star_for(self, score: Decimal) -> int:
         """The highest star level whose threshold ``score`` reaches (0 = none)."""
