@@ -77,6 +77,20 @@ def shot():
 
 
 @pytest.fixture
+def live(live_server, transactional_db, settings, tmp_path):
+    """The live server on the test's own data: uploads go to a temporary folder, the cache
+    (rate limits, public pages) starts and ends empty, and the audit triggers are lifted at the
+    end so that the live server's flush can empty the audit table."""
+    from django.core.cache import cache
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    cache.clear()
+    yield live_server
+    cache.clear()
+    audit_triggers_set(installed=False)
+
+
+@pytest.fixture
 def site(live_server, transactional_db):
     """The live server with the small demo city. Torn down before the flush, lifting the
     audit triggers so that the flush can empty the audit table."""

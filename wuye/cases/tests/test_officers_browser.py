@@ -10,26 +10,15 @@ import io
 import re
 
 import pytest
-from django.core.cache import cache
 from PIL import Image
 
-from tests.browser.conftest import browser, page_for, shot  # noqa: F401  (shared Playwright fixtures)
+from tests.browser.conftest import browser, live, page_for, shot  # noqa: F401  (shared Playwright fixtures)
 from wuye.cases.models import Complaint, Event, Photo, Request, Status
 from wuye.conftest import PASSWORD
-from wuye.core.db import audit_triggers_set
 
 from .conftest import act, file
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
-
-
-@pytest.fixture
-def live(live_server, transactional_db, settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    cache.clear()
-    yield live_server
-    cache.clear()
-    audit_triggers_set(installed=False)  # the live server's flush empties the audit table
 
 
 @pytest.fixture

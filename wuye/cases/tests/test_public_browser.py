@@ -8,27 +8,16 @@ import io
 import re
 
 import pytest
-from django.core.cache import cache
 from PIL import Image
 
-from tests.browser.conftest import browser, page_for, shot  # noqa: F401  (shared Playwright fixtures)
+from tests.browser.conftest import browser, live, page_for, shot  # noqa: F401  (shared Playwright fixtures)
 from wuye.cases import services
 from wuye.cases.models import Complaint, Photo, Status
-from wuye.core.db import audit_triggers_set
 from wuye.notifications.models import OutboxMessage
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 PHONE_WIDTH = 390
-
-
-@pytest.fixture
-def live(live_server, transactional_db, settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    cache.clear()
-    yield live_server
-    cache.clear()
-    audit_triggers_set(installed=False)  # the live server's flush empties the audit table
 
 
 def _no_sideways_scroll(page) -> None:

@@ -9,11 +9,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 
-from tests.browser.conftest import browser, page_for, shot  # noqa: F401  (shared Playwright fixtures)
+from tests.browser.conftest import browser, live, page_for, shot  # noqa: F401  (shared Playwright fixtures)
 from wuye.conftest import PASSWORD, build_world
-from wuye.core.db import audit_triggers_set
 from wuye.disclosure.models import FeeNotice, RentRequest
 from wuye.disclosure.services_parking import parking_violation_sweep
 from wuye.registry import services as rs
@@ -23,15 +21,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
 @pytest.fixture
-def live(live_server, transactional_db):
-    cache.clear()
-    yield live_server
-    cache.clear()
-    audit_triggers_set(installed=False)  # the live server's flush empties the audit table
-
-
-@pytest.fixture
-def w(live):
+def w(live):  # noqa: F811
     world = build_world()
     root = world.users["city"]
     for i in range(1, 9):

@@ -8,26 +8,16 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from openpyxl import Workbook
 
-from tests.browser.conftest import browser, page_for, shot  # noqa: F401  (shared Playwright fixtures)
+from tests.browser.conftest import browser, live, page_for, shot  # noqa: F401  (shared Playwright fixtures)
 from wuye.conftest import PASSWORD
-from wuye.core.db import audit_triggers_set
 from wuye.disclosure.models import UtilityAllocation, UtilityShare
 from wuye.registry import services as rs
 
 from .test_utilities_services import make_building, scenario8_areas, scenario8_usages
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
-
-
-@pytest.fixture
-def live(live_server, transactional_db):
-    cache.clear()
-    yield live_server
-    cache.clear()
-    audit_triggers_set(installed=False)  # the live server's flush empties the audit table
 
 
 @pytest.fixture

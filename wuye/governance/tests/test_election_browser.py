@@ -10,9 +10,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.browser.conftest import browser, page_for, shot  # noqa: F401  (shared Playwright fixtures)
+from tests.browser.conftest import browser, live, page_for, shot  # noqa: F401  (shared Playwright fixtures)
 from wuye.conftest import PASSWORD
-from wuye.core.db import audit_triggers_set
 from wuye.governance import services_elections as svc
 from wuye.governance.models import Candidate, Election
 from wuye.registry.models import OwnersCommittee
@@ -20,12 +19,6 @@ from wuye.registry.models import OwnersCommittee
 from .election_support import add_owners
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
-
-
-@pytest.fixture
-def live(live_server, transactional_db):
-    yield live_server
-    audit_triggers_set(installed=False)  # the live server's flush empties the audit table
 
 
 @pytest.fixture

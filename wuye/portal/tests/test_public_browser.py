@@ -8,12 +8,10 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
-from tests.browser.conftest import browser, page_for, shot  # noqa: F401  (shared Playwright fixtures)
+from tests.browser.conftest import browser, live, page_for, shot  # noqa: F401  (shared Playwright fixtures)
 from wuye.conftest import PASSWORD, build_world
-from wuye.core.db import audit_triggers_set
 from wuye.credit.scoring import credit_recompute
 from wuye.portal import services_articles as arts
 from wuye.supervision.models import StarRating
@@ -22,15 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
 @pytest.fixture
-def live(live_server, transactional_db):
-    cache.clear()
-    yield live_server
-    cache.clear()
-    audit_triggers_set(installed=False)  # the live server's flush empties the audit table
-
-
-@pytest.fixture
-def w(live):
+def w(live):  # noqa: F811
     world = build_world()
     for company in (world.company_a, world.company_b):
         credit_recompute(company.pk)

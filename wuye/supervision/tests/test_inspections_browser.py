@@ -10,12 +10,10 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from PIL import Image
 
-from tests.browser.conftest import browser, page_for, shot  # noqa: F401  (shared Playwright fixtures)
+from tests.browser.conftest import browser, live, page_for, shot  # noqa: F401  (shared Playwright fixtures)
 from wuye.conftest import PASSWORD
-from wuye.core.db import audit_triggers_set
 from wuye.credit.models import CompanyCredit, CreditEvent
 from wuye.credit.services import credit_basic_refresh
 from wuye.credit.sweep import credit_sweep
@@ -29,15 +27,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 # Deductions the inspector types: 30.5 points in all (a score of 69.5, below 70); BJ03 is the defect.
 DEDUCTIONS = {"JB02": "3", "SB01": "3", "SB02": "3", "ZX01": "3", "ZX02": "3", "BJ01": "3", "BJ03": "3", "MY01": "4",
               "XF01": "2.5", "XF02": "2.5", "XF03": "0.5"}
-
-
-@pytest.fixture
-def live(live_server, transactional_db, settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    cache.clear()
-    yield live_server
-    cache.clear()
-    audit_triggers_set(installed=False)  # the live server's flush empties the audit table
 
 
 @pytest.fixture
@@ -55,7 +44,7 @@ def person(live, page_for):  # noqa: F811
     return _login
 
 
-def _grade(page, live, company) -> str:
+def _grade(page, live, company) -> str:  # noqa: F811
     page.goto(f"{live.url}/credit/companies/{company.pk}/")
     return page.locator("[data-testid=grade]").first.inner_text().strip()
 
