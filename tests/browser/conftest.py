@@ -108,7 +108,8 @@ def login_as(page_for, site):
         page.goto(f"{site.url}/accounts/login/")
         page.fill("input[name=username]", username)
         page.fill("input[name=password]", "Wuye@2026")
-        page.click("form[data-testid=login-form] button[type=submit]")
+        with page.expect_navigation():
+            page.click("form[data-testid=login-form] button[type=submit]")
         page.wait_for_load_state("networkidle")
         return page
 

@@ -15,11 +15,13 @@ def test_district_finds_an_estate_edits_it_and_sees_the_audit_row(login_as, site
     assert district.district.name in page.locator("[data-testid=unit]").inner_text()
     shot(page, "01-workbench-district")
 
-    page.click("nav#wy-nav >> text=住宅小区")
+    with page.expect_navigation():
+        page.click("nav#wy-nav >> text=住宅小区")
     page.wait_for_load_state("networkidle")
     search = page.locator("#wy-list input[name=q]")
     search.fill(estate.name)
-    search.press("Enter")
+    with page.expect_navigation():
+        search.press("Enter")
     page.wait_for_load_state("networkidle")
     page.wait_for_url(re.compile(r"q="))
     rows = page.locator("#wy-list table tbody tr")

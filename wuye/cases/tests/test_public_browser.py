@@ -114,7 +114,8 @@ def test_bad_input_on_the_phone_keeps_what_she_typed(cworld, live, page_for, sho
     page.fill("#id_description", "楼道灯坏了一个月")
     page.fill("#id_name", "王秀英")
     page.fill("#id_phone", "1381234")
-    page.click("[data-testid=submit]")
+    with page.expect_navigation():
+        page.click("[data-testid=submit]")
     page.wait_for_load_state("networkidle")
     assert "未找到“不存在的花园”" in page.content() and "手机号码格式不正确" in page.content()
     assert page.input_value("#id_description") == "楼道灯坏了一个月"

@@ -45,7 +45,8 @@ def login(page_for, live, user, **viewport):  # noqa: F811
     page.goto(f"{live.url}/accounts/login/")
     page.fill("input[name=username]", user.username)
     page.fill("input[name=password]", PASSWORD)
-    page.click("form[data-testid=login-form] button[type=submit]")
+    with page.expect_navigation():
+        page.click("form[data-testid=login-form] button[type=submit]")
     page.wait_for_load_state("networkidle")
     return page
 
@@ -68,7 +69,8 @@ def test_fee_notice_published_and_read_by_the_public(w, live, page_for, shot):  
     page.fill("input[name=items-1-rate]", "80")
     page.fill("input[name=items-1-unit]", "元/个·月")
     shot(page, "fees-form")
-    page.click("[data-testid=publish]")
+    with page.expect_navigation():
+        page.click("[data-testid=publish]")
     page.wait_for_load_state("networkidle")
     notice = FeeNotice.objects.get()
     assert page.url.endswith(f"/disclosure/fees/{notice.pk}/")
@@ -94,7 +96,8 @@ def test_owner_queues_and_the_company_offers_a_space(w, live, page_for, shot):  
     owner.goto(f"{live.url}/disclosure/parking/rent/")
     owner.fill("input[name=plate]", "京A12345")
     owner.fill("input[name=phone]", "13812345678")
-    owner.click("[data-testid=file]")
+    with owner.expect_navigation():
+        owner.click("[data-testid=file]")
     owner.wait_for_load_state("networkidle")
     assert owner.locator("[data-testid=position]").inner_text().strip() == "1"
     assert no_sideways_scroll(owner)
@@ -105,14 +108,16 @@ def test_owner_queues_and_the_company_offers_a_space(w, live, page_for, shot):  
     assert manager.locator("[data-testid=violation]").is_visible()
     assert manager.locator("[data-testid=total-spaces]").inner_text().strip() == "13"
     shot(manager, "parking-estate")
-    manager.click("[data-testid=waiting-link]")
+    with manager.expect_navigation():
+        manager.click("[data-testid=waiting-link]")
     manager.wait_for_load_state("networkidle")
     assert manager.locator("[data-testid=queue-row]").count() == 1
     assert "138****5678" in manager.locator("[data-testid=queue]").inner_text()
     shot(manager, "parking-waiting")
     space = ParkingSpace.objects.get(estate=w.estate_a, number="B1-002")
     manager.select_option("[data-testid=offer-form] select[name=space]", str(space.pk))
-    manager.click("[data-testid=offer-form] button[type=submit]")
+    with manager.expect_navigation():
+        manager.click("[data-testid=offer-form] button[type=submit]")
     manager.wait_for_load_state("networkidle")
     assert "已为业主安排车位 B1-002" in manager.content()
     req = RentRequest.objects.get()

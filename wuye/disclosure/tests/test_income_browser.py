@@ -26,7 +26,8 @@ def person(live, page_for):  # noqa: F811
         page.goto(f"{live.url}/accounts/login/")
         page.fill("input[name=username]", user.username)
         page.fill("input[name=password]", PASSWORD)
-        page.click("form[data-testid=login-form] button[type=submit]")
+        with page.expect_navigation():
+            page.click("form[data-testid=login-form] button[type=submit]")
         page.wait_for_load_state("networkidle")
         return page
 
@@ -56,7 +57,8 @@ def test_scenario_7_company_drafts_committee_confirms_public_sees(world, live, p
     page.select_option("select[name=estate]", str(world.estate_a.pk))
     page.fill("input[name=period_start]", "2025-01-01")
     page.fill("input[name=period_end]", "2025-12-31")
-    page.click("[data-testid=create]")
+    with page.expect_navigation():
+        page.click("[data-testid=create]")
     page.wait_for_load_state("networkidle")
     report = IncomeReport.objects.get()
     assert page.url.endswith(f"/disclosure/income/{report.pk}/")
@@ -66,7 +68,8 @@ def test_scenario_7_company_drafts_committee_confirms_public_sees(world, live, p
     assert page.locator("[data-testid=net]").inner_text().strip() == "127200.00"
     assert page.locator("[data-testid=items] tbody tr").count() == 2
     shot(page, "income-1-company-draft")
-    page.click("[data-testid=submit]")
+    with page.expect_navigation():
+        page.click("[data-testid=submit]")
     page.wait_for_load_state("networkidle")
     report.refresh_from_db()
     assert report.status == "submitted"
@@ -77,7 +80,8 @@ def test_scenario_7_company_drafts_committee_confirms_public_sees(world, live, p
     assert page.locator("[data-testid=confirm]").is_visible()
     shot(page, "income-2-committee-review")
     page.fill("[data-testid=decide-form] textarea[name=note]", "已逐项核对合同和银行流水")
-    page.click("[data-testid=confirm]")
+    with page.expect_navigation():
+        page.click("[data-testid=confirm]")
     page.wait_for_load_state("networkidle")
     report.refresh_from_db()
     assert report.status == "published"
@@ -107,7 +111,8 @@ def test_scenario_7_company_drafts_committee_confirms_public_sees(world, live, p
     share = IncomeShare.objects.get(report=report, unit=world.unit_a)
     assert owner.locator("[data-testid=my-amount]").inner_text().startswith(str(share.amount))
     owner.fill("[data-testid=objection-form] textarea[name=text]", "停车收入偏低：小区道路约有四十个车位在出租")
-    owner.click("[data-testid=object]")
+    with owner.expect_navigation():
+        owner.click("[data-testid=object]")
     owner.wait_for_load_state("networkidle")
     obj = IncomeObjection.objects.get()
     assert obj.complaint.tracking_code in owner.locator("[data-testid=my-objection]").inner_text()

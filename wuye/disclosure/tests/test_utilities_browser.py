@@ -28,7 +28,8 @@ def person(live, page_for):  # noqa: F811
         page.goto(f"{live.url}/accounts/login/")
         page.fill("input[name=username]", user.username)
         page.fill("input[name=password]", PASSWORD)
-        page.click("form[data-testid=login-form] button[type=submit]")
+        with page.expect_navigation():
+            page.click("form[data-testid=login-form] button[type=submit]")
         page.wait_for_load_state("networkidle")
         return page
 
@@ -61,7 +62,8 @@ def test_company_publishes_and_owner_sees_share(world, live, person, page_for, s
     page.fill("input[name=master_end]", "32480")
     page.fill("input[name=unit_price]", "0.52")
     shot(page, "utility-new")
-    page.click("[data-testid=allocation-save]")
+    with page.expect_navigation():
+        page.click("[data-testid=allocation-save]")
     page.wait_for_load_state("networkidle")
     a = UtilityAllocation.objects.get()
     assert a.master_usage == Decimal("12480")
@@ -80,11 +82,13 @@ def test_company_publishes_and_owner_sees_share(world, live, person, page_for, s
     page.locator("[data-testid=import-result]").filter(has_text="已导入 96 条分户表读数").wait_for(timeout=20000)
     assert a.readings.count() == 96
     page.goto(f"{live.url}/disclosure/utilities/{a.pk}/")
-    page.click("[data-testid=compute]")
+    with page.expect_navigation():
+        page.click("[data-testid=compute]")
     page.wait_for_load_state("networkidle")
     assert page.inner_text("[data-testid=loss]").strip() == "750"
     assert page.inner_text("[data-testid=total]").strip() == "390.00"
-    page.click("[data-testid=publish]")
+    with page.expect_navigation():
+        page.click("[data-testid=publish]")
     page.wait_for_load_state("networkidle")
     a.refresh_from_db()
     assert a.status == "published"

@@ -29,7 +29,8 @@ def person(live, page_for):  # noqa: F811
         page.goto(f"{live.url}/accounts/login/")
         page.fill("input[name=username]", user.username)
         page.fill("input[name=password]", PASSWORD)
-        page.click("form[data-testid=login-form] button[type=submit]")
+        with page.expect_navigation():
+            page.click("form[data-testid=login-form] button[type=submit]")
         page.wait_for_load_state("networkidle")
         return page
 
@@ -47,7 +48,8 @@ def test_election_from_opening_to_filing(world, live, person, shot):  # noqa: F8
     assert "单数组成" in page.locator("body").inner_text()
     shot(page, "elections-new-refused")
     page.fill("input[name=seats]", "5")
-    page.click("[data-testid=submit]")
+    with page.expect_navigation():
+        page.click("[data-testid=submit]")
     page.wait_for_load_state("networkidle")
     e = Election.objects.get()
     assert page.url.endswith(f"/governance/elections/{e.pk}/")
@@ -57,26 +59,31 @@ def test_election_from_opening_to_filing(world, live, person, shot):  # noqa: F8
         if i < 3:
             page.check("input[name=is_party_member]")
         page.fill("textarea[name=statement]", "在小区居住十余年，愿意为业主服务。")
-        page.click("[data-testid=nominate-submit]")
+        with page.expect_navigation():
+            page.click("[data-testid=nominate-submit]")
         page.wait_for_load_state("networkidle")
     assert page.locator("[data-testid=candidate]").count() == 6
     assert page.locator("[data-testid=party-badge]").count() == 3
     shot(page, "elections-nominated")
     for _ in range(5):
-        page.locator("[data-testid=vet-approve]").first.click()
+        with page.expect_navigation():
+            page.locator("[data-testid=vet-approve]").first.click()
         page.wait_for_load_state("networkidle")
     form = page.locator("[data-testid=vet-form]").first
     form.locator("input[name=note]").fill("长期拖欠物业服务费，不符合候选人条件")
-    form.locator("[data-testid=vet-reject]").click()
+    with page.expect_navigation():
+        form.locator("[data-testid=vet-reject]").click()
     page.wait_for_load_state("networkidle")
     assert Candidate.objects.filter(election=e, vetting="approved").count() == 5
     assert "不符合候选人条件" in page.locator("[data-testid=candidates]").inner_text()
-    page.click("[data-testid=start-submit]")
+    with page.expect_navigation():
+        page.click("[data-testid=start-submit]")
     page.wait_for_load_state("networkidle")
     e.refresh_from_db()
     assert e.status == "voting"
 
-    page.click("[data-testid=declare-link]")
+    with page.expect_navigation():
+        page.click("[data-testid=declare-link]")
     page.wait_for_load_state("networkidle")
     elected_on = timezone.localdate() - timedelta(days=3)
     page.fill("input[name=elected_on]", elected_on.isoformat())
@@ -87,7 +94,8 @@ def test_election_from_opening_to_filing(world, live, person, shot):  # noqa: F8
         rows.nth(i).locator("input").nth(0).fill(str(800 - i * 10))
         rows.nth(i).locator("input").nth(1).fill(str(90 - i))
     shot(page, "elections-declare")
-    page.click("[data-testid=submit]")
+    with page.expect_navigation():
+        page.click("[data-testid=submit]")
     page.wait_for_load_state("networkidle")
     e.refresh_from_db()
     assert e.status == "elected"

@@ -29,7 +29,8 @@ def person(live, page_for):  # noqa: F811
         page.goto(f"{live.url}/accounts/login/")
         page.fill("input[name=username]", user.username)
         page.fill("input[name=password]", PASSWORD)
-        page.click("form[data-testid=login-form] button[type=submit]")
+        with page.expect_navigation():
+            page.click("form[data-testid=login-form] button[type=submit]")
         page.wait_for_load_state("networkidle")
         return page
 
@@ -49,7 +50,8 @@ def test_owner_votes_online_staff_enter_paper_ballots_result_explained(world, li
     desk.fill("input[name=notice_date]", now.date().isoformat())
     desk.fill("input[name=voting_opens_at]", (now + timedelta(days=3)).strftime("%Y-%m-%dT09:00"))
     desk.fill("input[name=voting_closes_at]", (now + timedelta(days=30)).strftime("%Y-%m-%dT18:00"))
-    desk.click("[data-testid=motion-submit]")
+    with desk.expect_navigation():
+        desk.click("[data-testid=motion-submit]")
     desk.wait_for_load_state("networkidle")
     assert "至少 15 天" in desk.locator("[data-testid=form-errors]").inner_text()
     shot(desk, "votes-01-call-notice-period-refused")

@@ -51,7 +51,8 @@ def test_official_publishes_and_the_public_reads_on_phone_and_desktop(w, live, p
     page.goto(f"{live.url}/accounts/login/")
     page.fill("input[name=username]", w.users["city"].username)
     page.fill("input[name=password]", PASSWORD)
-    page.click("form[data-testid=login-form] button[type=submit]")
+    with page.expect_navigation():
+        page.click("form[data-testid=login-form] button[type=submit]")
     page.wait_for_load_state("networkidle")
     page.goto(f"{live.url}/articles/new/")
     page.fill("#id_title", "关于公布物业服务价格投诉电话的通知")
@@ -59,10 +60,12 @@ def test_official_publishes_and_the_public_reads_on_phone_and_desktop(w, live, p
     page.fill("#id_source", "市住房保障房产局")
     page.fill("#id_body", "<p>对物业服务收费有异议的，可拨打价格投诉电话 <strong>12358</strong>。</p>"
                           "<script>alert('x')</script>")
-    page.click("[data-testid=save]")
+    with page.expect_navigation():
+        page.click("[data-testid=save]")
     page.wait_for_load_state("networkidle")
     assert "12358" in page.locator("[data-testid=preview]").inner_text()
-    page.click("[data-testid=publish]")
+    with page.expect_navigation():
+        page.click("[data-testid=publish]")
     page.wait_for_load_state("networkidle")
     assert page.locator("[data-testid=article-status]").inner_text().strip() == "已发布"
     shot(page, "public-article-edit-1280")
@@ -78,9 +81,11 @@ def test_official_publishes_and_the_public_reads_on_phone_and_desktop(w, live, p
         shot(anon, f"public-home-{width}")
 
         anon.fill("[data-testid=public-search]", "xflxq")  # pinyin initials of 幸福里小区
-        anon.keyboard.press("Enter")
+        with anon.expect_navigation():
+            anon.keyboard.press("Enter")
         anon.wait_for_load_state("networkidle")
-        anon.click("text=幸福里小区")
+        with anon.expect_navigation():
+            anon.click("text=幸福里小区")
         anon.wait_for_load_state("networkidle")
         assert anon.locator("[data-testid=estate-name]").inner_text() == "幸福里小区"
         assert "★★★★" in anon.locator("[data-testid=estate-star]").inner_text()
@@ -88,7 +93,8 @@ def test_official_publishes_and_the_public_reads_on_phone_and_desktop(w, live, p
         assert no_sideways_scroll(anon), f"estate page scrolls sideways at {width}px"
         shot(anon, f"public-estate-{width}")
 
-        anon.click("[data-testid=estate-company] a >> nth=0")
+        with anon.expect_navigation():
+            anon.click("[data-testid=estate-company] a >> nth=0")
         anon.wait_for_load_state("networkidle")
         assert anon.locator("[data-testid=company-name]").inner_text() == "安居物业服务有限公司"
         assert no_sideways_scroll(anon), f"company page scrolls sideways at {width}px"
@@ -105,7 +111,8 @@ def test_official_publishes_and_the_public_reads_on_phone_and_desktop(w, live, p
         anon.goto(f"{live.url}/public/news/")
         assert no_sideways_scroll(anon), f"news list scrolls sideways at {width}px"
         shot(anon, f"public-news-{width}")
-        anon.click("text=关于公布物业服务价格投诉电话的通知")
+        with anon.expect_navigation():
+            anon.click("text=关于公布物业服务价格投诉电话的通知")
         anon.wait_for_load_state("networkidle")
         body = anon.locator("[data-testid=article]").inner_text()
         assert "12358" in body and "alert" not in body
