@@ -25,17 +25,19 @@ from django.views.decorators.http import require_GET, require_POST
 
 from wuye.accounts.models import Role
 from wuye.core.audit import audit_record
+from wuye.core.choices import labels
 from wuye.core.excel import Column, xlsx_response
 from wuye.core.listing import capped_count, page_window, paginate
 from wuye.core.masking import mask_phone
 from wuye.core.models import AuditAction
+from wuye.core.widgets import fast_selects
 from wuye.territory.models import District, Street
 
 from . import selectors as sel
 from . import services
 from .filters import OPEN_CHOICE, ComplaintFilter, QueueFilter
 from .forms_pages import BulkSignForm
-from .models import FINAL_STATUSES, OPEN_STATUSES, Status, SupervisionLevel, Task
+from .models import FINAL_STATUSES, OPEN_STATUSES, Source, Status, SupervisionLevel, Task
 from .views_pages import (
     DISPATCHER_ROLES,
     LIST_ROLES,
@@ -71,6 +73,11 @@ def _clean_ids(data, *names: str):
 # ---- the unit's queue ---------------------------------------------------------------------------
 
 
+def _detail_url_pattern() -> str:
+    """The complaint page's URL with ``{}`` for the id: one ``reverse`` per page, not two per row."""
+    return reverse("cases:page_detail", args=[987654321]).replace("987654321", "{}")
+
+
 def queue_counts(qs, now) -> dict:
     """待签收 / 办理中 / 已超期 / 督办中 of the unit's open tasks, in one aggregate query."""
     overdue = Q(due__lt=now) | Q(state=Task.State.PENDING, sign_due__lt=now)
@@ -98,11 +105,19 @@ def queue(request):
     page = paginate(request, qs, per_page=QUEUE_PAGE_SIZE)
     warn = warn_window()
     rows = list(page.object_list)
+    status_labels, level_labels = labels(Status), labels(SupervisionLevel)
+    state_labels, role_labels = labels(Task.State), labels(Task.Role)
+    detail_url = _detail_url_pattern()
     for t in rows:
+        c = t.complaint
+        c.url = detail_url.format(c.pk)
+        c.status_label, c.level_label = status_labels[c.status], level_labels.get(c.supervision_level, "")
+        t.state_label, t.role_label = state_labels[t.state], role_labels[t.role]
         t.deadline = deadline(t.due, now, warn)
         t.sign_deadline = deadline(t.sign_due, now, warn) if t.state == Task.State.PENDING else None
     page.object_list = rows
     query = _query_string(request.GET)
+    fast_selects(filterset.form)
     context = {
         "page": page, "rows": rows, "window": page_window(page), "query": query,
         "filter_form": filterset.form, "counts": counts, "list_url": reverse("cases:page_queue"),
@@ -193,6 +208,7 @@ def _prepare_list_filter(request, user):
     else:
         fields.pop("street")
         data.pop("street", None)
+    fast_selects(filterset.form)
     return filterset, data, sort
 
 
@@ -230,7 +246,12 @@ def complaint_list(request):
     now = timezone.now()
     warn = warn_window()
     rows = list(page.object_list)
+    status_labels, level_labels, source_labels = labels(Status), labels(SupervisionLevel), labels(Source)
+    detail_url = _detail_url_pattern()
     for c in rows:
+        c.url = detail_url.format(c.pk)
+        c.status_label, c.level_label = status_labels[c.status], level_labels.get(c.supervision_level, "")
+        c.source_label = source_labels.get(c.source, c.source)
         running = c.status in (Status.DISPATCHED, Status.SIGNED, Status.IN_PROGRESS, Status.RETURN_REVIEW)
         c.deadline = deadline(c.resolve_due, now, warn, running=running, flagged=c.resolve_overdue,
                               done_at=c.replied_at if not running else None)
