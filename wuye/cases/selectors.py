@@ -108,7 +108,8 @@ def dispatcher_complaints(user) -> QuerySet[Complaint]:
 
 
 def action_context(user, complaint: Complaint, *, reporter: bool = False) -> Context:
-    """Everything ``allowed_actions`` needs besides the complaint (two small queries)."""
+    """Everything ``allowed_actions`` needs besides the complaint (two small queries, none before
+    dispatch: joint tasks and return/extension requests exist only after it)."""
     key = unit_key_of(user) if getattr(user, "is_authenticated", False) else None
     joint_task = None
     open_joint = False
@@ -118,9 +119,11 @@ def action_context(user, complaint: Complaint, *, reporter: bool = False) -> Con
                 open_joint = True
                 if key and (task.unit_kind, task.unit_id) == key and joint_task is None:
                     joint_task = task
-    pending = frozenset(
-        Request.objects.filter(complaint=complaint, state=Request.State.PENDING).values_list("kind", flat=True)
-    )
+    pending: frozenset[str] = frozenset()
+    if complaint.dispatched_at is not None:
+        pending = frozenset(
+            Request.objects.filter(complaint=complaint, state=Request.State.PENDING).values_list("kind", flat=True)
+        )
     return Context(unit_key=key, joint_task=joint_task, pending=pending, open_joint_tasks=open_joint, reporter=reporter)
 
 

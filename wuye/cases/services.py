@@ -164,8 +164,13 @@ def _notify_dispatchers(c: Complaint, subject: str, body: str, *, key: str) -> N
 # ---- intake ---------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def complaint_file(
+def complaint_file(**kwargs) -> Complaint:
+    """Take a complaint in (issue §1–3). The accept clock starts now (rules.md §7)."""
+    with transaction.atomic():
+        return _file(**kwargs)
+
+
+def _file(
     *,
     estate,
     category: Category,
@@ -182,7 +187,7 @@ def complaint_file(
     photos=(),
     at: datetime | None = None,
 ) -> Complaint:
-    """Take a complaint in (issue §1–3). The accept clock starts now (rules.md §7)."""
+    """``complaint_file`` within the caller's transaction (no savepoint of its own)."""
     description = (description or "").strip()
     if estate is None:
         raise ServiceError(_("请选择诉求所在的小区"))
@@ -245,15 +250,19 @@ def complaint_file_idempotent(*, scope: str, key: str, fingerprint: str, **kwarg
         return complaint_file(**kwargs), True
     if len(key) > 100:
         raise ServiceError(_("Idempotency-Key 不能超过 100 个字符"))
-    existing = IdempotencyKey.objects.filter(scope=scope, key=key).select_related("complaint").first()
-    if existing:
-        return _replay(existing, fingerprint)
+    # A retry is rare, so without photos the key is not looked up first: its unique constraint turns
+    # a retry (or two racing first tries) into an IntegrityError, the filing is rolled back and the
+    # first complaint is returned. With photos it is looked up, so that a retry stores no files.
+    if kwargs.get("photos"):
+        existing = IdempotencyKey.objects.filter(scope=scope, key=key).select_related("complaint").first()
+        if existing:
+            return _replay(existing, fingerprint)
     try:
         with transaction.atomic():
-            c = complaint_file(**kwargs)
+            c = _file(**kwargs)
             IdempotencyKey.objects.create(scope=scope, key=key, request_hash=fingerprint, complaint=c)
             return c, True
-    except IntegrityError:
+    except (IntegrityError, ServiceError):
         existing = IdempotencyKey.objects.filter(scope=scope, key=key).select_related("complaint").first()
         if existing is None:
             raise

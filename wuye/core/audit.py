@@ -86,7 +86,8 @@ def audit_record(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
         object_repr = object_repr or str(obj)
-    with transaction.atomic():
+    # No savepoint: a failure here must undo the caller's whole change, not just this row.
+    with transaction.atomic(savepoint=False):
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
         row = AuditLog(
             seq=head.seq + 1,
