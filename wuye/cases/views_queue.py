@@ -27,7 +27,7 @@ from wuye.accounts.models import Role
 from wuye.core.audit import audit_record
 from wuye.core.choices import labels
 from wuye.core.excel import Column, xlsx_response
-from wuye.core.listing import capped_count, page_window, paginate
+from wuye.core.listing import capped_count, page_window, paginate, paginate_ids
 from wuye.core.masking import mask_phone
 from wuye.core.models import AuditAction
 from wuye.core.widgets import fast_selects
@@ -37,7 +37,7 @@ from . import selectors as sel
 from . import services
 from .filters import OPEN_CHOICE, ComplaintFilter, QueueFilter
 from .forms_pages import BulkSignForm
-from .models import FINAL_STATUSES, OPEN_STATUSES, Source, Status, SupervisionLevel, Task
+from .models import FINAL_STATUSES, OPEN_STATUSES, Complaint, Source, Status, SupervisionLevel, Task
 from .views_pages import (
     DISPATCHER_ROLES,
     LIST_ROLES,
@@ -242,7 +242,8 @@ def complaint_list(request):
     export = request.GET.get("export")
     if export in ("xlsx", "csv"):
         return _export(request, filterset, qs, export)
-    page = paginate(request, qs.select_related("category", "estate", "district", "street"), per_page=LIST_PAGE_SIZE)
+    page = paginate_ids(request, qs, per_page=LIST_PAGE_SIZE, fetch=lambda ids: Complaint.objects.filter(pk__in=ids)
+                        .select_related("category", "estate", "district", "street"))
     now = timezone.now()
     warn = warn_window()
     rows = list(page.object_list)
