@@ -235,6 +235,10 @@ class Complaint(models.Model):
             models.Index(fields=["district", "category", "created_at"], name="cases_compl_district_category"),
             models.Index(fields=["district", "status"], name="cases_compl_distr_open_status",
                          condition=models.Q(confidential=False, status__in=sorted(str(s) for s in OPEN_STATUSES))),
+            # Migration 0005: "under supervision" (督办等级 any) in a district, newest first, with the
+            # status in the index so that "open and supervised" is counted without the table.
+            models.Index(fields=["district", "created_at", "status"], name="cases_compl_distr_supervised",
+                         condition=models.Q(supervision_level__gt=0)),
         ]
 
     def __str__(self) -> str:

@@ -17,12 +17,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from wuye.core.api import ScopedRelatedField
+from wuye.core.api import ChoiceLabelField, FieldsOnce, ScopedRelatedField
 from wuye.registry.models import Estate
 from wuye.registry.selectors import estates_visible_to
 
 from . import selectors
-from .models import Category, Complaint, Event, Photo, Satisfaction, Source, Task
+from .models import Category, Complaint, Event, Photo, Satisfaction, Source, Status, SupervisionLevel, Task
 from .workflow import ACTION_NAMES, TRANSITIONS
 
 # Sources a desk officer (city bureau, district) may name for a complaint entered through the API.
@@ -77,15 +77,15 @@ class _ReporterMixin(serializers.Serializer):
         return selectors.reporter_phone_for(_viewer(self), obj)
 
 
-class ComplaintListSerializer(_ReporterMixin, serializers.ModelSerializer):
-    status_display = _name("get_status_display", _("状态（名称）"))
+class ComplaintListSerializer(FieldsOnce, _ReporterMixin, serializers.ModelSerializer):
+    status_display = ChoiceLabelField(Status, source="status", label=_("状态（名称）"))
     source = serializers.CharField(read_only=True, label=_("来源编码（web、resident、12345、12358、open311、api、staff）"))
-    source_display = _name("get_source_display", _("来源（名称）"))
+    source_display = ChoiceLabelField(Source, source="source", label=_("来源（名称）"))
     category_code = _name("category.code", _("类别编码"))
     category_name = _name("category.name", _("类别名称"))
     estate_name = _name("estate.name", _("小区名称"))
     display_title = serializers.CharField(read_only=True, label=_("标题（未填写时取诉求内容开头）"))
-    supervision_level_display = _name("get_supervision_level_display", _("督办等级（名称）"))
+    supervision_level_display = ChoiceLabelField(SupervisionLevel, source="supervision_level", label=_("督办等级（名称）"))
     overdue = serializers.SerializerMethodField(label=_("是否有环节超期"))
 
     class Meta:

@@ -13,6 +13,8 @@ This module is imported by DRF's settings (pagination, renderer): it must not im
 
 from __future__ import annotations
 
+import copy
+
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -24,6 +26,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.settings import api_settings
 
 from .access import get_visible_or_404
+from .choices import labels
 from .masking import mask_id_number, mask_phone
 
 NOT_FOUND = _("未找到该记录，或您无权查看。")
@@ -129,3 +132,34 @@ class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
             return get_visible_or_404(self.get_queryset(), user=getattr(request, "user", None), pk=data)
         except Http404:
             self.fail("does_not_exist", pk_value=data)
+
+
+class FieldsOnce:
+    """For a ModelSerializer whose fields do not depend on the request: build them from the model
+    once per class, then copy them for each use.
+
+    ``ModelSerializer.get_fields`` introspects the model on every instantiation (about 1.5 ms for a
+    complaint); a copy of the built fields costs a fraction of that, which counts on the intake
+    path that answers 150 filings a second.
+    """
+
+    def get_fields(self):
+        cls = type(self)
+        built = cls.__dict__.get("_fields_once")
+        if built is None:
+            built = super().get_fields()  # type: ignore[misc]
+            cls._fields_once = built
+        return copy.deepcopy(built)
+
+
+class ChoiceLabelField(serializers.CharField):
+    """The label of a choice field's value in the active language (read-only): ``get_FOO_display``
+    without its per-call rebuilding of the choices (see ``wuye.core.choices``)."""
+
+    def __init__(self, choices, **kwargs):
+        self.choice_class = choices
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return labels(self.choice_class).get(value, "" if value is None else str(value))

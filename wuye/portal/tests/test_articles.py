@@ -78,7 +78,6 @@ def test_sanitiser_removes_scripts_handlers_and_javascript_urls_and_keeps_format
 def test_sanitised_html_never_holds_active_content(html):
     clean = sanitise_html(html).lower()
     assert "<script" not in clean and "<style" not in clean and "<iframe" not in clean and "<svg" not in clean
-    assert "javascript:" not in clean.replace("&lt;", "<").split(">", 1)[0] or "href=" not in clean
     import re
 
     for tag in re.findall(r"<[a-z0-9]+[^>]*>", clean):
