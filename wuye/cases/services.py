@@ -164,10 +164,24 @@ def _notify_dispatchers(c: Complaint, subject: str, body: str, *, key: str) -> N
 # ---- intake ---------------------------------------------------------------------------------
 
 
+CODE_ATTEMPTS = 5
+
+
+def _code_clash(exc: IntegrityError) -> bool:
+    """Did the insert fail only because the random tracking code was already taken?"""
+    return "tracking_code" in str(exc)
+
+
 def complaint_file(**kwargs) -> Complaint:
     """Take a complaint in (issue §1–3). The accept clock starts now (rules.md §7)."""
-    with transaction.atomic():
-        return _file(**kwargs)
+    for _attempt in range(CODE_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                return _file(**kwargs)
+        except IntegrityError as exc:
+            if not _code_clash(exc):
+                raise
+    raise ServiceError(_("系统繁忙，请稍后重试"))  # pragma: no cover - 32^6 codes a day
 
 
 def _file(
@@ -215,16 +229,9 @@ def _file(
     unit = route(estate=estate, category=category)
     c.routed_unit_kind, c.routed_unit_id = unit.kind, unit.id
     c.next_check_at = _refresh_next_check(c, now)
-    for _attempt in range(5):
-        try:
-            with transaction.atomic():
-                c.save(force_insert=True)
-            break
-        except IntegrityError:
-            c.pk = None
-            c.tracking_code = new_tracking_code(now)
-    else:  # pragma: no cover - 32^6 codes a day
-        raise ServiceError(_("系统繁忙，请稍后重试"))
+    # No savepoint here: a clash of the random tracking code (rare) fails the whole filing, which
+    # the callers run again with a new code (complaint_file, complaint_file_idempotent).
+    c.save(force_insert=True)
     ev = _event(c, "submit", actor=created_by or reporter_user, label=_("诉求人") if not created_by else "",
                 to_status=S.SUBMITTED, note="", public=True, at=now,
                 data={"source": source, "source_ticket": c.source_ticket})
@@ -257,16 +264,20 @@ def complaint_file_idempotent(*, scope: str, key: str, fingerprint: str, **kwarg
         existing = IdempotencyKey.objects.filter(scope=scope, key=key).select_related("complaint").first()
         if existing:
             return _replay(existing, fingerprint)
-    try:
-        with transaction.atomic():
-            c = _file(**kwargs)
-            IdempotencyKey.objects.create(scope=scope, key=key, request_hash=fingerprint, complaint=c)
-            return c, True
-    except (IntegrityError, ServiceError):
-        existing = IdempotencyKey.objects.filter(scope=scope, key=key).select_related("complaint").first()
-        if existing is None:
-            raise
-        return _replay(existing, fingerprint)
+    for _attempt in range(CODE_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                c = _file(**kwargs)
+                IdempotencyKey.objects.create(scope=scope, key=key, request_hash=fingerprint, complaint=c)
+                return c, True
+        except (IntegrityError, ServiceError) as exc:
+            if isinstance(exc, IntegrityError) and _code_clash(exc):
+                continue
+            existing = IdempotencyKey.objects.filter(scope=scope, key=key).select_related("complaint").first()
+            if existing is None:
+                raise
+            return _replay(existing, fingerprint)
+    raise ServiceError(_("系统繁忙，请稍后重试"))  # pragma: no cover - 32^6 codes a day
 
 
 def _replay(existing: IdempotencyKey, fingerprint: str) -> tuple[Complaint, bool]:

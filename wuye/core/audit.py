@@ -16,7 +16,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
+from django.db.models.sql import InsertQuery
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -105,9 +106,34 @@ def audit_record(
             prev_hash=head.hash,
         )
         row.hash = row_hash(head.hash, row)
-        row.save(force_insert=True)
-        AuditChainHead.objects.filter(id=1).update(seq=row.seq, hash=row.hash)
+        if connection.vendor == "postgresql":
+            _insert_and_advance(row)
+        else:
+            row.save(force_insert=True)
+            AuditChainHead.objects.filter(id=1).update(seq=row.seq, hash=row.hash)
     return row
+
+
+def _insert_and_advance(row: AuditLog) -> None:
+    """Insert the row and move the chain head in one statement (PostgreSQL): the head stays locked
+    until the caller's transaction commits, so every round trip saved shortens the time other
+    writers wait for it."""
+    fields = [f for f in AuditLog._meta.concrete_fields if not f.primary_key]
+    query = InsertQuery(AuditLog)
+    query.insert_values(fields, [row])
+    compiler = query.get_compiler(using=connection.alias)
+    compiler.returning_fields = [AuditLog._meta.pk]
+    (insert_sql, params), = compiler.as_sql()
+    head = connection.ops.quote_name(AuditChainHead._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH inserted AS ({insert_sql}) UPDATE {head} SET seq = %s, hash = %s WHERE id = 1 "
+            "RETURNING (SELECT id FROM inserted)",
+            [*params, row.seq, row.hash],
+        )
+        row.pk = cursor.fetchone()[0]
+    row._state.adding = False
+    row._state.db = connection.alias
 
 
 @dataclass

@@ -37,6 +37,24 @@ def test_a_retry_replays_even_when_the_filing_would_now_be_refused(cworld):
     assert Complaint.objects.count() == 1
 
 
+def test_a_taken_tracking_code_is_drawn_again(cworld, monkeypatch):
+    """The filing runs without a savepoint; a clash of the random code fails the whole attempt,
+    which is made again with a new code (nothing of the failed attempt remains)."""
+    from wuye.cases import services
+
+    cat = category("cleaning_greening")
+    args = dict(estate=cworld.estate_a, category=cat, description="垃圾桶满了", reporter_name="王秀英",
+                reporter_phone="13812345678")
+    taken = services.complaint_file(**args).tracking_code
+    codes = iter([taken, "TS000000AAAAAA", taken, "TS000000BBBBBB"])
+    monkeypatch.setattr(services, "new_tracking_code", lambda moment=None: next(codes))
+    assert services.complaint_file(**args).tracking_code == "TS000000AAAAAA"
+    again, created = services.complaint_file_idempotent(scope="user:t", key="k-code", fingerprint="f", **args)
+    assert (again.tracking_code, created) == ("TS000000BBBBBB", True)
+    assert Complaint.objects.count() == 3 and Event.objects.filter(action="submit").count() == 3
+    assert IdempotencyKey.objects.filter(key="k-code", complaint=again).exists()
+
+
 def test_a_hotline_filing_runs_a_fixed_short_list_of_statements(cworld, api):
     """Intake must sustain 150 filings a second (issue §18): no look-up of the key before the
     insert (its unique constraint catches a retry), no request or joint-task query for a complaint
