@@ -871,6 +871,13 @@ def supervision_messages(c: Complaint, level: int, *, note: str = "", users_of=N
     body = _("诉求 %(code)s（%(cat)s）已被%(label)s，请尽快办理。%(note)s") % {
         "code": c.tracking_code, "cat": c.category.name, "label": label, "note": note}
     key = f"supervise:{level}:{c.reopen_count}"
+    return [unit_message(kind, pk, c, label, body, key=key, users=users_of(kind, pk) if users_of else None)
+            for kind, pk in supervision_units(c, level)]
+
+
+def supervision_units(c: Complaint, level: int) -> list[tuple[str, int]]:
+    """Who hears of a supervision: the handling unit, the street, the district (not of a
+    confidential clue) and, for 挂牌督办 or a city-supervised category, the city bureau."""
     units = []
     if c.unit_kind:
         units.append((c.unit_kind, c.unit_id))
@@ -879,8 +886,7 @@ def supervision_messages(c: Complaint, level: int, *, note: str = "", users_of=N
         units.append((UnitKind.CITY, 0))
     if not c.confidential:
         units.append((UnitKind.DISTRICT, c.district_id))
-    return [unit_message(kind, pk, c, label, body, key=key, users=users_of(kind, pk) if users_of else None)
-            for kind, pk in units]
+    return units
 
 
 def supervision_notify(c: Complaint, level: int, *, note: str = "") -> None:

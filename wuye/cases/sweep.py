@@ -3,7 +3,8 @@
 It looks only at complaints whose ``next_check_at`` has come (an indexed range), and for each:
 warns the unit before a deadline, marks running stages overdue, and escalates supervision
 (催办 → 督办 → 挂牌督办 → 通报) by the city's ``EscalationRule`` table, notifying the unit, its
-supervisor and the street. Each complaint is claimed by a conditional UPDATE of its
+supervisor and the street — one digest per unit when a pass has several complaints for it
+(deadlines in days all end at 23:59:59). Each complaint is claimed by a conditional UPDATE of its
 ``next_check_at`` (and version) — one statement per batch on PostgreSQL — so running the sweep
 twice at once, or on two workers, never acts twice; notifications carry de-duplication keys as a
 second guard.
@@ -18,10 +19,11 @@ from datetime import datetime
 
 from django.db import connection, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wuye.notifications.services import notify_many
+from wuye.notifications.services import Message, notify_many
 
 from . import deadlines
 from .models import Complaint, Event, SupervisionLevel, Task, UnitKind
@@ -105,6 +107,31 @@ def _claim(plans: list[_Plan]) -> set[int]:
     return claimed
 
 
+DIGEST_CODES = 5
+
+
+def _digest(purpose: str, kind: str, pk: int, items: list, now: datetime, users: list) -> Message:
+    """One notice to a unit for several complaints of one pass (a warning, or one level of
+    supervision): day deadlines all end at 23:59:59, so at midnight a unit may have dozens; its
+    officers get one message and one SMS naming the first few and linking to the list, not one
+    per complaint."""
+    complaints = sorted({c.pk: c for c, _m in items}.values(), key=lambda c: c.pk)
+    codes = "、".join(c.tracking_code for c in complaints[:DIGEST_CODES])
+    more = _(" 等") if len(complaints) > DIGEST_CODES else ""
+    if purpose == "warn":
+        subject = _("即将到期")
+        body = _("%(n)s 件诉求的办理期限即将到期：%(codes)s%(more)s。") % {"n": len(complaints), "codes": codes, "more": more}
+        url = reverse("cases:page_queue")
+    else:
+        level = int(purpose.split(":")[1])
+        subject = str(SupervisionLevel(level).label)
+        body = _("%(n)s 件诉求已被%(label)s，请尽快办理：%(codes)s%(more)s。") % {
+            "n": len(complaints), "label": subject, "codes": codes, "more": more}
+        url = reverse("cases:page_list") + f"?level={level}"
+    return Message(users=users, subject=subject, body=body, url=url, channels=("inapp", "sms"), category="complaint",
+                   dedup_key=f"sweep:{purpose}:{kind}:{pk}:{complaints[0].pk}:{now.isoformat()}")
+
+
 def sweep(now: datetime | None = None, *, batch: int = BATCH) -> dict:
     """Run one pass. Returns counts: checked, warned, overdue, escalated.
 
@@ -115,6 +142,7 @@ def sweep(now: datetime | None = None, *, batch: int = BATCH) -> dict:
     from .services import (
         _settings,
         supervision_messages,
+        supervision_units,
         unit_message,
         unit_user_field,
         unit_users,
@@ -171,7 +199,8 @@ def sweep(now: datetime | None = None, *, batch: int = BATCH) -> dict:
         with transaction.atomic():
             claimed = _claim(plans)
             events: list[Event] = []
-            messages = []
+            # (purpose, unit kind, unit id) -> [(complaint, its message)]: one digest per unit below
+            told: dict[tuple, list] = defaultdict(list)
             urgency: dict[int, list[int]] = defaultdict(list)
             for p in plans:
                 c = p.c
@@ -181,12 +210,12 @@ def sweep(now: datetime | None = None, *, batch: int = BATCH) -> dict:
                 for stage in deadlines.running_stages(c):
                     due = getattr(c, deadlines.STAGES[stage][0])
                     if now < due <= now + warn_before and stage not in p.newly_overdue and c.unit_kind:
-                        messages.append(unit_message(
+                        told[("warn", c.unit_kind, c.unit_id)].append((c, unit_message(
                             c.unit_kind, c.unit_id, c, _("即将到期"),
                             _("诉求 %(code)s 的%(stage)s期限 %(due)s 即将到期。") % {
                                 "code": c.tracking_code, "stage": deadlines.STAGE_LABELS[stage],
                                 "due": timezone.localtime(due).strftime("%m-%d %H:%M")},
-                            key=f"warn:{stage}:{due.isoformat()}", users=users_of(c.unit_kind, c.unit_id)))
+                            key=f"warn:{stage}:{due.isoformat()}", users=users_of(c.unit_kind, c.unit_id))))
                         stats["warned"] += 1
                 for stage in p.newly_overdue:
                     events.append(Event(
@@ -203,13 +232,17 @@ def sweep(now: datetime | None = None, *, batch: int = BATCH) -> dict:
                         note=_("自动升级为%(label)s") % {"label": SupervisionLevel(p.level).label}, created_at=now,
                         data={"level": p.level, "manual": False},
                     ))
-                    messages += supervision_messages(c, p.level, users_of=users_of)
+                    for (kind, pk), message in zip(supervision_units(c, p.level),
+                                                   supervision_messages(c, p.level, users_of=users_of), strict=True):
+                        told[(f"supervise:{p.level}", kind, pk)].append((c, message))
                     stats["escalated"] += 1
             for value, complaint_ids in urgency.items():
                 Task.objects.filter(complaint_id__in=complaint_ids, state__in=[Task.State.PENDING, Task.State.SIGNED]).update(
                     urgency=value)
             if events:
                 Event.objects.bulk_create(events, batch_size=1000)
+            messages = [items[0][1] if len(items) == 1 else _digest(purpose, kind, pk, items, now, users_of(kind, pk))
+                        for (purpose, kind, pk), items in told.items()]
             if messages:
                 notify_many(messages)
         if len(ids) < batch:

@@ -254,3 +254,25 @@ def test_a_deadline_that_passed_during_the_review_is_marked_at_the_next_sweep(cw
     c.refresh_from_db()
     assert c.contact_overdue and stats["overdue"] == 1
     assert c.supervision_level == SupervisionLevel.REMIND  # contact overdue for 1 h: 催办 (督办 needs 2 h)
+
+
+def test_several_complaints_of_one_unit_in_one_pass_make_one_digest(phones, clock):
+    """Day deadlines end together: the company gets one notice (and one SMS) naming the
+    complaints and linking to the list, not one per complaint; each still gets its own events."""
+    w = phones
+    cases = [water_cut(w, clock) for _ in range(3)]
+    stats = sweep(now=T0 + timedelta(hours=4, minutes=1))
+    assert stats["escalated"] == 3
+    note = inbox(w.users["manager_a"], "督办").get()
+    assert note.body.startswith("3 件诉求已被督办") and all(c.tracking_code in note.body for c in cases)
+    assert note.url == "/complaints/?level=2"
+    assert OutboxMessage.objects.filter(recipient="13700001111", channel="sms", body__contains="督办").count() == 1
+    assert inbox(w.users["street"], "督办").count() == 1 and inbox(w.users["district"], "督办").count() == 1
+    assert Event.objects.filter(action="supervise", complaint__in=cases).count() == 3
+    # the list it links to shows exactly those complaints to the company
+    from django.test import Client
+
+    client = Client()
+    client.force_login(w.users["manager_a"])
+    page = client.get(note.url)
+    assert page.status_code == 200 and all(c.tracking_code in page.content.decode() for c in cases)
