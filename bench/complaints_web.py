@@ -93,6 +93,8 @@ def main() -> None:
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+    if not (ROOT / ".venv/bin/locust").exists():  # the bench extra, as bench/web_load.sh installs it
+        subprocess.run([str(ROOT / ".venv/bin/pip"), "install", "--quiet", "-e", f"{ROOT}[bench]"], check=True)
     seconds = float(args.duration.rstrip("s"))
 
     rng = random.Random(7)
