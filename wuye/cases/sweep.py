@@ -116,7 +116,7 @@ def _digest(purpose: str, kind: str, pk: int, items: list, now: datetime, users:
     officers get one message and one SMS naming the first few and linking to the list, not one
     per complaint."""
     complaints = sorted({c.pk: c for c, _m in items}.values(), key=lambda c: c.pk)
-    codes = "、".join(c.tracking_code for c in complaints[:DIGEST_CODES])
+    codes = _("、").join(c.tracking_code for c in complaints[:DIGEST_CODES])
     more = _(" 等") if len(complaints) > DIGEST_CODES else ""
     if purpose == "warn":
         subject = _("即将到期")
