@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection, models, transaction
+from django.db.models import signals
 from django.db.models.sql import InsertQuery
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -134,6 +135,10 @@ def _insert_and_advance(row: AuditLog) -> None:
         row.pk = cursor.fetchone()[0]
     row._state.adding = False
     row._state.db = connection.alias
+    # What Model.save would send: receivers such as core.signals (a request's refusal already
+    # audited) must not see a difference between the two paths.
+    signals.post_save.send(sender=AuditLog, instance=row, created=True, update_fields=None, raw=False,
+                           using=connection.alias)
 
 
 @dataclass
