@@ -110,7 +110,7 @@ def _claim(plans: list[_Plan]) -> set[int]:
 DIGEST_CODES = 5
 
 
-def _digest(purpose: str, kind: str, pk: int, items: list, now: datetime, users: list) -> Message:
+def _digest(purpose: str, level: int, kind: str, pk: int, items: list, now: datetime, users: list) -> Message:
     """One notice to a unit for several complaints of one pass (a warning, or one level of
     supervision): day deadlines all end at 23:59:59, so at midnight a unit may have dozens; its
     officers get one message and one SMS naming the first few and linking to the list, not one
@@ -123,13 +123,12 @@ def _digest(purpose: str, kind: str, pk: int, items: list, now: datetime, users:
         body = _("%(n)s 件诉求的办理期限即将到期：%(codes)s%(more)s。") % {"n": len(complaints), "codes": codes, "more": more}
         url = reverse("cases:page_queue")
     else:
-        level = int(purpose.split(":")[1])
         subject = str(SupervisionLevel(level).label)
         body = _("%(n)s 件诉求已被%(label)s，请尽快办理：%(codes)s%(more)s。") % {
             "n": len(complaints), "label": subject, "codes": codes, "more": more}
         url = reverse("cases:page_list") + f"?level={level}"
     return Message(users=users, subject=subject, body=body, url=url, channels=("inapp", "sms"), category="complaint",
-                   dedup_key=f"sweep:{purpose}:{kind}:{pk}:{complaints[0].pk}:{now.isoformat()}")
+                   dedup_key=f"sweep:{purpose}:{level}:{kind}:{pk}:{complaints[0].pk}:{now.isoformat()}")
 
 
 def sweep(now: datetime | None = None, *, batch: int = BATCH) -> dict:
@@ -199,7 +198,7 @@ def sweep(now: datetime | None = None, *, batch: int = BATCH) -> dict:
         with transaction.atomic():
             claimed = _claim(plans)
             events: list[Event] = []
-            # (purpose, unit kind, unit id) -> [(complaint, its message)]: one digest per unit below
+            # (purpose, level, unit kind, unit id) -> [(complaint, its message)]: one digest per unit below
             told: dict[tuple, list] = defaultdict(list)
             urgency: dict[int, list[int]] = defaultdict(list)
             for p in plans:
@@ -210,7 +209,7 @@ def sweep(now: datetime | None = None, *, batch: int = BATCH) -> dict:
                 for stage in deadlines.running_stages(c):
                     due = getattr(c, deadlines.STAGES[stage][0])
                     if now < due <= now + warn_before and stage not in p.newly_overdue and c.unit_kind:
-                        told[("warn", c.unit_kind, c.unit_id)].append((c, unit_message(
+                        told[("warn", 0, c.unit_kind, c.unit_id)].append((c, unit_message(
                             c.unit_kind, c.unit_id, c, _("即将到期"),
                             _("诉求 %(code)s 的%(stage)s期限 %(due)s 即将到期。") % {
                                 "code": c.tracking_code, "stage": deadlines.STAGE_LABELS[stage],
@@ -234,15 +233,15 @@ def sweep(now: datetime | None = None, *, batch: int = BATCH) -> dict:
                     ))
                     for (kind, pk), message in zip(supervision_units(c, p.level),
                                                    supervision_messages(c, p.level, users_of=users_of), strict=True):
-                        told[(f"supervise:{p.level}", kind, pk)].append((c, message))
+                        told[("supervise", p.level, kind, pk)].append((c, message))
                     stats["escalated"] += 1
             for value, complaint_ids in urgency.items():
                 Task.objects.filter(complaint_id__in=complaint_ids, state__in=[Task.State.PENDING, Task.State.SIGNED]).update(
                     urgency=value)
             if events:
                 Event.objects.bulk_create(events, batch_size=1000)
-            messages = [items[0][1] if len(items) == 1 else _digest(purpose, kind, pk, items, now, users_of(kind, pk))
-                        for (purpose, kind, pk), items in told.items()]
+            messages = [items[0][1] if len(items) == 1 else _digest(*key, items, now, users_of(key[2], key[3]))
+                        for key, items in told.items()]
             if messages:
                 notify_many(messages)
         if len(ids) < batch:

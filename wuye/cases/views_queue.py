@@ -37,7 +37,7 @@ from . import selectors as sel
 from . import services
 from .filters import OPEN_CHOICE, ComplaintFilter, QueueFilter
 from .forms_pages import BulkSignForm
-from .models import FINAL_STATUSES, OPEN_STATUSES, Complaint, Source, Status, SupervisionLevel, Task
+from .models import FINAL_STATUSES, OPEN_STATUSES, Source, Status, SupervisionLevel, Task
 from .views_pages import (
     DISPATCHER_ROLES,
     LIST_ROLES,
@@ -242,8 +242,7 @@ def complaint_list(request):
     export = request.GET.get("export")
     if export in ("xlsx", "csv"):
         return _export(request, filterset, qs, export)
-    page = paginate_ids(request, qs, per_page=LIST_PAGE_SIZE, fetch=lambda ids: Complaint.objects.filter(pk__in=ids)
-                        .select_related("category", "estate", "district", "street"))
+    page = paginate_ids(request, qs, related=("category", "estate", "district", "street"), per_page=LIST_PAGE_SIZE)
     now = timezone.now()
     warn = warn_window()
     rows = list(page.object_list)
