@@ -286,7 +286,7 @@ def active_categories(user=None):
     return Category.objects.filter(active=True)
 
 
-class ComplaintInput(serializers.Serializer):
+class ComplaintInput(FieldsOnce, serializers.Serializer):
     """A complaint filed through the API. Residents and owners' committee members file their own
     (name and phone come from the account); the city bureau's and the districts' desk officers
     enter calls and transfers with the reporter's name, phone, source and ticket number."""

@@ -242,7 +242,10 @@ def complaint_list(request):
     export = request.GET.get("export")
     if export in ("xlsx", "csv"):
         return _export(request, filterset, qs, export)
-    page = paginate_ids(request, qs, related=("category", "estate", "district", "street"), per_page=LIST_PAGE_SIZE)
+    # A keyword search sorted newest first looks in recent weeks first (see RecentFirstPaginator).
+    recent_first = "created_at" if sort == "-created" and filterset.form.cleaned_data.get("q") else None
+    page = paginate_ids(request, qs, related=("category", "estate", "district", "street"), per_page=LIST_PAGE_SIZE,
+                        recent_first=recent_first)
     now = timezone.now()
     warn = warn_window()
     rows = list(page.object_list)
