@@ -220,6 +220,14 @@ class Figures:
         return self.drill_url("all")
 
     @property
+    def drill_url_unresolved(self) -> str:
+        return self.drill_url("unresolved")
+
+    @property
+    def drill_url_dissatisfied(self) -> str:
+        return self.drill_url("dissatisfied")
+
+    @property
     def cells(self) -> list[Cell]:
         """The figures of the metrics table's row, in column order, each with its drill-down and
         its text (formatted here: a page shows hundreds of figures)."""
