@@ -65,7 +65,7 @@ def _lookup_class():
 
         SQLite (and any other backend): ``LIKE '% tok %'`` per token on the space-padded column.
         PostgreSQL: ``to_tsvector('simple', col) @@ to_tsquery('simple', 'tok1 & tok2')``, served by
-        the GIN index of migration 0003. Tokens are ASCII words (``w`` + hex), which the ``simple``
+        the GIN index of migration 0006, and the same LIKE conditions beside it. Tokens are ASCII words (``w`` + hex), which the ``simple``
         configuration keeps whole and unchanged, so both forms select exactly the same rows.
         """
 
@@ -78,13 +78,18 @@ def _lookup_class():
             toks = [t for t in self.rhs if _TOKEN_RE.match(t)]
             if not toks:
                 return "1 = 0", []
-            if connection.vendor == "postgresql":
-                return (f"to_tsvector('simple'::regconfig, {lhs}) @@ to_tsquery('simple'::regconfig, %s)",
-                        [*lhs_params, " & ".join(toks)])
             parts = [f"{lhs} LIKE %s" for _t in toks]
             params: list = []
             for t in toks:
                 params += [*lhs_params, f"% {t} %"]
+            if connection.vendor == "postgresql":
+                # The tsvector condition lets PostgreSQL use the GIN index; the LIKE conditions
+                # select the same rows and cost about a microsecond a row, against tens for
+                # to_tsvector. When PostgreSQL reads rows in date order instead of from the index
+                # (a common word, limited to the last day), or rechecks them, it tests the cheap
+                # LIKE first and computes to_tsvector only for the rows that match.
+                parts.insert(0, f"to_tsvector('simple'::regconfig, {lhs}) @@ to_tsquery('simple'::regconfig, %s)")
+                params = [*lhs_params, " & ".join(toks), *params]
             return "(" + " AND ".join(parts) + ")", params
 
     return AllTokens

@@ -27,7 +27,7 @@ from wuye.accounts.models import Role
 from wuye.core.audit import audit_record
 from wuye.core.choices import labels
 from wuye.core.excel import Column, xlsx_response
-from wuye.core.listing import capped_count, page_window, paginate, paginate_ids
+from wuye.core.listing import COUNT_CAP, SEARCH_COUNT_CAP, capped_count, page_window, paginate, paginate_ids
 from wuye.core.masking import mask_phone
 from wuye.core.models import AuditAction
 from wuye.core.widgets import fast_selects
@@ -242,10 +242,12 @@ def complaint_list(request):
     export = request.GET.get("export")
     if export in ("xlsx", "csv"):
         return _export(request, filterset, qs, export)
-    # A keyword search sorted newest first looks in recent weeks first (see RecentFirstPaginator).
-    recent_first = "created_at" if sort == "-created" and filterset.form.cleaned_data.get("q") else None
+    # A keyword search sorted newest first is cut in the last day and week first (RecentFirstPaginator).
+    # Its count stops at SEARCH_COUNT_CAP.
+    searching = bool(filterset.form.cleaned_data.get("q"))
     page = paginate_ids(request, qs, related=("category", "estate", "district", "street"), per_page=LIST_PAGE_SIZE,
-                        recent_first=recent_first)
+                        recent_first="created_at" if searching and sort == "-created" else None,
+                        cap=SEARCH_COUNT_CAP if searching else COUNT_CAP)
     now = timezone.now()
     warn = warn_window()
     rows = list(page.object_list)
