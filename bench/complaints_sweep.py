@@ -15,6 +15,11 @@ disk flushes are not counted.
    (+2 h, +48 h, +168 h) come in a few peak minutes.
 2. **A backlog**: ``sweep(now=… + H hours)`` once, as after the worker was down for H hours:
    every warning, overdue stage and escalation of those hours at once.
+``--open N`` first copies open complaints, with their tasks, until N complaints are open (inside
+the same rolled-back transaction): a larger city with the same mix of stages and deadlines. The
+demo ``megacity`` holds about 80,000 open complaints; ``--open 150000`` measures the target's
+scale instead of extrapolating to it.
+
 3. **Worst case**: every open complaint with a running stage made due now (``next_check_at =
    t0``), so the pass must look at all of them. ``--worst-limit`` caps how many (the time grows
    linearly; the script extrapolates).
@@ -40,9 +45,10 @@ django.setup()
 
 from django.db import connection, transaction  # noqa: E402
 from django.db.models import Max  # noqa: E402
+from django.db.models.functions import Length  # noqa: E402
 
 from wuye.cases import services  # noqa: E402
-from wuye.cases.models import OPEN_STATUSES, Complaint  # noqa: E402
+from wuye.cases.models import OPEN_STATUSES, Complaint, Task  # noqa: E402
 from wuye.cases.sweep import sweep  # noqa: E402
 from wuye.core.models import AuditAction, AuditLog  # noqa: E402
 from wuye.notifications.models import Notification  # noqa: E402
@@ -60,6 +66,34 @@ def timed(now) -> tuple[float, dict]:
     return time.perf_counter() - started, stats
 
 
+def grow_open(open_, target: int) -> None:
+    """Copy open complaints (oldest first) and their tasks until ``target`` are open. A copy keeps
+    every column but its id and takes the original's tracking code with a round letter appended."""
+    tables = {model: [f.column for f in model._meta.concrete_fields if not f.primary_key]
+              for model in (Complaint, Task)}
+    c_cols, t_cols = tables[Complaint], tables[Task]
+    q = connection.ops.quote_name
+    for round_ in "BCDEFGHJ":
+        missing = target - open_.count()
+        if missing <= 0:
+            return
+        started = time.perf_counter()
+        originals = open_.annotate(code_length=Length("tracking_code")).filter(code_length=len("TS" + "yymmdd" + "6chars"))
+        ids = list(originals.order_by("id").values_list("id", flat=True)[:missing])
+        with connection.cursor() as cur:
+            cur.execute(
+                f"INSERT INTO cases_complaint ({', '.join(map(q, c_cols))}) "
+                f"SELECT {', '.join(('tracking_code || %s' if c == 'tracking_code' else q(c)) for c in c_cols)} "
+                "FROM cases_complaint WHERE id = ANY(%s)", [round_, ids])
+            cur.execute(
+                f"INSERT INTO cases_task ({', '.join(map(q, t_cols))}) "
+                f"SELECT {', '.join(('n.id' if c == 'complaint_id' else f't.{q(c)}') for c in t_cols)} "
+                "FROM cases_task t JOIN cases_complaint o ON o.id = t.complaint_id "
+                "JOIN cases_complaint n ON n.tracking_code = o.tracking_code || %s WHERE o.id = ANY(%s)",
+                [round_, ids])
+        print(f"copied {len(ids):,} open complaints and their tasks ({time.perf_counter() - started:.0f} s)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--minutes", type=int, default=1440,
@@ -70,6 +104,8 @@ def main() -> None:
                         help="worst case: make at most this many open complaints due (0 = all)")
     parser.add_argument("--skip-worst", action="store_true")
     parser.add_argument("--at", default="", help="the reference instant t0 (ISO with zone); default: the demo's own")
+    parser.add_argument("--open", type=int, default=0,
+                        help="first copy open complaints with their tasks until this many are open (rolled back)")
     args = parser.parse_args()
 
     last = Complaint.objects.aggregate(m=Max("created_at"))["m"]
@@ -93,6 +129,10 @@ def main() -> None:
 
     try:
         with transaction.atomic():
+            if args.open:
+                grow_open(open_, args.open)
+                print(f"open after copying: {open_.count():,}, with a next check: "
+                      f"{Complaint.objects.filter(next_check_at__isnull=False).count():,}")
             # 1. typical minutes
             times, checked = [], []
             for k in range(1, args.minutes + 1):
