@@ -42,6 +42,11 @@ ESTATE_IDS = _ids("BENCH_ESTATE_IDS")
 THINK = [float(x) for x in os.environ.get("BENCH_THINK", "0.5,2").split(",")]
 RATE = float(os.environ.get("BENCH_RATE", "4"))
 TOKEN = os.environ.get("BENCH_TOKEN", "")
+# One connection per request, as a reverse proxy in front of gunicorn opens them (nginx speaks
+# HTTP/1.0 without keep-alive to its upstream unless told otherwise). With kept-alive connections
+# each simulated user stays on the gunicorn worker that accepted it, so a worker holding several
+# users queues their requests while the others idle. BENCH_KEEPALIVE=1 keeps the connections.
+CONNECTION = {} if os.environ.get("BENCH_KEEPALIVE") == "1" else {"Connection": "close"}
 # What residents complain about most: single words and two-word queries.
 KEYWORDS = ["垃圾", "电梯", "停车费", "漏水", "物业费", "噪音", "消防通道", "违建", "公摊", "业委会", "楼道灯",
             "垃圾 清运", "电梯 故障", "物业 收费", "停车 收费", "外墙 渗水", "广场舞", "充电桩", "门禁", "发票"]
@@ -79,7 +84,7 @@ class _Signed(FastHttpUser):
 
     def _get(self, path: str, name: str) -> None:
         # Anything but the page itself (an error, or a redirect to the login page) is a failure.
-        with self.client.get(path, name=name, catch_response=True) as response:
+        with self.client.get(path, name=name, headers=CONNECTION, catch_response=True) as response:
             if response.status_code != 200 or "/accounts/login/" in (response.url or ""):
                 response.failure(f"HTTP {response.status_code} {response.url}")
 
@@ -153,7 +158,7 @@ class HotlinePartner(FastHttpUser):
             "reporter_name": "王秀英", "reporter_phone": f"138{random.randrange(10 ** 8):08d}",
             "source": "12345", "source_ticket": f"BENCH{uuid.uuid4().hex[:12]}",
         }
-        headers = {"Authorization": f"Token {TOKEN}", "Content-Type": "application/json",
+        headers = {**CONNECTION, "Authorization": f"Token {TOKEN}", "Content-Type": "application/json",
                    "Idempotency-Key": uuid.uuid4().hex}
         with self.client.post("/api/v1/complaints/", data=json.dumps(body, ensure_ascii=False).encode(),
                               headers=headers, name="POST /api/v1/complaints/", catch_response=True) as response:
