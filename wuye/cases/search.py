@@ -1,10 +1,23 @@
 """Chinese keyword search over complaint titles and descriptions (issue §13).
 
-Text is cut into words with jieba (search mode, so 垃圾桶 also yields 垃圾). Each word is stored
-as a short ASCII token (``w`` + 10 hex digits of its SHA-1), space-separated and space-padded, in
-``Complaint.search_tokens``. A query matches complaints holding every token of every query word.
-The same tokens and the same match rule are used on SQLite (``LIKE '% w… %'``) and PostgreSQL (a
-``tsvector`` over the ASCII tokens with a GIN index), so both return the same complaints.
+A query finds the texts that hold every word of it, wherever the word stands, as a plain
+substring search would, but through an index:
+
+- **Text.** Each run of Chinese characters is looked up in jieba's dictionary: every dictionary
+  word that occurs anywhere in the run, and every single character, is a search word of the text
+  (jieba's DAG of the run). A run of Latin letters or digits is one word. So "4单元楼道灯坏了"
+  holds 楼道 and 灯 even though a segmentation would cut it 单元楼 / 道 / 灯坏.
+- **Query.** jieba cuts each run of Chinese characters with its dictionary alone (no HMM guesses),
+  so every piece is a dictionary word or a single character and thus a search word of any text
+  in which it occurs: 楼道灯 → 楼道 + 灯, 垃圾清运 → 垃圾清运.
+
+Each word is stored as a short ASCII token (``w`` + 10 hex digits of its SHA-1), space-separated
+and space-padded, in ``search_tokens``. The same tokens and the same match rule are used on
+SQLite (``LIKE '% w… %'``) and PostgreSQL (a ``tsvector`` over the ASCII tokens with a GIN
+index), so both return the same complaints. Text is NFKC-normalised and lower-cased first
+(full-width letters and digits match their ASCII forms).
+
+Texts stored before this rule are re-tokenised by ``cases`` migration 0007.
 """
 
 from __future__ import annotations
@@ -12,26 +25,50 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import unicodedata
 
 import jieba
 
 jieba.setLogLevel(logging.WARNING)
 
-_PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
+_RUN = re.compile(r"[^\W_]+", re.UNICODE)  # letters and digits of any script
+_CJK = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)|([^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)")
 
 
 def _token(word: str) -> str:
-    return "w" + hashlib.sha1(word.lower().encode("utf-8")).hexdigest()[:10]
+    return "w" + hashlib.sha1(word.encode("utf-8")).hexdigest()[:10]
+
+
+def _normal(text: str) -> str:
+    return unicodedata.normalize("NFKC", text or "").lower()
+
+
+def _segments(text: str):
+    """(is_chinese, segment) for each run of letters and digits, split where Chinese characters
+    meet other letters or digits ("3号楼" → "3", "号楼")."""
+    for run in _RUN.findall(_normal(text)):
+        for m in _CJK.finditer(run):
+            yield (m.group(1) is not None, m.group(0))
 
 
 def words(text: str) -> list[str]:
-    """Search words of a text: jieba's search-mode cut, without punctuation and blanks."""
-    out = []
-    for w in jieba.cut_for_search(text or ""):
-        w = _PUNCT.sub("", w)
-        if w:
-            out.append(w.lower())
-    return out
+    """The search words of a text: for Chinese, every dictionary word and every character found
+    anywhere in it; other letters and digits, whole runs."""
+    out: dict[str, None] = {}
+    dag = jieba.dt.get_DAG if jieba.dt.initialized else _initialised_dag
+    for chinese, seg in _segments(text):
+        if not chinese:
+            out.setdefault(seg, None)
+            continue
+        for start, ends in dag(seg).items():
+            for end in ends:
+                out.setdefault(seg[start:end + 1], None)
+    return list(out)
+
+
+def _initialised_dag(sentence: str):
+    jieba.dt.check_initialized()
+    return jieba.dt.get_DAG(sentence)
 
 
 def tokens_for(*texts: str) -> str:
@@ -42,14 +79,19 @@ def tokens_for(*texts: str) -> str:
     return " " + " ".join(seen) + " " if seen else ""
 
 
-def query_tokens(query: str) -> list[str]:
-    """Tokens a query requires: each word of the query as jieba cuts it in precise mode."""
+def query_words(query: str) -> list[str]:
+    """The words a query requires: Chinese cut by jieba's dictionary alone, other runs whole."""
     out: dict[str, None] = {}
-    for w in jieba.cut(query or ""):
-        w = _PUNCT.sub("", w)
-        if w:
-            out.setdefault(_token(w.lower()), None)
+    for chinese, seg in _segments(query):
+        for w in (jieba.cut(seg, HMM=False) if chinese else (seg,)):
+            if w:
+                out.setdefault(w, None)
     return list(out)
+
+
+def query_tokens(query: str) -> list[str]:
+    """Tokens a query requires: one for each of its words."""
+    return [_token(w) for w in query_words(query)]
 
 
 # ---- matching ------------------------------------------------------------------------------------

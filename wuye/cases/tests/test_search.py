@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from wuye.cases.models import Complaint, Task
-from wuye.cases.search import filter_keywords, query_tokens
+from wuye.cases.search import filter_keywords, query_tokens, tokens_for
 
 from .conftest import act, file
 
@@ -90,3 +92,48 @@ def test_postgresql_uses_the_gin_expression_with_the_date(corpus):
     assert "gin (to_tsvector('simple'::regconfig, search_tokens), created_at)" in indexes["cases_compl_search_date_gin"]
     sql = str(filter_keywords(Complaint.objects.all(), "垃圾").query)
     assert "to_tsvector('simple'::regconfig" in sql and "@@ to_tsquery" in sql
+
+
+# ---- a word is found wherever it stands -----------------------------------------------------------
+
+
+def test_a_word_is_found_whatever_the_segmentation_of_the_text_around_it(cworld):
+    # jieba cuts this text 单元楼 / 道 / 灯坏: neither 楼道 nor 灯 is one of its segments.
+    c = file(cworld, title="", description="18号楼4单元楼道灯坏了三天，晚上一片漆黑")
+    for q in ("楼道灯", "楼道", "灯", "单元楼道灯坏", "4单元", "漆黑 楼道灯"):
+        assert set(filter_keywords(Complaint.objects.all(), q).values_list("pk", flat=True)) == {c.pk}, q
+    for q in ("楼道灯泡", "走廊灯"):
+        assert not filter_keywords(Complaint.objects.all(), q).exists(), q
+
+
+def test_full_width_letters_and_digits_match_their_ascii_forms(cworld):
+    c = file(cworld, title="", description="Ｗｉｆｉ 坏了，３号楼")
+    for q in ("wifi", "WIFI", "3号楼"):
+        assert set(filter_keywords(Complaint.objects.all(), q).values_list("pk", flat=True)) == {c.pk}, q
+
+
+CHARS = "楼道灯坏了单元电梯垃圾清运停车收费物业外墙渗水广场舞噪音业主委员会消防通道充电桩公摊水电"
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=CHARS, min_size=1, max_size=40), data=st.data())
+def test_every_chinese_substring_of_a_text_finds_it(text, data):
+    """The rule the index keeps: a query that occurs in the text (Chinese characters only) asks
+    only for tokens the text holds."""
+    start = data.draw(st.integers(0, len(text) - 1))
+    end = data.draw(st.integers(start + 1, len(text)))
+    assert set(query_tokens(text[start:end])) <= set(tokens_for(text).split())
+
+
+def test_the_migration_recomputes_the_tokens_of_stored_complaints(cworld):
+    import importlib
+
+    from django.apps import apps
+
+    c = file(cworld, title="楼道", description="4单元楼道灯坏了")
+    Complaint.objects.filter(pk=c.pk).update(search_tokens=" wdeadbeef00 ")
+    migration = importlib.import_module("wuye.cases.migrations.0007_search_words_anywhere")
+    migration.retokenise(apps, type("Editor", (), {"connection": connection})())
+    c.refresh_from_db()
+    assert c.search_tokens == tokens_for("楼道", "4单元楼道灯坏了")
+    assert filter_keywords(Complaint.objects.all(), "楼道灯").get() == c
