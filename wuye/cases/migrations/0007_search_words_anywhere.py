@@ -13,14 +13,26 @@ from django.db import migrations
 BATCH = 2_000
 
 
-def _rewrite(model, db, fields, make):
+def _rewrite(model, connection, fields, make):
+    db = connection.alias
+    table = connection.ops.quote_name(model._meta.db_table)
     last = 0
     while True:
         rows = list(model.objects.using(db).filter(pk__gt=last).order_by("pk").values_list("pk", *fields)[:BATCH])
         if not rows:
             return
-        objs = [model(pk=row[0], search_tokens=make(*row[1:])) for row in rows]
-        model.objects.using(db).bulk_update(objs, ["search_tokens"], batch_size=500)
+        pairs = [(row[0], make(*row[1:])) for row in rows]
+        if connection.vendor == "postgresql":
+            # One statement per batch (bulk_update's CASE over 500 ids is several times slower).
+            with connection.cursor() as cur:
+                cur.execute(
+                    f"UPDATE {table} AS t SET search_tokens = v.tokens "
+                    f"FROM (VALUES {', '.join(['(%s::bigint, %s::text)'] * len(pairs))}) AS v(id, tokens) "
+                    "WHERE t.id = v.id AND t.search_tokens IS DISTINCT FROM v.tokens",
+                    [x for pair in pairs for x in pair])
+        else:
+            objs = [model(pk=pk, search_tokens=tokens) for pk, tokens in pairs]
+            model.objects.using(db).bulk_update(objs, ["search_tokens"], batch_size=500)
         last = rows[-1][0]
 
 
@@ -28,10 +40,10 @@ def retokenise(apps, schema_editor):
     from wuye.cases.search import tokens_for
     from wuye.portal.sanitise import plain_text
 
-    db = schema_editor.connection.alias
-    _rewrite(apps.get_model("cases", "Complaint"), db, ("title", "description"),
+    connection = schema_editor.connection
+    _rewrite(apps.get_model("cases", "Complaint"), connection, ("title", "description"),
              lambda title, description: tokens_for(title or "", description))
-    _rewrite(apps.get_model("portal", "Article"), db, ("title", "summary", "body"),
+    _rewrite(apps.get_model("portal", "Article"), connection, ("title", "summary", "body"),
              lambda title, summary, body: tokens_for(title, summary, plain_text(body)))
 
 
