@@ -55,20 +55,15 @@ def words(text: str) -> list[str]:
     """The search words of a text: for Chinese, every dictionary word and every character found
     anywhere in it; other letters and digits, whole runs."""
     out: dict[str, None] = {}
-    dag = jieba.dt.get_DAG if jieba.dt.initialized else _initialised_dag
+    jieba.dt.check_initialized()  # loads the dictionary once per process
     for chinese, seg in _segments(text):
         if not chinese:
             out.setdefault(seg, None)
             continue
-        for start, ends in dag(seg).items():
+        for start, ends in jieba.dt.get_DAG(seg).items():
             for end in ends:
                 out.setdefault(seg[start:end + 1], None)
     return list(out)
-
-
-def _initialised_dag(sentence: str):
-    jieba.dt.check_initialized()
-    return jieba.dt.get_DAG(sentence)
 
 
 def tokens_for(*texts: str) -> str:
