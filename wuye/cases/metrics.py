@@ -48,7 +48,9 @@ from decimal import Decimal
 from fractions import Fraction
 from functools import cached_property
 
-from django.db.models import Max, Min, Q, QuerySet, Sum
+from django.db import connection
+from django.db.models import BigIntegerField, Case, Count, F, Max, Min, Q, QuerySet, Sum, When, Window
+from django.db.models.functions import Cast, Collate, RowNumber
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -348,27 +350,134 @@ def monthly_series(qs: QuerySet[UnitMonthStat], weights: Weights, months: list[d
     return [compute(by_month.get(m, {}), weights, month=m) for m in months]
 
 
-# ---- ordering and ranking -------------------------------------------------------------------
+# ---- ordering and ranking (in SQL) ---------------------------------------------------------
+#
+# A month has a rollup row for each of about 3,000 companies and 1,400 other units on a megacity.
+# The ranking order, each kind's red and black lists and the table's sorted page are therefore
+# taken in SQL: only the rows shown become ``Figures``. The SQL composite repeats ``_figures``'
+# integer arithmetic exactly (the tests compare both on random counts), so the order is that of
+# the published values.
+#
+# Ranking order (best first): composite (published value) desc, then more assigned, then name in
+# code-point order, then unit id; units without a composite (no callback) come after all ranked
+# units and have no rank.
 
 
-def rank_key(f: Figures):
-    """Best first: composite (published value) desc, then more assigned, then name, then id."""
-    return (-(f.composite if f.composite is not None else Decimal(-1)), -f.counts["assigned"], f.unit_name,
-            f.unit_id or 0)
+def _int(name: str):
+    return Cast(F(name), BigIntegerField())
 
 
-def order(rows: Iterable[Figures]) -> list[Figures]:
-    """The ranked units in ranking order with ``rank`` set (1 = best); unranked units dropped."""
-    ranked = sorted((f for f in rows if f.ranked), key=rank_key)
-    for i, f in enumerate(ranked, start=1):
-        f.rank = i
-    return ranked
+def _half_up_tenths(num, den, when: Q):
+    """``(2·num + den) ÷ (2·den)`` in integers: ``num/den`` rounded half up, as ``_pct`` does;
+    NULL unless ``when``."""
+    return Case(When(when, then=(2 * num + den) / (2 * den)), default=None, output_field=BigIntegerField())
+
+
+def _rate_sql(num, den: str):
+    return _half_up_tenths(1000 * num, _int(den), Q(**{f"{den}__gt": 0}))
+
+
+def composite_sql(weights: Weights):
+    """The composite in tenths of a percent (``_figures``' formula), NULL without a callback."""
+    assigned, callbacks = _int("assigned"), _int("callbacks")
+    good = _int("satisfied") + _int("basically_satisfied")
+    num = 10 * (weights.response * _int("contacted_in_time") * callbacks
+                + (weights.resolution * _int("resolved") + weights.satisfaction * good) * assigned)
+    return _half_up_tenths(num, assigned * callbacks, Q(assigned__gt=0, callbacks__gt=0))
+
+
+RANKED = Q(assigned__gt=0, callbacks__gt=0)  # the units that have a composite
+
+# Table sorts: each key's SQL value (NULL shown as "—"); the composite is the ``_composite``
+# annotation of ``with_composite``.
+SORT_SQL: dict[str, Callable[[], object]] = {
+    "assigned": lambda: F("assigned"),
+    "callbacks": lambda: F("callbacks"),
+    "excluded": lambda: F("excluded"),
+    "signing": lambda: _rate_sql(_int("signed_in_time"), "assigned"),
+    "response": lambda: _rate_sql(_int("contacted_in_time"), "assigned"),
+    "completion": lambda: _rate_sql(_int("done_in_time"), "assigned"),
+    "resolution": lambda: _rate_sql(_int("resolved"), "callbacks"),
+    "satisfaction": lambda: _rate_sql(_int("satisfied") + _int("basically_satisfied"), "callbacks"),
+    "return_rate": lambda: _rate_sql(_int("returned"), "assigned"),
+    "reopen_rate": lambda: _rate_sql(_int("reopened"), "assigned"),
+    "composite": lambda: F("_composite"),
+}
+SORT_KEYS = frozenset({"name", *SORT_SQL})
+
+
+def code_point_order(name: str):
+    """A text compared by its characters' code points, as Python compares ``str``: bytewise
+    (``C``) on PostgreSQL — UTF-8's byte order is code-point order — and ``BINARY`` on SQLite."""
+    return Collate(F(name), "C" if connection.vendor == "postgresql" else "BINARY")
+
+
+def rank_order() -> list:
+    return [F("_composite").desc(nulls_last=True), F("assigned").desc(), code_point_order("unit_name").asc(),
+            F("unit_id").asc()]
+
+
+def with_composite(qs: QuerySet[UnitMonthStat], weights: Weights) -> QuerySet[UnitMonthStat]:
+    return qs.annotate(_composite=composite_sql(weights))
+
+
+def _figures_of_row(row, weights: Weights, rank=None) -> Figures:
+    month, unit_kind, unit_id, unit_name, district_id = row[:5]
+    f = _figures(dict(zip(COUNT_FIELDS, row[5:5 + len(COUNT_FIELDS)], strict=True)), weights, unit_kind, unit_id,
+                 unit_name or "", month, district_id)
+    f.rank = rank if f.composite is not None else None
+    return f
+
+
+def table(qs: QuerySet[UnitMonthStat], weights: Weights, key: str, descending: bool):
+    """The rows of ``qs`` (one kind, one month) sorted by a column, for a paginator: units
+    without a value ("—") come last both ways, ties in ranking order. Each row is a tuple of
+    ``ROW_FIELDS[1:]`` and its rank; ``figures_of_page`` turns a page of them into ``Figures``."""
+    qs = with_composite(qs, weights)
+    if key == "name":
+        value = code_point_order("unit_name")
+        first = value.desc() if descending else value.asc()
+    else:
+        qs = qs.alias(_sort=SORT_SQL[key]()) if key != "composite" else qs
+        ref = F("_sort") if key != "composite" else F("_composite")
+        first = ref.desc(nulls_last=True) if descending else ref.asc(nulls_last=True)
+    return (
+        qs.annotate(_rank=Window(RowNumber(), order_by=rank_order()))
+        .order_by(first, *rank_order())
+        .values_list(*ROW_FIELDS[1:], "_rank")
+    )
+
+
+def figures_of_page(rows: Iterable[tuple], weights: Weights) -> list[Figures]:
+    return [_figures_of_row(row, weights, row[-1]) for row in rows]
+
+
+def top(qs: QuerySet[UnitMonthStat], weights: Weights, n: int) -> list[Figures]:
+    """The best ``n`` ranked units of ``qs`` (one kind, one month), best first."""
+    rows = with_composite(qs.filter(RANKED), weights).order_by(*rank_order()).values_list(*ROW_FIELDS[1:])[:n]
+    return [_figures_of_row(row, weights, i) for i, row in enumerate(rows, start=1)]
+
+
+def position(qs: QuerySet[UnitMonthStat], weights: Weights, own: Figures) -> tuple[int, int] | None:
+    """Where ``own`` stands among the ranked units of ``qs``: (rank, number ranked); None when it
+    is not ranked. One query: the units before it in ranking order are counted."""
+    if own.composite is None:
+        return None
+    c = int(own.composite * 10)
+    a, name, uid = own.counts["assigned"], own.unit_name, own.unit_id or 0
+    before = (Q(_c__gt=c) | Q(_c=c, assigned__gt=a) | Q(_c=c, assigned=a, _name__lt=name)
+              | Q(_c=c, assigned=a, _name=name, unit_id__lt=uid))
+    counts = (
+        qs.filter(RANKED).alias(_c=composite_sql(weights), _name=code_point_order("unit_name"))
+        .aggregate(n=Count("id"), before=Count("id", filter=before))
+    )
+    return counts["before"] + 1, counts["n"]
 
 
 @dataclass
 class Ranking:
     kind: str
-    ranked: list[Figures] = field(default_factory=list)
+    count: int = 0  # units ranked
     unranked: int = 0
     red: list[Figures] = field(default_factory=list)
     black: list[Figures] = field(default_factory=list)
@@ -378,42 +487,45 @@ class Ranking:
         return str(UnitKind(self.kind).label)
 
 
-def ranking(kind: str, rows: Iterable[Figures], size: int) -> Ranking:
-    """The red list (best ``size``) and black list (worst ``size``, worst first) of one kind."""
-    rows = list(rows)
-    ordered = order(rows)
-    n = len(ordered)
-    n_red = min(size, (n + 1) // 2) if n < 2 * size else size
-    red = ordered[:n_red]
-    black = list(reversed(ordered[n_red:][-size:])) if size else []
-    return Ranking(kind=kind, ranked=ordered, unranked=len(rows) - n, red=red, black=black)
+def red_count(n: int, size: int) -> int:
+    """How many of ``n`` ranked units make the red list: ``size``, but never more than the upper
+    half (rounded up) when there are fewer than twice ``size`` — a unit is never on both lists."""
+    return min(size, (n + 1) // 2) if n < 2 * size else size
 
 
-def rankings(rows: Iterable[Figures], size: int, kinds: Iterable[str] = RANKED_KINDS) -> list[Ranking]:
+def rankings(qs: QuerySet[UnitMonthStat], weights: Weights, size: int,
+             kinds: Iterable[str] = RANKED_KINDS) -> list[Ranking]:
+    """The red list (best ``size``) and black list (worst ``size``, worst first) of each kind
+    among the rows of ``qs`` (one month). Two queries: the counts per kind, and each kind's two
+    ends of its ranking order (a window numbers the units of each kind)."""
+    kinds = list(kinds)
+    qs = qs.filter(unit_kind__in=kinds)
+    counts = {
+        kind: (n, ranked)
+        for kind, n, ranked in qs.values_list("unit_kind").annotate(n=Count("id"), ranked=Count("id", filter=RANKED))
+        .order_by()
+    }
+    ends = (
+        with_composite(qs.filter(RANKED), weights)
+        .annotate(_rank=Window(RowNumber(), partition_by=[F("unit_kind")], order_by=rank_order()),
+                  _n=Window(Count("*"), partition_by=[F("unit_kind")]))
+        .filter(Q(_rank__lte=size) | Q(_rank__gt=F("_n") - size))
+        .values_list(*ROW_FIELDS[1:], "_rank")
+    ) if size else []
     by_kind: dict[str, list[Figures]] = {k: [] for k in kinds}
-    for f in rows:
-        if f.unit_kind in by_kind:
-            by_kind[f.unit_kind].append(f)
-    return [ranking(k, by_kind[k], size) for k in by_kind]
-
-
-SORTS: dict[str, Callable[[Figures], object]] = {
-    "name": lambda f: f.unit_name,
-    "assigned": lambda f: f.counts["assigned"],
-    "callbacks": lambda f: f.counts["callbacks"],
-    "excluded": lambda f: f.counts["excluded"],
-    **{name: (lambda f, n=name: getattr(f, n)) for name in RATE_LABELS},
-}
-
-
-def sort_rows(rows: list[Figures], key: str, descending: bool) -> list[Figures]:
-    """Sort by a column; units without a value ("—") always come last. Stable ties by rank key."""
-    getter = SORTS[key]
-    base = sorted(rows, key=rank_key)
-    present = [f for f in base if getter(f) is not None]
-    missing = [f for f in base if getter(f) is None]
-    present.sort(key=getter, reverse=descending)
-    return present + missing
+    for row in ends:
+        by_kind[row[1]].append(_figures_of_row(row, weights, row[-1]))
+    out = []
+    for kind in kinds:
+        n, ranked = counts.get(kind, (0, 0))
+        rows = sorted(by_kind[kind], key=lambda f: f.rank)
+        n_red = red_count(ranked, size)
+        out.append(Ranking(
+            kind=kind, count=ranked, unranked=n - ranked,
+            red=[f for f in rows if f.rank <= n_red],
+            black=[f for f in reversed(rows) if f.rank > n_red and f.rank > ranked - size],
+        ))
+    return out
 
 
 # ---- scope ---------------------------------------------------------------------------------

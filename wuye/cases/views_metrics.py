@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Sum
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -68,7 +68,7 @@ def _scope_label(user, district) -> str:
 def _sort(request, default: str) -> Sort:
     raw = request.GET.get("sort") or default
     key = raw.lstrip("-")
-    if key not in M.SORTS:
+    if key not in M.SORT_KEYS:
         raw, key = default, default.lstrip("-")
     return Sort(key, raw.startswith("-"))
 
@@ -96,22 +96,25 @@ def index(request):
     cs = CaseSettings.current()
     weights = _weights(cs)
 
-    rows = M.figures_for(scope.filter(month=month, unit_kind=kind), weights) if kind else []
-    ranked = M.order(rows)  # sets each ranked unit's rank
+    of_kind = scope.filter(month=month, unit_kind=kind) if kind else scope.none()
     sort = _sort(request, "-composite")
-    ordered = M.sort_rows(rows, sort.key, sort.descending)
-    page = Paginator(ordered, TABLE_PAGE_SIZE).get_page(request.GET.get("page"))
+    # One query gives the kind's total line and the number of rows the paginator would count.
+    sums = of_kind.aggregate(_n=Count("id"), **{k: Sum(k) for k in M.COUNT_FIELDS})
+    paginator = Paginator(M.table(of_kind, weights, sort.key, sort.descending), TABLE_PAGE_SIZE)
+    paginator.count = n = sums.pop("_n")
+    page = paginator.get_page(request.GET.get("page"))
+    rows = M.figures_of_page(page.object_list, weights)
     context = {
         "month": month,
         "month_param": M.month_param(month),
         "kind": kind,
         "kind_label": UnitKind(kind).label if kind else "",
-        "rows": page.object_list,
+        "rows": rows,
         "page": page,
         "window": page_window(page),
         "sort": sort,
         "query": _query_without(request, "page"),
-        "kind_total": M.total(rows, weights, name=_("合计")) if len(rows) > 1 else None,
+        "kind_total": M.compute(sums, weights, unit_name=_("合计")) if n > 1 else None,
         "officials": officials,
         "rate_labels": M.RATE_LABELS,
         "rate_help": M.RATE_HELP,
@@ -129,12 +132,11 @@ def index(request):
     if not officials and kind:
         # A unit sees where it stands among all units of its kind in the city that month (its
         # place only, not the others' figures).
-        everyone = M.order(M.figures_for(UnitMonthStat.objects.filter(month=month, unit_kind=kind), weights))
-        own = next((f for f in everyone if f.unit_id == (rows[0].unit_id if rows else None)), None)
-        position = (own.rank, len(everyone)) if own else None
+        if rows:
+            position = M.position(UnitMonthStat.objects.filter(month=month, unit_kind=kind), weights, rows[0])
     trend_months = [M.add_months(month, -i) for i in range(TREND_MONTHS - 1, -1, -1)]
     trend = M.monthly_series(scope, weights, trend_months)
-    top = ranked[:CHART_TOP]
+    top = M.top(of_kind, weights, CHART_TOP) if officials else []
     context.update({
         "available": available,
         "month_choices": _month_choices(available, month),
@@ -193,7 +195,6 @@ def ranking(request):
     month, available = _month(request, scope)
     cs = CaseSettings.current()
     weights = _weights(cs)
-    rows = M.figures_for(scope.filter(month=month, unit_kind__in=M.RANKED_KINDS), weights)
     return render(request, "cases/metrics/ranking.html", {
         "month": month,
         "month_param": M.month_param(month),
@@ -201,7 +202,7 @@ def ranking(request):
         "available": available,
         "prev_month": M.add_months(month, -1),
         "next_month": M.add_months(month, 1) if M.add_months(month, 1) <= timezone.localdate() else None,
-        "rankings": M.rankings(rows, cs.ranking_size),
+        "rankings": M.rankings(scope.filter(month=month), weights, cs.ranking_size),
         "ranking_size": cs.ranking_size,
         "weights": weights,
         "district": district,

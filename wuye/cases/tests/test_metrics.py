@@ -6,7 +6,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from wuye.cases import metrics as M
@@ -100,43 +100,131 @@ def scored(name, composite_num, assigned=10, pk=None):
                    satisfied=composite_num)
 
 
-def test_ranking_order_ties_go_to_more_assigned_then_name():
-    rows = [scored("乙物业", 80, assigned=5), scored("甲物业", 80, assigned=5), scored("丙物业", 80, assigned=9),
-            scored("丁物业", 90), scored("戊物业", 10)]
-    ordered = M.order(rows)
-    assert [f.unit_name for f in ordered] == ["丁物业", "丙物业", "乙物业", "甲物业", "戊物业"]
-    assert [f.rank for f in ordered] == [1, 2, 3, 4, 5]
+def stored(*rows, month=MARCH):
+    """The rollup rows of ``rows`` (``Figures``) in one month, as a queryset."""
+    UnitMonthStat.objects.bulk_create([
+        UnitMonthStat(month=month, unit_kind=f.unit_kind, unit_id=f.unit_id, unit_name=f.unit_name, **f.counts)
+        for f in rows
+    ])
+    return UnitMonthStat.objects.filter(month=month)
+
+
+def table_names(qs, key="composite", descending=True):
+    return [f.unit_name for f in M.figures_of_page(M.table(qs, W, key, descending), W)]
+
+
+def test_ranking_order_ties_go_to_more_assigned_then_name(db):
+    qs = stored(scored("乙物业", 80, assigned=5, pk=1), scored("甲物业", 80, assigned=5, pk=2),
+                scored("丙物业", 80, assigned=9, pk=3), scored("丁物业", 90, pk=4), scored("戊物业", 10, pk=5))
+    rows = M.figures_of_page(M.table(qs, W, "composite", True), W)
+    assert [f.unit_name for f in rows] == ["丁物业", "丙物业", "乙物业", "甲物业", "戊物业"]
+    assert [f.rank for f in rows] == [1, 2, 3, 4, 5]
     # "乙" (U+4E59) sorts before "甲" (U+7532): ties on composite and assigned go by name.
 
 
-def test_red_and_black_lists_take_ranking_size_and_never_overlap():
-    rows = [scored(f"企业{i:02d}", i) for i in range(1, 21)] + [figures("无回访企业", pk=999, assigned=3)]
-    r = M.ranking(UnitKind.COMPANY, rows, 5)
+def test_red_and_black_lists_take_ranking_size_and_never_overlap(db):
+    qs = stored(*[scored(f"企业{i:02d}", i, pk=i) for i in range(1, 21)], figures("无回访企业", pk=999, assigned=3))
+    [r] = M.rankings(qs, W, 5, kinds=[UnitKind.COMPANY])
     assert [f.unit_name for f in r.red] == ["企业20", "企业19", "企业18", "企业17", "企业16"]
     assert [f.unit_name for f in r.black] == ["企业01", "企业02", "企业03", "企业04", "企业05"]  # worst first
-    assert r.unranked == 1 and len(r.ranked) == 20
+    assert [f.rank for f in r.black] == [20, 19, 18, 17, 16]
+    assert r.unranked == 1 and r.count == 20
 
-    few = M.ranking(UnitKind.COMPANY, [scored(f"企业{i}", i * 10) for i in range(1, 4)], 5)
+    UnitMonthStat.objects.all().delete()
+    [few] = M.rankings(stored(*[scored(f"企业{i}", i * 10, pk=i) for i in range(1, 4)]), W, 5, kinds=["company"])
     assert [f.unit_name for f in few.red] == ["企业3", "企业2"]
     assert [f.unit_name for f in few.black] == ["企业1"]
-    one = M.ranking(UnitKind.COMPANY, [scored("唯一企业", 50)], 5)
+    UnitMonthStat.objects.all().delete()
+    [one] = M.rankings(stored(scored("唯一企业", 50, pk=1)), W, 5, kinds=["company"])
     assert [f.unit_name for f in one.red] == ["唯一企业"] and one.black == []
 
 
-def test_rankings_are_per_kind():
-    rows = [scored("企业", 50), figures("社区", kind="community", pk=2, assigned=1, contacted_in_time=1, callbacks=1,
-                                        resolved=1, satisfied=1)]
-    by_kind = {r.kind: r for r in M.rankings(rows, 5)}
+def test_rankings_are_per_kind(db):
+    qs = stored(scored("企业", 50, pk=1), figures("社区", kind="community", pk=2, assigned=1, contacted_in_time=1,
+                                                   callbacks=1, resolved=1, satisfied=1))
+    by_kind = {r.kind: r for r in M.rankings(qs, W, 5)}
     assert [f.unit_name for f in by_kind["company"].red] == ["企业"]
     assert [f.unit_name for f in by_kind["community"].red] == ["社区"]
-    assert by_kind["street"].ranked == [] and by_kind["department"].ranked == []
+    assert by_kind["street"].count == 0 and by_kind["department"].red == by_kind["department"].black == []
 
 
-def test_sorting_puts_units_without_a_value_last_both_ways():
-    rows = [scored("高", 90), figures("无", pk=5, assigned=1), scored("低", 10)]
-    assert [f.unit_name for f in M.sort_rows(rows, "composite", True)] == ["高", "低", "无"]
-    assert [f.unit_name for f in M.sort_rows(rows, "composite", False)] == ["低", "高", "无"]
-    assert [f.unit_name for f in M.sort_rows(rows, "assigned", True)][0] == "高"
+def test_sorting_puts_units_without_a_value_last_both_ways(db):
+    qs = stored(scored("高", 90, pk=1), figures("无", pk=5, assigned=1), scored("低", 10, pk=2))
+    assert table_names(qs, "composite", True) == ["高", "低", "无"]
+    assert table_names(qs, "composite", False) == ["低", "高", "无"]
+    assert table_names(qs, "assigned", True)[0] == "高"
+    assert table_names(qs, "resolution", False) == ["低", "高", "无"]  # "无" has no callback: no resolution rate
+
+
+# The ranking rules in plain Python: the oracle the SQL is checked against.
+
+
+def rank_key(f):
+    return (-(f.composite if f.composite is not None else Decimal(-1)), -f.counts["assigned"], f.unit_name, f.unit_id)
+
+
+def oracle_sorted(rows, key, descending):
+    getter = (lambda f: f.unit_name) if key == "name" else (
+        (lambda f: f.counts[key]) if key in M.COUNT_FIELDS else (lambda f: getattr(f, key)))
+    base = sorted(rows, key=rank_key)
+    present = [f for f in base if getter(f) is not None]
+    present.sort(key=getter, reverse=descending)
+    return present + [f for f in base if getter(f) is None]
+
+
+def oracle_ranking(rows, size):
+    ranked = sorted((f for f in rows if f.ranked), key=rank_key)
+    n = len(ranked)
+    n_red = min(size, (n + 1) // 2) if n < 2 * size else size  # the upper half at most: never on both lists
+    return ranked, ranked[:n_red], list(reversed(ranked[n_red:][-size:])) if size else []
+
+
+count = st.integers(0, 12) | st.integers(0, 2_000_000)
+unit_rows = st.lists(
+    st.tuples(st.sampled_from(["company", "street"]), st.sampled_from(["甲", "乙", "b", "B", "丙物业", "Ａ"]),
+              count, count, count, count, count, count),
+    max_size=14,
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(unit_rows, st.integers(0, 4),
+       st.sampled_from([(30, 35, 35), (100, 0, 0), (0, 50, 50), (34, 33, 33)]),
+       st.sampled_from(sorted(M.SORT_KEYS)), st.booleans())
+def test_property_sql_order_composite_and_lists_match_the_rules(db, rows, size, w, key, descending):
+    """On random rollup rows (huge counts, ties of composite, assigned and name included), the
+    SQL gives the composite of ``_figures``, the table order and ranks of the rules above, each
+    kind's red and black lists, and each unit's position."""
+    UnitMonthStat.objects.all().delete()
+    weights = M.Weights(*w)
+    figs = []
+    for pk, (kind, name, assigned, signed, contacted, callbacks, resolved, good) in enumerate(rows, start=1):
+        callbacks = min(callbacks, assigned)
+        figs.append(M.compute({
+            "assigned": assigned, "signed_in_time": min(signed, assigned), "contacted_in_time": min(contacted, assigned),
+            "callbacks": callbacks, "resolved": min(resolved, callbacks), "satisfied": min(good, callbacks) // 2,
+            "basically_satisfied": min(good, callbacks) - min(good, callbacks) // 2,
+        }, weights, unit_kind=kind, unit_id=pk, unit_name=name))
+    qs = stored(*figs)
+    python = {f.unit_id: f.composite for f in figs}
+    sql = dict(M.with_composite(qs, weights).values_list("unit_id", "_composite"))
+    assert {pk: None if c is None else Decimal(c).scaleb(-1) for pk, c in sql.items()} == python
+
+    for kind in ("company", "street"):
+        mine = [f for f in figs if f.unit_kind == kind]
+        of_kind = qs.filter(unit_kind=kind)
+        got = M.figures_of_page(M.table(of_kind, weights, key, descending), weights)
+        assert [f.unit_id for f in got] == [f.unit_id for f in oracle_sorted(mine, key, descending)]
+        ranked, red, black = oracle_ranking(mine, size)
+        assert {f.unit_id: f.rank for f in got if f.rank} == {f.unit_id: i for i, f in enumerate(ranked, start=1)}
+        [r] = M.rankings(qs, weights, size, kinds=[kind])
+        assert (r.count, r.unranked) == (len(ranked), len(mine) - len(ranked))
+        assert [f.unit_id for f in r.red] == [f.unit_id for f in red]
+        assert [f.unit_id for f in r.black] == [f.unit_id for f in black]
+        assert [f.unit_id for f in M.top(of_kind, weights, 3)] == [f.unit_id for f in ranked[:3]]
+        for f in mine:
+            expected = (ranked.index(f) + 1, len(ranked)) if f.ranked else None
+            assert M.position(of_kind, weights, f) == expected
 
 
 # ---- months -----------------------------------------------------------------------------
