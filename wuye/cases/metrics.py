@@ -47,11 +47,13 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from functools import cached_property
+from html import escape
 
 from django.db import connection
 from django.db.models import BigIntegerField, Case, Count, F, Max, Min, Q, QuerySet, Sum, When, Window
 from django.db.models.functions import Cast, Collate, RowNumber
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -231,17 +233,29 @@ class Figures:
 
     @property
     def cells(self) -> list[Cell]:
-        """The figures of the metrics table's row, in column order, each with its drill-down and
-        its text (formatted here: a page shows hundreds of figures)."""
+        """The figures of the metrics table's row, in column order, each with its drill-down, its
+        text and its table cell (formatted here: a page shows hundreds of figures)."""
         out = []
         root = _metrics_root() if self.unit_id is not None and self.month is not None else ""
+        title_format, empty_title = gettext("查看%(what)s的 %(n)s 件"), escape(gettext("无可计算的数据"))
         for key, is_rate in TABLE_COLUMNS:
             value = getattr(self, key) if is_rate else self.counts[key]
             drill = COLUMN_DRILL[key]
             n = DRILLS[drill].figure(self.counts)
-            title = gettext("查看%(what)s的 %(n)s 件") % {"what": DRILLS[drill].label, "n": n}
-            text = "—" if value is None else (f"{value}%" if is_rate else f"{value:,}")
-            out.append(Cell(key, value, is_rate, drill, n, title, self.drill_url(drill, root) if root else "", text))
+            title = title_format % {"what": DRILLS[drill].label, "n": n}
+            url = self.drill_url(drill, root) if root else ""
+            # The cell's markup is written here, every text escaped: a template would resolve a
+            # dozen variables for each of the page's 300 cells.
+            if value is None:
+                text = "—"
+                td = f'<td class="text-end text-nowrap" data-col="{key}"><span class="text-muted" title="{empty_title}">—</span></td>'
+            else:
+                text = f"{value}%" if is_rate else f"{value:,}"
+                low = is_rate and key not in ("return_rate", "reopen_rate") and value < 60  # shown in red
+                red = ' class="text-danger"' if low else ""
+                td = (f'<td class="text-end text-nowrap" data-col="{key}"><a href="{escape(url)}" title="{escape(title)}"'
+                      f"{red}>{escape(text)}</a></td>")
+            out.append(Cell(key, value, is_rate, drill, n, title, url, text, mark_safe(td)))  # noqa: S308 - escaped
         return out
 
 
@@ -259,16 +273,11 @@ class Cell:
     title: str
     url: str
     text: str
+    td: str  # the table cell: the figure linked to its drill-down, or "—"; a rate under 60 % in red
 
     @property
     def empty(self) -> bool:
         return self.value is None
-
-    @property
-    def low(self) -> bool:
-        """A rate where more is better and that is under 60 % (shown in red)."""
-        return self.is_rate and self.key not in ("return_rate", "reopen_rate") and self.value is not None \
-            and self.value < 60
 
 
 # The columns of the metrics table (the composite has its own, emphasised column).
@@ -341,11 +350,17 @@ def summary(qs: QuerySet[UnitMonthStat], weights: Weights, *, name: str = "") ->
     return compute(sums, weights, unit_name=name)
 
 
-def monthly_series(qs: QuerySet[UnitMonthStat], weights: Weights, months: list[date]) -> list[Figures]:
-    """One total per month of ``months`` (one query); months without data have no rates."""
+# The counts behind the response, resolution and satisfaction rates and the composite.
+COMPOSITE_FIELDS = ("assigned", "contacted_in_time", "callbacks", "resolved", "satisfied", "basically_satisfied")
+
+
+def monthly_series(qs: QuerySet[UnitMonthStat], weights: Weights, months: list[date],
+                   fields: Iterable[str] = COUNT_FIELDS) -> list[Figures]:
+    """One total per month of ``months`` (one query) of the counts ``fields`` (the others are 0);
+    months without data have no rates."""
     by_month = {
         row["month"]: row
-        for row in qs.filter(month__in=months).values("month").annotate(**{k: Sum(k) for k in COUNT_FIELDS}).order_by()
+        for row in qs.filter(month__in=months).values("month").annotate(**{k: Sum(k) for k in fields}).order_by()
     }
     return [compute(by_month.get(m, {}), weights, month=m) for m in months]
 
@@ -510,6 +525,7 @@ def rankings(qs: QuerySet[UnitMonthStat], weights: Weights, size: int,
         .annotate(_rank=Window(RowNumber(), partition_by=[F("unit_kind")], order_by=rank_order()),
                   _n=Window(Count("*"), partition_by=[F("unit_kind")]))
         .filter(Q(_rank__lte=size) | Q(_rank__gt=F("_n") - size))
+        .order_by()  # the few rows are put in order below
         .values_list(*ROW_FIELDS[1:], "_rank")
     ) if size else []
     by_kind: dict[str, list[Figures]] = {k: [] for k in kinds}

@@ -135,7 +135,7 @@ def index(request):
         if rows:
             position = M.position(UnitMonthStat.objects.filter(month=month, unit_kind=kind), weights, rows[0])
     trend_months = [M.add_months(month, -i) for i in range(TREND_MONTHS - 1, -1, -1)]
-    trend = M.monthly_series(scope, weights, trend_months)
+    trend = M.monthly_series(scope, weights, trend_months, M.COMPOSITE_FIELDS)  # the charts' rates only
     top = M.top(of_kind, weights, CHART_TOP) if officials else []
     context.update({
         "available": available,
