@@ -52,8 +52,11 @@ def unit_key_of(user) -> tuple[str, int] | None:
     if role == Role.DISTRICT and user.district_id:
         return (UnitKind.DISTRICT, user.district_id)
     if role == Role.CITY:
-        city_id = City.objects.order_by("id").values_list("id", flat=True).first()
-        return (UnitKind.CITY, city_id or 0)
+        # Asked several times a request (the actions a desk officer may take): looked up once.
+        city_id = getattr(user, "_city_unit_id", None)
+        if city_id is None:
+            city_id = user._city_unit_id = City.objects.order_by("id").values_list("id", flat=True).first() or 0
+        return (UnitKind.CITY, city_id)
     return None
 
 
