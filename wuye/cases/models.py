@@ -245,6 +245,11 @@ class Complaint(models.Model):
                          condition=models.Q(status__in=sorted(str(s) for s in OPEN_STATUSES))
                          & (models.Q(accept_overdue=True) | models.Q(sign_overdue=True)
                             | models.Q(contact_overdue=True) | models.Q(resolve_overdue=True))),
+            # A district's complaints of one category from one source (e.g. 12345 transfers), counted
+            # from the index alone; the lists of district, street and community officers never show
+            # confidential clue reports, hence the condition.
+            models.Index(fields=["district", "category", "source", "created_at"], name="cases_compl_distr_cat_source",
+                         condition=models.Q(confidential=False)),
         ]
 
     def __str__(self) -> str:
