@@ -52,9 +52,9 @@ from html import escape
 from django.db import connection
 from django.db.models import BigIntegerField, Case, Count, F, Max, Min, Q, QuerySet, Sum, When, Window
 from django.db.models.functions import Cast, Collate, RowNumber
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from wuye.accounts.models import Role
@@ -207,7 +207,7 @@ class Figures:
     def unit_label(self) -> str:
         return str(UnitKind(self.unit_kind).label) if self.unit_kind in UnitKind.values else ""
 
-    @property
+    @cached_property
     def month_param(self) -> str:
         return month_param(self.month) if self.month else ""
 
@@ -237,13 +237,15 @@ class Figures:
         text and its table cell (formatted here: a page shows hundreds of figures)."""
         out = []
         root = _metrics_root() if self.unit_id is not None and self.month is not None else ""
-        title_format, empty_title = gettext("查看%(what)s的 %(n)s 件"), escape(gettext("无可计算的数据"))
+        prefix = self.drill_url("", root)[:-1] if root else ""
+        texts = _cell_texts()
+        title_format, empty_title = texts["title"], texts["empty"]
         for key, is_rate in TABLE_COLUMNS:
             value = getattr(self, key) if is_rate else self.counts[key]
             drill = COLUMN_DRILL[key]
             n = DRILLS[drill].figure(self.counts)
-            title = title_format % {"what": DRILLS[drill].label, "n": n}
-            url = self.drill_url(drill, root) if root else ""
+            title = title_format % {"what": texts[drill], "n": n}
+            url = f"{prefix}{drill}/" if root else ""
             # The cell's markup is written here, every text escaped: a template would resolve a
             # dozen variables for each of the page's 300 cells.
             if value is None:
@@ -259,8 +261,30 @@ class Figures:
         return out
 
 
+_ROOTS: dict[tuple, str] = {}
+_TEXTS: dict[str, dict[str, str]] = {}
+
+
 def _metrics_root() -> str:
-    return reverse("cases:metrics_index")
+    """The metrics pages' URL prefix, reversed once per script prefix and URLconf."""
+    key = (get_script_prefix(), get_urlconf())
+    root = _ROOTS.get(key)
+    if root is None:
+        root = _ROOTS[key] = reverse("cases:metrics_index")
+    return root
+
+
+def _cell_texts() -> dict[str, str]:
+    """The table cells' translated texts in the active language (translated once per language:
+    a page has 300 cells)."""
+    language = get_language() or ""
+    texts = _TEXTS.get(language)
+    if texts is None:
+        texts = _TEXTS[language] = {
+            "title": gettext("查看%(what)s的 %(n)s 件"), "empty": escape(gettext("无可计算的数据")),
+            **{key: str(d.label) for key, d in DRILLS.items()},
+        }
+    return texts
 
 
 @dataclass(frozen=True)
