@@ -14,12 +14,14 @@ register_territory(router)
 register_registry(router)
 register_cases(router)
 
+# The router first: its routes (complaints among them) are the busiest, and no other route here
+# shares a path with them.
 urlpatterns = [
+    path("", include(router.urls)),
     path("auth/token/", obtain_token, name="api-token"),
     path("calendar/due/", calendar_due, name="api-calendar-due"),
     path("", include("wuye.credit.api_urls")),
     path("", include("wuye.supervision.api_urls")),
     path("", include("wuye.disclosure.api_urls")),
     path("", include("wuye.governance.api_urls")),
-    path("", include(router.urls)),
 ]

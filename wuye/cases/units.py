@@ -81,8 +81,20 @@ def get_unit(kind: str, pk: int) -> Unit | None:
     return Unit(kind, int(pk), name) if name else None
 
 
-def _department(estate: Estate, kind: str) -> Department | None:
-    return Department.objects.filter(district_id=estate.district_id, kind=kind).order_by("id").first()
+def _department(estate: Estate, kind: str) -> Unit | None:
+    row = Department.objects.filter(district_id=estate.district_id, kind=kind).order_by("id").values_list(
+        "pk", "name").first()
+    return Unit(UnitKind.DEPARTMENT, *row) if row else None
+
+
+def _named(estate: Estate, field: str, kind: str) -> Unit:
+    """The unit the estate's ``field`` points to; its name read alone (a filing routes every
+    complaint) unless the estate has already loaded that row."""
+    pk = getattr(estate, f"{field}_id")
+    relation = Estate._meta.get_field(field)
+    if relation.is_cached(estate):
+        return Unit(kind, pk, relation.get_cached_value(estate).name)
+    return Unit(kind, pk, MODEL_OF_KIND[kind].objects.filter(pk=pk).values_list("name", flat=True).first() or "")
 
 
 def route(*, estate: Estate, category: Category) -> Unit:
@@ -99,23 +111,23 @@ def route(*, estate: Estate, category: Category) -> Unit:
     if category.confidential:
         police = _department(estate, Department.Kind.POLICE)
         if police:
-            return Unit(UnitKind.DEPARTMENT, police.pk, police.name)
+            return police
         return Unit(UnitKind.CITY, estate.district.city_id, _("市住房保障房产局"))
     responsible = category.responsible
     if responsible == Category.Responsible.COMPANY:
         if estate.company_id:
-            return Unit(UnitKind.COMPANY, estate.company_id, estate.company.name)
+            return _named(estate, "company", UnitKind.COMPANY)
         responsible = Category.Responsible.COMMUNITY
     if responsible == Category.Responsible.DEPARTMENT and category.department_kind:
         dept = _department(estate, category.department_kind)
         if dept:
-            return Unit(UnitKind.DEPARTMENT, dept.pk, dept.name)
+            return dept
         responsible = Category.Responsible.STREET
     if responsible == Category.Responsible.DEVELOPER:
         dept = _department(estate, Department.Kind.HOUSING)
         if dept:
-            return Unit(UnitKind.DEPARTMENT, dept.pk, dept.name)
+            return dept
         return Unit(UnitKind.DISTRICT, estate.district_id, unit_name(UnitKind.DISTRICT, estate.district_id))
     if responsible == Category.Responsible.STREET:
-        return Unit(UnitKind.STREET, estate.street_id, estate.street.name)
-    return Unit(UnitKind.COMMUNITY, estate.community_id, estate.community.name)
+        return _named(estate, "street", UnitKind.STREET)
+    return _named(estate, "community", UnitKind.COMMUNITY)
