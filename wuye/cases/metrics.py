@@ -161,6 +161,7 @@ class Figures:
     counts: dict[str, int]
     composite: Decimal | None = None
     rank: int | None = None
+    place: str = ""  # the district, shown beside the names of communities and streets (see views_metrics)
 
     # The rates, computed when first read: a ranking needs only the composite of thousands of
     # units, a page shows the rates of a few dozen.

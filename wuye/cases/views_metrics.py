@@ -47,6 +47,19 @@ def _district_filter(request, scope):
     return scope, chosen, districts
 
 
+# Communities and streets are often named alike in different districts (several 利民社区).
+PLACED_KINDS = (UnitKind.COMMUNITY, UnitKind.STREET)
+
+
+def _with_places(rows, districts) -> None:
+    """The city desk, looking at the whole city, sees the district of each community and street
+    beside its name (``districts``: the district picker's rows, already read)."""
+    names = {d["id"]: d["name"] for d in districts}
+    for f in rows:
+        if f.unit_kind in PLACED_KINDS:
+            f.place = names.get(f.district_id, "")
+
+
 def _month(request, scope):
     available = M.months_with_data(scope)
     month = M.parse_month(request.GET.get("month")) or M.default_month(available, timezone.localdate())
@@ -104,6 +117,8 @@ def index(request):
     paginator.count = n = sums.pop("_n")
     page = paginator.get_page(request.GET.get("page"))
     rows = M.figures_of_page(page.object_list, weights)
+    if district is None:
+        _with_places(rows, districts)
     context = {
         "month": month,
         "month_param": M.month_param(month),
@@ -195,6 +210,9 @@ def ranking(request):
     month, available = _month(request, scope)
     cs = CaseSettings.current()
     weights = _weights(cs)
+    rankings = M.rankings(scope.filter(month=month), weights, cs.ranking_size)
+    if district is None:
+        _with_places([f for r in rankings for f in (*r.red, *r.black)], districts)
     return render(request, "cases/metrics/ranking.html", {
         "month": month,
         "month_param": M.month_param(month),
@@ -202,7 +220,7 @@ def ranking(request):
         "available": available,
         "prev_month": M.add_months(month, -1),
         "next_month": M.add_months(month, 1) if M.add_months(month, 1) <= timezone.localdate() else None,
-        "rankings": M.rankings(scope.filter(month=month), weights, cs.ranking_size),
+        "rankings": rankings,
         "ranking_size": cs.ranking_size,
         "weights": weights,
         "district": district,

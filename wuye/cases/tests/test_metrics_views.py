@@ -148,6 +148,28 @@ def test_index_query_count_does_not_grow_with_units(cworld, clock, login, django
     assert len(r.context["rows"]) == 2
 
 
+def test_the_city_sees_the_district_of_communities_named_alike(march, login):
+    for pk, district in ((9001, march.d1), (9002, march.d2)):
+        UnitMonthStat.objects.create(
+            month=MARCH, unit_kind="community", unit_id=pk, unit_name="利民社区", district=district, assigned=2,
+            contacted_in_time=2, callbacks=1, resolved=1, satisfied=1)
+    city = login(march.users["city"])
+    table = city.get(INDEX, {"month": "2026-03", "kind": "community"})
+    assert {f.place for f in table.context["rows"]} == {march.d1.name, march.d2.name}
+    assert table.content.decode().count('data-testid="place"') == 2
+    ranking = city.get(RANKING, {"month": "2026-03"})
+    communities = next(x for x in ranking.context["rankings"] if x.kind == "community")
+    assert {f.place for f in communities.red + communities.black} == {march.d1.name, march.d2.name}
+    assert f'data-testid="place">· {march.d2.name}</span>' in ranking.content.decode()
+    companies = next(x for x in ranking.context["rankings"] if x.kind == "company")
+    assert {f.place for f in companies.red + companies.black} == {""}  # company names are their own
+    # Within one district (the city's filter, or a district's own page) the district goes without saying.
+    one = city.get(RANKING, {"month": "2026-03", "district": march.d1.pk})
+    assert 'data-testid="place"' not in one.content.decode()
+    assert 'data-testid="place"' not in login(march.users["district"]).get(
+        INDEX, {"month": "2026-03", "kind": "community"}).content.decode()
+
+
 # ---- /complaints/metrics/ranking/ -----------------------------------------------------------
 
 
