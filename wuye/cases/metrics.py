@@ -300,10 +300,6 @@ class Cell:
     text: str
     td: str  # the table cell: the figure linked to its drill-down, or "—"; a rate under 60 % in red
 
-    @property
-    def empty(self) -> bool:
-        return self.value is None
-
 
 # The columns of the metrics table (the composite has its own, emphasised column).
 TABLE_COLUMNS: tuple[tuple[str, bool], ...] = (
@@ -358,15 +354,6 @@ def figures_for(qs: QuerySet[UnitMonthStat], weights: Weights | None = None) -> 
         out.append(_figures(dict(zip(COUNT_FIELDS, row[5:], strict=True)), weights, unit_kind, unit_id,
                             unit_name or "", month, district_id))
     return out
-
-
-def total(rows: Iterable[Figures], weights: Weights, *, name: str = "") -> Figures:
-    """The sum of several rows' counts, with its rates (a kind's total line)."""
-    sums = dict.fromkeys(COUNT_FIELDS, 0)
-    for f in rows:
-        for k in COUNT_FIELDS:
-            sums[k] += f.counts[k]
-    return compute(sums, weights, unit_name=name)
 
 
 def summary(qs: QuerySet[UnitMonthStat], weights: Weights, *, name: str = "") -> Figures:
@@ -478,9 +465,8 @@ def table(qs: QuerySet[UnitMonthStat], weights: Weights, key: str, descending: b
         value = code_point_order("unit_name")
         first = value.desc() if descending else value.asc()
     else:
-        qs = qs.alias(_sort=SORT_SQL[key]()) if key != "composite" else qs
-        ref = F("_sort") if key != "composite" else F("_composite")
-        first = ref.desc(nulls_last=True) if descending else ref.asc(nulls_last=True)
+        qs = qs.alias(_sort=SORT_SQL[key]())
+        first = F("_sort").desc(nulls_last=True) if descending else F("_sort").asc(nulls_last=True)
     return (
         qs.annotate(_rank=Window(RowNumber(), order_by=rank_order()))
         .order_by(first, *rank_order())
