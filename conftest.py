@@ -26,23 +26,39 @@ def _platform_language():
 _FLUSHED = {"pending": False}
 
 
+def _restore_seed_data(django_db_blocker) -> None:
+    """Put back the rows data migrations created (the complaint catalogue, escalation rules,
+    inspection standard, survey, credit rules) if a transactional test's flush emptied them."""
+    if not _FLUSHED["pending"]:
+        return
+    from wuye.cases.catalogue import seed
+    from wuye.credit.catalogue import seed as seed_credit_rules
+    from wuye.supervision.seed_standard import seed as seed_standard
+    from wuye.supervision.seed_survey import seed as seed_survey
+
+    with django_db_blocker.unblock():
+        seed()
+        seed_standard()
+        seed_survey()
+        seed_credit_rules()
+    _FLUSHED["pending"] = False
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _seed_data_before_module(django_db_blocker):
+    """A module-scoped fixture that builds data (a demo city) is set up before any function-scoped
+    fixture of the module's first test; with tests spread over workers, that test may follow a
+    transactional one on the same worker, so the seed rows are restored at the module's start too."""
+    _restore_seed_data(django_db_blocker)
+    yield
+
+
 @pytest.fixture(autouse=True)
 def _seed_data_after_flush(request, django_db_blocker):
     """A transactional (live-server) test ends with a flush that also empties the rows data
     migrations created (the complaint catalogue, escalation rules). The next test of this process
     puts them back before it starts (at that point the flush is certainly over)."""
-    if _FLUSHED["pending"]:
-        from wuye.cases.catalogue import seed
-        from wuye.credit.catalogue import seed as seed_credit_rules
-        from wuye.supervision.seed_standard import seed as seed_standard
-        from wuye.supervision.seed_survey import seed as seed_survey
-
-        with django_db_blocker.unblock():
-            seed()
-            seed_standard()
-            seed_survey()
-            seed_credit_rules()
-        _FLUSHED["pending"] = False
+    _restore_seed_data(django_db_blocker)
     yield
     marker = request.node.get_closest_marker("django_db")
     transactional = bool(marker and (marker.kwargs.get("transaction") or marker.kwargs.get("serialized_rollback")))
