@@ -200,8 +200,12 @@ def _file(
     created_by=None,
     photos=(),
     at: datetime | None = None,
+    then=None,
 ) -> Complaint:
-    """``complaint_file`` within the caller's transaction (no savepoint of its own)."""
+    """``complaint_file`` within the caller's transaction (no savepoint of its own).
+
+    ``then(complaint)`` writes the caller's own rows before the audit row: the audit row locks the
+    chain head until the transaction commits (core.audit), so nothing else is written after it."""
     description = (description or "").strip()
     if estate is None:
         raise ServiceError(_("请选择诉求所在的小区"))
@@ -240,6 +244,8 @@ def _file(
                       width=p.width, height=p.height)
         photo.file.save(getattr(p.file, "name", "photo"), p.file, save=False)
         photo.save()
+    if then is not None:
+        then(c)
     audit_record(action=AuditAction.CREATE, actor=created_by or reporter_user, obj=c,
                  detail=f"{c.get_source_display()} {category.name}")
     return c
@@ -267,8 +273,8 @@ def complaint_file_idempotent(*, scope: str, key: str, fingerprint: str, **kwarg
     for _attempt in range(CODE_ATTEMPTS):
         try:
             with transaction.atomic():
-                c = _file(**kwargs)
-                IdempotencyKey.objects.create(scope=scope, key=key, request_hash=fingerprint, complaint=c)
+                c = _file(**kwargs, then=lambda c: IdempotencyKey.objects.create(
+                    scope=scope, key=key, request_hash=fingerprint, complaint=c))
                 return c, True
         except (IntegrityError, ServiceError) as exc:
             if isinstance(exc, IntegrityError) and _code_clash(exc):
