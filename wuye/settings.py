@@ -108,17 +108,6 @@ else:
     # work_mem 16MB: the capped counts of the complaint lists build bitmaps of 100,000s of rows;
     # at the default 4MB they turn lossy and every row is checked again (1.1 s instead of 0.1 s).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off -c work_mem=16MB")
-    # Parameters bound by the server, and a statement run a few times on a connection prepared once
-    # (psycopg's prepare_threshold): PostgreSQL stops parsing the same few statements of every
-    # filing and page again. Each execution is still planned for its own values
-    # (plan_cache_mode=force_custom_plan): a generic plan cannot use the partial indexes of open
-    # complaints, and the supervision sweep slowed from under a minute to over twenty on one.
-    # Set WUYE_PG_PREPARE=0 behind a pooler in transaction mode (PgBouncer before 1.21), which
-    # cannot keep a connection's prepared statements.
-    if env.bool("WUYE_PG_PREPARE", default=True):
-        DATABASES["default"]["OPTIONS"].setdefault("server_side_binding", True)
-        DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", 2)
-        DATABASES["default"]["OPTIONS"]["options"] += " -c plan_cache_mode=force_custom_plan"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
