@@ -43,6 +43,14 @@ def browser():
             )
             yield browser
             browser.close()
+            # The ORM calls a test makes while Playwright's loop is up open a connection of their
+            # own (another context than pytest-django's); close it here, or it outlives the test
+            # and PostgreSQL refuses to drop the test database at the end of the run.
+            from django.db import connections
+
+            for conn in connections.all(initialized_only=True):
+                if not conn.in_atomic_block:
+                    conn.close()
     finally:
         if previous is None:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
