@@ -64,4 +64,3 @@ def _seed_data_after_flush(request, django_db_blocker):
     transactional = bool(marker and (marker.kwargs.get("transaction") or marker.kwargs.get("serialized_rollback")))
     if transactional or {"transactional_db", "live_server"} & set(request.fixturenames):
         _FLUSHED["pending"] = True
-
