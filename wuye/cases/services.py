@@ -273,8 +273,8 @@ def complaint_file_idempotent(*, scope: str, key: str, fingerprint: str, **kwarg
     for _attempt in range(CODE_ATTEMPTS):
         try:
             with transaction.atomic():
-                c = _file(**kwargs, then=lambda c: IdempotencyKey.objects.create(
-                    scope=scope, key=key, request_hash=fingerprint, complaint=c))
+                c = _file(**kwargs, then=lambda filed: IdempotencyKey.objects.create(
+                    scope=scope, key=key, request_hash=fingerprint, complaint=filed))
                 return c, True
         except (IntegrityError, ServiceError) as exc:
             if isinstance(exc, IntegrityError) and _code_clash(exc):
