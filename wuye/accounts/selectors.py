@@ -25,10 +25,10 @@ from django.utils.translation import gettext_lazy as _
 
 from wuye.core.access import get_visible_or_404, refuse
 from wuye.core.masking import mask_name
-from wuye.registry.models import Estate, Owner, PropertyCompany
+from wuye.registry.models import Estate, Owner, Ownership, PropertyCompany
 from wuye.territory.models import Community, Department, District, Street
 
-from .models import ADMIN_ROLES, Role, User
+from .models import ADMIN_ROLES, ROLE_BINDING, Role, User
 
 ACCOUNT_VIEWERS = {Role.SYSADMIN, Role.SECADMIN}
 
@@ -198,3 +198,80 @@ def binding_get(kind: str, pk):
     except (TypeError, ValueError):
         return None
     return _binding_qs(kind).filter(pk=pk).first()
+
+
+# ---- who to notify: the one home of "the users of a unit" ----------------------------------------
+# Every service that tells a unit about something asks here (complaints, orders, stars, credit,
+# disclosures, votes). Unit kinds are the complaint router's (``UnitKind``): company, community,
+# street, department, district, city.
+
+COMPANY_ROLES = (Role.COMPANY_MANAGER, Role.COMPANY_STAFF)
+
+
+def unit_user_field(kind: str) -> str:
+    """The attribute of User naming the unit a user works for (``company_id``, ``street_id``…)."""
+    if kind == "company":
+        return "company_id"
+    if kind in ("community", "street", "department", "district"):
+        return f"{kind}_id"
+    raise KeyError(kind)
+
+
+def unit_users_of_many(kind: str, pks) -> QuerySet[User]:
+    """Active users working for any of the units ``pks`` of one kind (not the city)."""
+    if kind == "company":
+        return User.objects.filter(is_active=True, company_id__in=pks, role__in=COMPANY_ROLES)
+    field = unit_user_field(kind)[:-3]
+    roles = [k for k, v in ROLE_BINDING.items() if v == field]
+    return User.objects.filter(is_active=True, role__in=roles, **{f"{field}_id__in": pks})
+
+
+def unit_users(kind: str, pk: int | None) -> QuerySet[User]:
+    """Active users working for one unit; the city bureau's officials for ``kind == "city"``."""
+    if kind == "city":
+        return city_officials()
+    return unit_users_of_many(kind, [pk])
+
+
+def city_officials() -> QuerySet[User]:
+    return User.objects.filter(is_active=True, role=Role.CITY)
+
+
+def company_users(company_id: int | None) -> QuerySet[User]:
+    """The company's managers and staff."""
+    return User.objects.filter(is_active=True, company_id=company_id, role__in=COMPANY_ROLES)
+
+
+def company_managers(company_id: int | None) -> QuerySet[User]:
+    """The company's managers alone (orders and notices that need a responsible person)."""
+    return User.objects.filter(is_active=True, company_id=company_id, role=Role.COMPANY_MANAGER)
+
+
+def district_officials(district_id: int | None) -> QuerySet[User]:
+    return User.objects.filter(is_active=True, role=Role.DISTRICT, district_id=district_id)
+
+
+def official_users(district_id: int | None) -> list[User]:
+    """The district authority's officials, or the city bureau's where the district has none."""
+    return list(district_officials(district_id)) or list(city_officials())
+
+
+def committee_users(estate_id: int | None) -> QuerySet[User]:
+    return User.objects.filter(is_active=True, role=Role.COMMITTEE, estate_id=estate_id)
+
+
+OWNER_ROLES = (Role.RESIDENT, Role.COMMITTEE)
+
+
+def owner_users(estate_id: int | None = None, *, owner_ids=None, roles=OWNER_ROLES) -> QuerySet[User]:
+    """Accounts of the estate's owners (residents, and committee members who own a home there);
+    ``owner_ids`` (a list or a subquery, e.g. a voter roll) replaces the estate's owners."""
+    owners = owner_ids if owner_ids is not None else Ownership.objects.filter(estate_id=estate_id).values("owner_id")
+    return User.objects.filter(is_active=True, role__in=roles, owner_id__in=owners)
+
+
+def estate_officials(estate) -> QuerySet[User]:
+    """The estate's committee members, street office and community."""
+    return User.objects.filter(is_active=True).filter(
+        Q(role=Role.COMMITTEE, estate_id=estate.pk) | Q(role=Role.STREET, street_id=estate.street_id)
+        | Q(role=Role.COMMUNITY, community_id=estate.community_id))

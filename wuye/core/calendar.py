@@ -40,6 +40,7 @@ import logging
 import threading
 import time
 import uuid
+from calendar import monthrange
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -363,3 +364,33 @@ def describe_period(amount: int, unit: str) -> str:
     if unit == PeriodUnit.WORKING_DAYS:
         return ngettext("%(n)s 个工作日", "%(n)s 个工作日", amount) % {"n": amount}
     raise ValueError(f"unknown period unit: {unit!r}")
+
+
+def period_last_day(start: date, amount: int, unit: str = PeriodUnit.CALENDAR_DAYS) -> date:
+    """The last day of a period of ``amount`` days that starts on ``start`` (a date): counting
+    starts the next day, and a last day that is a rest day moves to the next working day
+    (民法典 第二百零一条、第二百零三条). Public periods (公示期) and filing deadlines use it."""
+    if unit == PeriodUnit.HOURS:
+        raise ValueError("period_last_day counts days, not hours")
+    start_at = datetime.combine(start, dtime(12), tzinfo=timezone.get_default_timezone())
+    return add_period(start_at, amount, unit).date()
+
+
+# ---- calendar months and years ----------------------------------------------------------------
+
+
+def add_months(d: date, months: int) -> date:
+    """``d`` plus (or minus) ``months`` calendar months, clamped to the month's last day
+    (31 January + 1 → 28/29 February)."""
+    m = d.month - 1 + months
+    year, month = d.year + m // 12, m % 12 + 1
+    return date(year, month, min(d.day, monthrange(year, month)[1]))
+
+
+def add_years(d: date, years: int) -> date:
+    """The same day ``years`` later (29 February → 28 February in a common year)."""
+    return add_months(d, 12 * years)
+
+
+def month_start(d: date) -> date:
+    return d.replace(day=1)
