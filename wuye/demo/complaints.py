@@ -60,9 +60,7 @@ from wuye.cases.models import (
     Status,
     SupervisionLevel,
     Task,
-    UnitMonthStat,
 )
-from wuye.cases.rollups import COUNTS
 from wuye.cases.search import tokens_for
 from wuye.registry.models import Estate, PropertyCompany
 from wuye.territory.models import City, Community, Department, District, Street
@@ -72,24 +70,23 @@ from . import identifiers as ids
 from . import names as N
 from .bulk import BulkWriter
 from .common import People
-from .complaint_workflow import (
+from .complaint_featured import FeaturedMixin
+from .complaint_life import LifeMixin
+from .complaint_rows import (
     C_FIELDS,
-    CITY_DESK,
     DAY,
     E_FIELDS,
     R_FIELDS,
     REPORTER,
     SH,
-    STOP_BEFORE,
     T_FIELDS,
     UTC_OFFSET,
     Plan,
-    R,
     S,
-    U,
-    WorkflowMixin,
     _Case,
 )
+from .complaint_units import UnitsMixin
+from .complaint_workflow import WorkflowMixin
 
 # Complaints per scale over the year (the scripted featured ones come on top).
 SCALE_COMPLAINTS = {"small": 2_000, "city": 200_000, "megacity": 3_000_000}
@@ -198,7 +195,7 @@ class Texts:
 # ---- the builder ------------------------------------------------------------------------------
 
 
-class ComplaintBuilder(WorkflowMixin):
+class ComplaintBuilder(WorkflowMixin, LifeMixin, UnitsMixin, FeaturedMixin):
     def __init__(self, *, scale: str, seed: int, now: datetime | None, say: Callable[[str], None], city_id: int | None):
         self.scale = scale
         self.total = SCALE_COMPLAINTS[scale]
@@ -305,64 +302,6 @@ class ComplaintBuilder(WorkflowMixin):
                                                     department__district__city_id=city.pk).order_by("username"))
         featured = next((e for e in estates if e.name == "幸福里小区"), None)
         self.featured = featured or estates[0]
-
-    # -- units ----------------------------------------------------------------------------------
-
-    def unit(self, kind: str, pk: int) -> tuple[str, int, str]:
-        if kind == U.COMPANY:
-            return (kind, pk, self.company_names[pk])
-        if kind == U.COMMUNITY:
-            return (kind, pk, self.community_rows[pk][0])
-        if kind == U.STREET:
-            return (kind, pk, self.street_names[pk])
-        if kind == U.DISTRICT:
-            return (kind, pk, f"{self.district_names[pk]}住房主管部门")
-        if kind == U.CITY:
-            return (kind, pk, CITY_DESK)
-        raise ValueError(kind)
-
-    def dept(self, district: int, kind: str) -> tuple[str, int, str] | None:
-        d = self.depts.get((district, kind))
-        return (U.DEPARTMENT, d[0], d[1]) if d else None
-
-    def route(self, e: EstateRow, cat: Cat) -> tuple[str, int, str]:
-        """``wuye.cases.units.route`` on the rows in memory (the demo test compares the two)."""
-        if cat.confidential:
-            return self.dept(e.district_id, "police") or (U.CITY, self.city_id, CITY_DESK)
-        responsible = cat.responsible
-        if responsible == R.COMPANY:
-            if e.company_id:
-                return self.unit(U.COMPANY, e.company_id)
-            responsible = R.COMMUNITY
-        if responsible == R.DEPARTMENT and cat.department_kind:
-            d = self.dept(e.district_id, cat.department_kind)
-            if d:
-                return d
-            responsible = R.STREET
-        if responsible == R.DEVELOPER:
-            return self.dept(e.district_id, "housing") or self.unit(U.DISTRICT, e.district_id)
-        if responsible == R.STREET:
-            return self.unit(U.STREET, e.street_id)
-        return self.unit(U.COMMUNITY, e.community_id)
-
-    def fallback_unit(self, c: _Case) -> tuple[str, int, str]:
-        """Where an approved return goes: the community, or the street when the community returned it."""
-        if c.unit_kind == U.COMMUNITY:
-            return self.unit(U.STREET, c.street_id)
-        return self.unit(U.COMMUNITY, c.community_id)
-
-    def quality(self, kind: str, pk: int) -> float:
-        key = (kind, pk)
-        q = self._quality.get(key)
-        if q is None:
-            q = self._quality[key] = 0.6 + 0.8 * random.Random(f"wuye-demo:{self.seed}:quality:{kind}:{pk}").random()
-        return q
-
-    def dispatcher_label(self, c: _Case) -> str:
-        if c.confidential:
-            return CITY_DESK
-        return f"{self.district_names[c.district_id]}住房主管部门"
-
 
     # -- one complaint: who, what, where --------------------------------------------------------
 
@@ -540,133 +479,6 @@ class ComplaintBuilder(WorkflowMixin):
         if c.status != S.DUPLICATE:
             self.recent[(e.id, cat.id)] = (c.id, c.tracking_code, t)
 
-    # -- the featured estate: every state, for every demo login -------------------------------------
-
-    def scripted(self, e: EstateRow, code: str, stop: str, hours_ago: float, *, reporter: User | None = None,
-                 source: str | None = None, **plan) -> _Case | None:
-        cat = self.cats.get(code)
-        if cat is None:
-            return None
-        created = self.now - timedelta(seconds=int(hours_ago * 3600))
-        p = Plan(forced=True, stop=STOP_BEFORE.get(stop), **plan)
-        c = self.new_case(e, cat, created, p, reporter=reporter, source=source or ("resident" if reporter else None))
-        self.simulate(c)
-        self.finish(c)
-        return c
-
-    def build_featured(self) -> int:
-        e = self.featured
-        resident = self.logins.get("resident")
-        if resident is not None and not resident.full_name:
-            resident = None
-        n0 = sum(self.counts.values())
-        sc = self.scripted
-        # Waiting for the dispatchers (district, city): to accept, to dispatch.
-        sc(e, "cleaning_greening", S.SUBMITTED, 0.6)
-        sc(e, "repairs", S.SUBMITTED, 1.2, reporter=resident)
-        sc(e, "parking_fees", S.SUBMITTED, 5)  # past the 2-hour accept limit: overdue, 督办
-        sc(e, "service_attitude", S.ACCEPTED, 3)
-        # The company's queue: to sign, to contact, to handle, and its replies under review.
-        sc(e, "cleaning_greening", S.DISPATCHED, 1.5)
-        sc(e, "elevator", S.DISPATCHED, 0.7)
-        sc(e, "repairs", S.DISPATCHED, 9)  # sign limit 4 h: overdue
-        sc(e, "property_fees", S.SIGNED, 5)
-        sc(e, "cleaning_greening", S.SIGNED, 40)  # contact limit 24 h: overdue
-        sc(e, "repairs", S.IN_PROGRESS, 30, reporter=resident)
-        sc(e, "cleaning_greening", S.IN_PROGRESS, 20, supervise=1)
-        sc(e, "repairs", S.IN_PROGRESS, 24 * 12)  # resolve limit 5 working days: long overdue
-        sc(e, "utility_sharing", S.IN_PROGRESS, 48, ext="pending")
-        sc(e, "common_income", S.IN_PROGRESS, 72, ext="approve")
-        sc(e, "parking_fees", S.RETURN_REVIEW, 20, ret="pending")
-        sc(e, "repairs", S.IN_PROGRESS, 24 * 4, ret="reject")
-        sc(e, "cleaning_greening", S.REPLY_REVIEW, 26)
-        sc(e, "elevator", S.REPLY_REVIEW, 12)
-        sc(e, "repairs", S.REPLIED, 60, reporter=resident)  # the resident can rate it
-        sc(e, "service_attitude", S.REPLIED, 50)
-        sc(e, "property_fees", S.EVALUATED, 24 * 5, resolved=False, satisfaction="dissatisfied")
-        sc(e, "cleaning_greening", S.CLOSED, 24 * 8, reporter=resident)
-        sc(e, "repairs", S.CLOSED, 24 * 9, resolved=True, satisfaction="basically_satisfied")
-        original = sc(e, "elevator", S.CLOSED, 24 * 3)
-        if original is not None:
-            sc(e, "elevator", S.DUPLICATE, 24 * 3 - 2, duplicate_of=(original.id, original.tracking_code, original.created_at))
-        sc(e, "other", S.REFUSED, 24 * 2)
-        sc(e, "noise", S.WITHDRAWN, 24, withdraw="dispatched", reporter=resident)
-        # The market regulator as co-unit on a fee complaint (dept_market): to sign, and signed.
-        market = self.dept(e.district_id, "market")
-        if market:
-            sc(e, "property_fees", S.IN_PROGRESS, 6, source="12358", co_units=[market], side_progress=0)
-            sc(e, "parking_fees", S.IN_PROGRESS, 30, source="12358", co_units=[market], side_progress=1)
-            sc(e, "property_fees", S.REPLY_REVIEW, 24 * 4, source="12358", co_units=[market])
-        # The community's own: noise and owners' committee matters.
-        sc(e, "noise", S.DISPATCHED, 2)
-        sc(e, "noise", S.IN_PROGRESS, 30)
-        sc(e, "owners_committee", S.REPLY_REVIEW, 24 * 6)
-        sc(e, "noise", S.CLOSED, 24 * 10)
-        # The street's own: dispatched to the street by the district.
-        street = self.unit(U.STREET, e.street_id)
-        sc(e, "owners_committee", S.DISPATCHED, 3, unit=street)
-        sc(e, "other", S.IN_PROGRESS, 26, unit=street)
-        sc(e, "owners_committee", S.REPLIED, 24 * 7, unit=street)
-        # Departments: fire safety with joint enforcement called by the street, illegal construction.
-        sc(e, "fire_safety", S.IN_PROGRESS, 10, joint=["urban", "police"], side_progress=1)
-        sc(e, "illegal_construction", S.IN_PROGRESS, 48, joint=["planning", "housing"], side_progress=0)
-        sc(e, "parking_sale_only", S.DISPATCHED, 4)
-        sc(e, "gang_clues", S.SIGNED, 6)
-        # Any other dept_* login: a joint task for its department.
-        covered = {"market", "fire", "urban", "police", "planning", "housing"}
-        for user in self.dept_logins:
-            kind = user.department.kind
-            if kind not in covered:
-                sc(e, "fire_safety", S.IN_PROGRESS, 8, joint=[kind], side_progress=0)
-                covered.add(kind)
-        # The resident: more of their own, over the year.
-        if resident is not None:
-            for days_ago, code in ((200, "parking_fees"), (120, "cleaning_greening"), (45, "elevator")):
-                sc(e, code, S.CLOSED, 24 * days_ago, reporter=resident)
-        return sum(self.counts.values()) - n0
-
-    # -- rollups --------------------------------------------------------------------------------
-
-    def rebuild_rollups(self) -> int:
-        """Every unit-month recounted from the tasks with one aggregate query (== ``rollup_rebuild``)."""
-        # Month by month, as a running platform adds them: a month's rows lie together on disk.
-        rows = Task.objects.values("unit_kind", "unit_id", "month").annotate(**COUNTS).order_by("month", "unit_kind",
-                                                                                                "unit_id")
-        names: dict = {}
-        stats = []
-        for row in rows.iterator(chunk_size=10_000):
-            kind, pk = row.pop("unit_kind"), row.pop("unit_id")
-            month = row.pop("month")
-            stats.append(UnitMonthStat(month=month, unit_kind=kind, unit_id=pk, unit_name=self.name_of(kind, pk, names),
-                                       district_id=self.district_of(kind, pk), **row))
-        UnitMonthStat.objects.all().delete()
-        UnitMonthStat.objects.bulk_create(stats, batch_size=5_000)
-        return len(stats)
-
-    def name_of(self, kind: str, pk: int, cache: dict) -> str:
-        try:
-            if kind == U.DEPARTMENT:
-                return self.dept_names[pk]
-            return self.unit(kind, pk)[2]
-        except KeyError:
-            key = (kind, pk)
-            if key not in cache:
-                cache[key] = Task.objects.filter(unit_kind=kind, unit_id=pk).values_list("unit_name", flat=True).first() or ""
-            return cache[key]
-
-    def district_of(self, kind: str, pk: int) -> int | None:
-        if kind == U.DISTRICT:
-            return pk
-        if kind == U.DEPARTMENT:
-            return self.dept_district.get(pk)
-        if kind == U.STREET:
-            return self.street_district.get(pk)
-        if kind == U.COMMUNITY:
-            row = self.community_rows.get(pk)
-            return row[1] if row else None
-        if kind == U.COMPANY:
-            return self.company_district.get(pk)
-        return None
 
 
 

@@ -32,6 +32,7 @@ from . import identifiers as ids
 from . import names as N
 from .bulk import BulkWriter, timestamp
 from .common import Initials, People, weighted
+from .estate_services import EstateServicesMixin
 from .estates import EstatesMixin
 
 DEMO_PASSWORD = "Wuye@2026"
@@ -76,7 +77,7 @@ class DemoCity:
 # ---- the builder -------------------------------------------------------------------------------
 
 
-class CityBuilder(EstatesMixin):
+class CityBuilder(EstatesMixin, EstateServicesMixin):
     def __init__(self, *, scale: Scale, seed: int, say: Callable[[str], None]):
         self.scale = scale
         self.seed = seed
