@@ -34,7 +34,7 @@ from django.utils import timezone
 from wuye.accounts.models import Role, User
 from wuye.disclosure.allocation import split_money
 from wuye.disclosure.models import DisclosureSettings, HouseholdReading, UtilityAllocation, UtilityShare
-from wuye.disclosure.services_utilities import formula_text_for, weights_for
+from wuye.disclosure.utilities.services import formula_text_for, weights_for
 from wuye.registry.models import Building, Estate, Ownership, Unit
 
 from .bulk import BulkWriter, timestamp

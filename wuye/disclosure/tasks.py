@@ -1,4 +1,6 @@
-"""Periodic jobs of the disclosure app (found by Huey's autodiscovery)."""
+"""Periodic jobs of the disclosure app (found by Huey's autodiscovery of each app's ``tasks``)."""
 
-from .tasks_income import *  # noqa: F401,F403
-from .tasks_parking import *  # noqa: F401,F403
+from .income.tasks import income_overdue_daily
+from .parking.tasks import parking_violation_daily
+
+__all__ = ["income_overdue_daily", "parking_violation_daily"]

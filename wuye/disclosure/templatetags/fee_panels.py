@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django import template
 
-from ..selectors_fees import fee_notice_current
-from ..services_fees import HOTLINE
+from ..fees.selectors import fee_notice_current
+from ..fees.services import HOTLINE
 
 register = template.Library()
 

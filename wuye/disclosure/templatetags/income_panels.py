@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import template
 
-from ..selectors_income import reports_public
+from ..income.selectors import reports_public
 
 register = template.Library()
 

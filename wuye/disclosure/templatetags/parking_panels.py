@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import template
 
-from ..selectors_parking import open_violation, parking_rates
+from ..parking.selectors import open_violation, parking_rates
 
 register = template.Library()
 

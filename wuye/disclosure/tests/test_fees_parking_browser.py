@@ -13,7 +13,7 @@ import pytest
 from tests.browser.conftest import browser, live, page_for, shot  # noqa: F401  (shared Playwright fixtures)
 from wuye.conftest import PASSWORD, build_world
 from wuye.disclosure.models import FeeNotice, RentRequest
-from wuye.disclosure.services_parking import parking_violation_sweep
+from wuye.disclosure.parking.services import parking_violation_sweep
 from wuye.registry import services as rs
 from wuye.registry.models import ParkingSpace
 
