@@ -169,6 +169,7 @@ class Machine:
         event: Mapping[str, Any] | None = None,
         audit_detail: str | None = None,
         audit_changes: Mapping[str, Any] | None = None,
+        audit_username: str = "",
         messages: Iterable = (),
         conflict: str | None = None,
         **fields,
@@ -182,6 +183,7 @@ class Machine:
         the event row (``event`` adds fields of the domain's timeline), the audit row and the
         outbox rows (``messages``: :class:`wuye.notifications.services.Message` values).
         ``target`` names the new state where the table leaves it to the service (``None`` rows).
+        ``audit_username`` names an actor that is no user on the audit row (``"system"``).
         """
         note = (note or "").strip()
         t = self.transitions[action]
@@ -209,7 +211,7 @@ class Machine:
                 changes = {self.status_field: [before, after]} if before != after else {}
                 changes.update(audit_changes or {})
                 audit_record(action=AuditAction.UPDATE, actor=actor, obj=obj, changes=changes or None,
-                             detail=(audit_detail if audit_detail is not None else f"{t.label} {note}").strip()[:500])
+                             username=audit_username, detail=(audit_detail if audit_detail is not None else f"{t.label} {note}").strip()[:500])
             messages = list(messages)
             if messages:
                 from wuye.notifications.services import notify_many

@@ -3,7 +3,12 @@
 Public read (no login), rate-limited per IP like the other public reads. Numbers are decimal
 strings with two places (``"82.00"``); ``lists`` holds ``"red"`` and/or ``"black"``; ``events`` are
 the company's confirmed items that count today or occurred within the public period
-(``CreditSettings.public_event_days``, default one year), newest first. 404 for an unknown company.
+(``CreditSettings.public_event_days``, default one year), newest first — the credit app's public
+list (``selectors.public_events``), the same as the public pages. 404 for an unknown company.
+
+A GET never writes: it reads the stored ``CompanyCredit`` row. A company the platform has not rated
+yet answers ``"rated": false`` with ``score``, ``grade``, ``basic``, ``good``, ``bad`` and
+``computed_at`` null (shown as "暂未评级"); a rated one ``"rated": true``.
 """
 
 from __future__ import annotations
@@ -20,9 +25,8 @@ from rest_framework.response import Response
 from wuye.core.ratelimit import RateLimited, enforce_rate
 from wuye.core.request_context import client_ip
 
-from .models import CompanyCredit, CreditSettings
-from .scoring import live_q
-from .selectors import public_events
+from . import selectors as sel
+from .models import CompanyCredit
 
 PUBLIC_READS_PER_HOUR = 600
 
@@ -41,32 +45,28 @@ def lists_of(credit: CompanyCredit) -> list[str]:
 
 
 def credit_payload(company_id: int, *, today=None) -> dict | None:
-    """The public credit of one company as plain data (shared by the API and tests)."""
-    from wuye.registry.models import PropertyCompany
-
-    from .scoring import credit_recompute
-
+    """The public credit of one company as plain data (shared by the API and tests); None for an
+    unknown company. Reads only: a company never rated yet has ``rated`` false and no figures."""
     today = today or timezone.localdate()
-    row = CompanyCredit.objects.filter(company_id=company_id).first()
-    if row is None:
-        if not PropertyCompany.objects.filter(pk=company_id).exists():
-            return None
-        row = credit_recompute(company_id, today=today)
-    cs = CreditSettings.current()
-    counting = set(public_events(company_id, today=today, cs=cs).filter(live_q(today)).values_list("pk", flat=True))
+    row = sel.company_credit(company_id)
+    if row is None and not sel.company_exists(company_id):
+        return None
     events = [
         {
             "rule": e.rule.code, "name": e.rule.name, "class": e.klass, "points": _points(e.signed_points),
             "occurred_on": e.occurred_on.isoformat(),
             "valid_until": e.valid_until.isoformat() if e.valid_until else None,
-            "status": e.status, "counting": e.pk in counting,
+            "status": e.status, "counting": e.counting,
         }
-        for e in public_events(company_id, today=today, cs=cs)
+        for e in sel.public_events(company_id, today=today)
     ]
+    if row is None:
+        return {"company": company_id, "rated": False, "score": None, "grade": None, "basic": None, "good": None,
+                "bad": None, "lists": [], "veto": False, "computed_at": None, "events": events}
     return {
-        "company": company_id, "score": _points(row.score), "grade": row.grade, "basic": _points(row.basic),
-        "good": _points(row.good), "bad": _points(row.bad), "lists": lists_of(row), "veto": row.veto,
-        "computed_at": row.computed_at.isoformat() if row.computed_at else None, "events": events,
+        "company": company_id, "rated": True, "score": _points(row.score), "grade": row.grade,
+        "basic": _points(row.basic), "good": _points(row.good), "bad": _points(row.bad), "lists": lists_of(row),
+        "veto": row.veto, "computed_at": row.computed_at.isoformat() if row.computed_at else None, "events": events,
     }
 
 
@@ -78,9 +78,12 @@ _Event = inline_serializer("CreditEventPublic", many=True, fields={
     "status": drf.CharField(), "counting": drf.BooleanField(help_text="今日是否计分"),
 })
 _Credit = inline_serializer("CompanyCredit", fields={
-    "company": drf.IntegerField(), "score": drf.CharField(help_text="信用总分，如 \"82.00\""),
-    "grade": drf.ChoiceField(choices=["AAA", "AA", "A", "B", "C"]), "basic": drf.CharField(), "good": drf.CharField(),
-    "bad": drf.CharField(), "lists": drf.ListField(child=drf.ChoiceField(choices=["red", "black"])),
+    "company": drf.IntegerField(),
+    "rated": drf.BooleanField(help_text="是否已评级；false 表示暂未评级，分数和等级为 null"),
+    "score": drf.CharField(allow_null=True, help_text="信用总分，如 \"82.00\"；暂未评级为 null"),
+    "grade": drf.ChoiceField(choices=["AAA", "AA", "A", "B", "C"], allow_null=True, help_text="暂未评级为 null"),
+    "basic": drf.CharField(allow_null=True), "good": drf.CharField(allow_null=True),
+    "bad": drf.CharField(allow_null=True), "lists": drf.ListField(child=drf.ChoiceField(choices=["red", "black"])),
     "veto": drf.BooleanField(), "computed_at": drf.DateTimeField(allow_null=True), "events": _Event,
 })
 
@@ -92,7 +95,7 @@ _Credit = inline_serializer("CompanyCredit", fields={
                  "无需登录；按 IP 限流，超限返回 429。分数以两位小数的字符串返回。"),
     responses={200: _Credit, 404: OpenApiResponse(description="企业不存在"), 429: OpenApiResponse(description="请求过于频繁")},
     examples=[OpenApiExample("AA 级企业", response_only=True, value={
-        "company": 7, "score": "82.00", "grade": "AA", "basic": "80.00", "good": "7.00", "bad": "5.00",
+        "company": 7, "rated": True, "score": "82.00", "grade": "AA", "basic": "80.00", "good": "7.00", "bad": "5.00",
         "lists": [], "veto": False, "computed_at": "2026-05-04T03:00:00+08:00",
         "events": [{"rule": "GS01", "name": "未按规定公示公共收益", "class": "bad", "points": "-5.00",
                     "occurred_on": "2026-03-02", "valid_until": None, "status": "confirmed", "counting": True}]})],

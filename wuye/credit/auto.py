@@ -5,26 +5,30 @@ overdue rectification order, a star result, an inspection score, a missing discl
 itself is the evidence, so the platform reviews them itself and they go straight to public notice
 (rules.md §9: review → public notice → objection → confirmation); the credit sweep confirms them
 when the notice period ends without an objection. Each carries a ``source_key`` naming what
-produced it, so a job that runs twice records once.
+produced it, so a job that runs twice records once: the event, its timeline row, its audit row
+and the company's notification are written in one transaction, so a crash leaves nothing behind
+and the rerun records all of them.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from wuye.core.calendar import PeriodUnit, add_period
+from wuye.accounts.selectors import company_users
+from wuye.core.audit import audit_record
+from wuye.core.errors import ConflictError
+from wuye.core.models import AuditAction
+from wuye.notifications.services import notify
 
-from .models import CreditEvent, CreditEventLog, CreditRule, CreditSettings
+from .models import CreditEvent, CreditRule, CreditSettings
+from .services import credit_refresh, log_creation, notice_end_for
+from .workflow import MACHINE
 
-
-def _valid_until(rule: CreditRule, start: date) -> date | None:
-    if rule.validity_days is None:
-        return None
-    return start + timedelta(days=rule.validity_days)
+S = CreditEvent.Status
 
 
 def credit_event_auto(
@@ -42,12 +46,6 @@ def credit_event_auto(
 ) -> CreditEvent | None:
     """Record one automatic credit event in public notice; return it (or the one already recorded
     under ``source_key``). Returns None when the rule is missing or switched off."""
-    from wuye.core.audit import audit_record
-    from wuye.core.models import AuditAction
-    from wuye.notifications.services import notify
-
-    from .services import company_users
-
     rule = CreditRule.objects.filter(code=rule_code, active=True).first()
     if rule is None:
         return None
@@ -61,30 +59,31 @@ def credit_event_auto(
     else:
         district_id = getattr(district, "pk", district)
     now = timezone.now()
-    cs = CreditSettings.current()
-    end = add_period(now, cs.notice_workdays, PeriodUnit.WORKING_DAYS)
+    end = notice_end_for(now, CreditSettings.current())
     event = CreditEvent(
         company=company, manager=manager, estate=estate, district_id=district_id, rule=rule, klass=rule.klass,
-        points=rule.points, status=CreditEvent.Status.NOTICE, source=CreditEvent.Source.AUTO,
+        points=rule.points, status=S.NOTICE, source=CreditEvent.Source.AUTO,
         source_key=source_key[:120], source_url=source_url[:200], description=description[:2000],
         evidence=evidence[:2000], occurred_on=occurred_on, notice_start=now, notice_end=end,
     )
     try:
+        # One transaction: the event, its timeline row, its audit row and the notification.
         with transaction.atomic():
             event.save()
+            log_creation(event, "auto", note=description[:500])
+            audit_record(action=AuditAction.CREATE, actor=None, obj=event, username="system",
+                         changes={"rule": rule.code, "company": company.pk, "source_key": source_key},
+                         detail=f"自动生成信用信息 {rule.code} {rule.name}")
+            notify(users=list(company_users(company.pk)), subject=gettext("信用信息公示"),
+                   body=gettext("贵企业的信用信息“%(rule)s”已开始公示，如有异议请于 %(end)s 前提出。") % {
+                       "rule": rule.name, "end": timezone.localtime(end).strftime("%Y-%m-%d %H:%M")},
+                   url=f"/credit/events/{event.pk}/", channels=("inapp",), dedup_key=f"credit:{event.pk}:notice",
+                   category="credit")
     except IntegrityError:  # recorded meanwhile by another worker under the same key
-        return CreditEvent.objects.filter(source_key=source_key).first()
-    with transaction.atomic():
-        CreditEventLog.objects.create(event=event, action="auto", from_status="", to_status=event.status,
-                                      note=description[:500])
-        audit_record(action=AuditAction.CREATE, actor=None, obj=event, username="system",
-                     changes={"rule": rule.code, "company": company.pk, "source_key": source_key},
-                     detail=f"自动生成信用信息 {rule.code} {rule.name}")
-        notify(users=list(company_users(company.pk)), subject=gettext("信用信息公示"),
-               body=gettext("贵企业的信用信息“%(rule)s”已开始公示，如有异议请于 %(end)s 前提出。") % {
-                   "rule": rule.name, "end": timezone.localtime(end).strftime("%Y-%m-%d %H:%M")},
-               url=f"/credit/events/{event.pk}/", channels=("inapp",), dedup_key=f"credit:{event.pk}:notice",
-               category="credit")
+        found = CreditEvent.objects.filter(source_key=source_key).first()
+        if found is None:
+            raise
+        return found
     return event
 
 
@@ -94,36 +93,20 @@ def credit_event_repair_by_source(*, source_key: str, reason: str, actor=None) -
 
     An item not yet confirmed (still in notice or objected) is withdrawn instead: the rectification
     was verified before it ever counted."""
-    from wuye.core.audit import audit_record
-    from wuye.core.models import AuditAction
-
-    from .scoring import credit_recompute, manager_recompute
-
     event = CreditEvent.objects.filter(source_key=source_key).first()
     if event is None or event.klass != CreditRule.Klass.BAD or event.repaired_at is not None:
         return None
-    if event.status == CreditEvent.Status.WITHDRAWN:
+    if event.status == S.WITHDRAWN:
         return None
-    now = timezone.now()
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    with transaction.atomic():
-        if event.status == CreditEvent.Status.CONFIRMED:
-            fields = {"repaired_at": now, "repair_reason": reason[:300]}
-            action, to_status = "repair", event.status
-        else:
-            fields = {"status": CreditEvent.Status.WITHDRAWN, "withdrawn_reason": (gettext("整改已核实：") + reason)[:300]}
-            action, to_status = "withdraw", CreditEvent.Status.WITHDRAWN
-        updated = CreditEvent.objects.filter(pk=event.pk, version=event.version, repaired_at__isnull=True).update(
-            version=event.version + 1, **fields)
-        if not updated:
-            return None
-        CreditEventLog.objects.create(event=event, actor=user, action=action, from_status=event.status,
-                                      to_status=to_status, note=reason)
-        audit_record(action=AuditAction.UPDATE, actor=user, obj=event, username="system",
-                     changes={"action": action}, detail=f"整改核实，信用修复：{reason[:100]}")
-    event.refresh_from_db()
-    if event.manager_id:
-        manager_recompute(event.manager_id)
+    if event.status == S.CONFIRMED:
+        action, fields = "repair", {"repaired_at": timezone.now(), "repair_reason": reason[:300]}
     else:
-        credit_recompute(event.company_id)
+        action, fields = "withdraw", {"withdrawn_reason": (gettext("整改已核实：") + reason)[:300]}
+    try:
+        MACHINE.apply(event, action, actor=actor, note=reason, audit_changes={"action": action},
+                      audit_detail=f"整改核实，信用修复：{reason[:100]}", audit_username="system", **fields)
+    except ConflictError:
+        return None
+    event.refresh_from_db()
+    credit_refresh(company_id=event.company_id, manager_id=event.manager_id)
     return event

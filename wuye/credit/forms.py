@@ -6,10 +6,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from wuye.accounts.models import Role
+from wuye.registry.selectors import estates_visible_to
 
 from .models import Benchmark, CreditEvent, CreditRule, CreditSettings, ExitCase, ExitStep
-from .workflow import recorder_allows
+from .selectors import companies_for_credit, estates_for_event, project_managers_of, rules_recordable_by
 
 TEXT = {"class": "form-control"}
 SELECT = {"class": "form-select"}
@@ -24,7 +24,7 @@ def _wide(field):
 class EventForm(forms.Form):
     """An official records a credit event for one company (chosen before the form)."""
 
-    rule = forms.ModelChoiceField(label=_("信用规则"), queryset=CreditRule.objects.none(), widget=forms.Select(attrs=SELECT))
+    rule = forms.ModelChoiceField(label=_("信用规则"), queryset=None, widget=forms.Select(attrs=SELECT))
     occurred_on = forms.DateField(label=_("发生日期"), widget=forms.DateInput(attrs=DATE))
     estate = forms.ModelChoiceField(label=_("涉及小区"), queryset=None, required=False, widget=forms.Select(attrs=SELECT))
     manager = forms.ModelChoiceField(label=_("项目经理"), queryset=None, required=False, widget=forms.Select(attrs=SELECT),
@@ -37,17 +37,10 @@ class EventForm(forms.Form):
 
     def __init__(self, *args, user, company, **kwargs):
         super().__init__(*args, **kwargs)
-        from wuye.registry.models import Estate, Staff
-
-        role = getattr(user, "role", None)
-        allowed = [r.pk for r in CreditRule.objects.filter(active=True) if recorder_allows(r, role)]
-        self.fields["rule"].queryset = CreditRule.objects.filter(pk__in=allowed).order_by("klass", "code")
+        self.fields["rule"].queryset = rules_recordable_by(user)
         self.fields["rule"].label_from_instance = lambda r: f"{r.code} {r.name}（{r.get_klass_display()} {r.points} 分）"
-        estates = Estate.objects.filter(company=company).order_by("name")
-        if role == Role.DISTRICT:
-            estates = estates.filter(district_id=user.district_id)
-        self.fields["estate"].queryset = estates
-        self.fields["manager"].queryset = Staff.objects.filter(company=company, role=Staff.Role.PROJECT_MANAGER).order_by("name")
+        self.fields["estate"].queryset = estates_for_event(user, company)
+        self.fields["manager"].queryset = project_managers_of(company)
         self.fields["occurred_on"].initial = timezone.localdate()
 
 
@@ -98,10 +91,6 @@ class BenchmarkForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from wuye.registry.selectors import estates_visible_to
-
-        from .selectors import companies_for_credit
-
         self.fields["estate"].queryset = estates_visible_to(user).order_by("name")
         self.fields["company"].queryset = companies_for_credit(user).order_by("name")
 

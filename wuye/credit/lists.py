@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from .models import Benchmark, CompanyCredit
+from .scoring import benchmark_company_ids, company_score
 
-
-def benchmark_company_ids() -> set[int]:
-    return set(Benchmark.objects.filter(kind=Benchmark.Kind.COMPANY, active=True).values_list("company_id", flat=True))
+__all__ = ["benchmark_company_ids", "benchmark_estate_ids", "black_listed_company_ids", "company_grade",
+           "red_listed_company_ids"]
 
 
 def benchmark_estate_ids() -> set[int]:
@@ -22,10 +22,9 @@ def red_listed_company_ids() -> set[int]:
 
 
 def company_grade(company_id: int) -> str | None:
-    """The company's current grade, computing it if it was never computed."""
-    from .scoring import credit_recompute
-
+    """The company's current grade: its stored row, or (never rated yet) the grade its events give
+    today, computed without writing anything."""
     row = CompanyCredit.objects.filter(company_id=company_id).only("grade").first()
     if row is None:
-        row = credit_recompute(company_id)
+        return company_score(company_id)[1]
     return row.grade

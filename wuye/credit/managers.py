@@ -7,7 +7,8 @@
   started — or, when unknown, registered — on or before 1 January) with fewer than
   ``manager_training_hours`` hours of ``TrainingRecord`` in it. Keyed ``mg02:<year>:staff:<id>``.
 
-Both go through the usual notice (``credit_event_auto``), so the company can object.
+Both go through the usual notice (``credit_event_auto``), so the company can object. Training
+records are kept here too (``training_record_add``): a company manager or an official records hours.
 """
 
 from __future__ import annotations
@@ -15,17 +16,23 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wuye.core.audit import audit_record
+from wuye.core.errors import ServiceError
+from wuye.core.models import AuditAction
+from wuye.registry.models import Staff
+
 from .auto import credit_event_auto
 from .models import CreditEvent, CreditSettings, TrainingRecord
+from .scoring import manager_recompute
+from .selectors import can_keep_training
 
 
 def _managers():
-    from wuye.registry.models import Staff
-
     return Staff.objects.filter(role=Staff.Role.PROJECT_MANAGER).select_related("company", "estate")
 
 
@@ -85,3 +92,28 @@ def manager_training_check(*, year: int | None = None, today: date | None = None
         )
         n += event is not None
     return n
+
+
+# ---- training records ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def training_record_add(*, user, manager, course: str, attended_on: date, hours: Decimal) -> TrainingRecord:
+    """A company manager (for their own company's managers) or an official records training hours."""
+    if manager is None or manager.role != Staff.Role.PROJECT_MANAGER:
+        raise ServiceError(_("请选择项目经理"))
+    if not can_keep_training(user, manager):
+        raise ServiceError(_("您无权为该项目经理登记培训记录"))
+    course = (course or "").strip()
+    if not course:
+        raise ServiceError(_("请填写培训内容"))
+    if attended_on is None or attended_on > timezone.localdate():
+        raise ServiceError(_("培训日期不能晚于今天"))
+    if hours is None or hours < Decimal("0.5") or hours > Decimal("100"):
+        raise ServiceError(_("学时应在 0.5 到 100 之间"))
+    rec = TrainingRecord.objects.create(manager=manager, course=course[:100], attended_on=attended_on, hours=hours,
+                                        recorded_by=user)
+    audit_record(action=AuditAction.CREATE, actor=user, obj=rec, changes={"hours": hours, "course": course},
+                 detail=f"登记项目经理培训 {hours} 学时")
+    manager_recompute(manager.pk)
+    return rec

@@ -22,7 +22,12 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wuye.cases.metrics import Weights, figures_of
+from wuye.cases.models import UnitKind, UnitMonthStat
+from wuye.registry.models import PropertyCompany
+
 from .auto import credit_event_auto
+from .services import credit_refresh
 
 EXCELLENT = Decimal("95")
 FAILING = Decimal("60")
@@ -40,12 +45,6 @@ def metrics_source_key(month: date, company_id: int) -> str:
 
 def credit_metrics_feed(*, month: date | None = None, today: date | None = None) -> dict:
     """Record TS01 / TS02 for ``month`` (default: the month before ``today``). Returns counts."""
-    from wuye.cases.metrics import Weights, figures_of
-    from wuye.cases.models import UnitKind, UnitMonthStat
-    from wuye.registry.models import PropertyCompany
-
-    from .scoring import credit_recompute
-
     today = today or timezone.localdate()
     month = (month or previous_month(today)).replace(day=1)
     last_day = month.replace(day=calendar.monthrange(month.year, month.month)[1])
@@ -80,5 +79,5 @@ def credit_metrics_feed(*, month: date | None = None, today: date | None = None)
             out[kind] += 1
             touched.add(company.pk)
     for company_id in touched:
-        credit_recompute(company_id, today=today)
+        credit_refresh(company_id=company_id, today=today)
     return out

@@ -16,6 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from wuye.core.models import SettingsModel, TimeStampedModel
+from wuye.core.workflow import WorkflowEvent
 
 POINTS = {"max_digits": 7, "decimal_places": 2}
 
@@ -178,17 +179,13 @@ class CreditEvent(TimeStampedModel):
         return -self.points if self.klass in (CreditRule.Klass.BAD, CreditRule.Klass.VETO) else self.points
 
 
-class CreditEventLog(models.Model):
-    event = models.ForeignKey(CreditEvent, verbose_name=_("信用信息"), on_delete=models.CASCADE, related_name="logs")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    action = models.CharField(_("动作"), max_length=20)
-    from_status = models.CharField(_("原状态"), max_length=10, blank=True)
-    to_status = models.CharField(_("新状态"), max_length=10, blank=True)
-    note = models.TextField(_("说明"), blank=True)
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+class CreditEventLog(WorkflowEvent):
+    """The event's timeline: its creation (``record`` / ``auto``) and one row per transition
+    (``workflow.py``), written by ``core.workflow.Machine.apply``."""
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    event = models.ForeignKey(CreditEvent, verbose_name=_("信用信息"), on_delete=models.CASCADE, related_name="logs")
+
+    class Meta(WorkflowEvent.Meta):
         verbose_name = _("信用信息处理记录")
         verbose_name_plural = _("信用信息处理记录")
 

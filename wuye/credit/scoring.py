@@ -11,13 +11,18 @@ Decisions documented here:
 - A company with no counting credit information at all is *unrated*: its row shows score 0 and
   grade C, but it is put on the black list only for a veto item — the black list is for
   established bad conduct, not for a company the platform has no record of yet.
-- When a recompute puts a company on the black list (it was not on it before), an exit case is
-  opened for each estate it serves (``services.exit_cases_open``).
+- The score sum is written once, here (``score_from_sums``): the single recompute, the bulk
+  recompute and the demo generator all go through it.
+- Recomputing is arithmetic plus the company's own ``CompanyCredit`` row: it opens no exit case
+  and sends nothing. It reports a company that has just been black-listed (``newly_black`` on the
+  row, ``black_listed`` in the bulk result) and the caller — ``services.credit_refresh``, the
+  sweep, the nightly job — opens the exit cases (``exits.exit_cases_open``).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -26,7 +31,18 @@ from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from .models import CompanyCredit, CreditEvent, CreditRule, CreditSettings, Grade, ManagerCredit
+from wuye.registry.models import PropertyCompany
+
+from .models import (
+    Benchmark,
+    CompanyCredit,
+    CreditEvent,
+    CreditRule,
+    CreditSettings,
+    Grade,
+    ManagerCredit,
+    TrainingRecord,
+)
 
 ZERO = Decimal("0")
 BAD_KLASSES = (CreditRule.Klass.BAD, CreditRule.Klass.VETO)
@@ -62,23 +78,63 @@ def counting_q(today: date) -> Q:
     return live_q(today) & Q(manager__isnull=True)
 
 
-def score_from_events(rows, cs: CreditSettings) -> Score:
-    """rows: iterable of (klass, points)."""
+def score_from_sums(parts: Mapping[str, tuple[Decimal, int]], cs: CreditSettings) -> Score:
+    """The score sum (rules.md §9), the one place it is written: ``parts`` maps a class (basic,
+    good, bad, veto) to the (sum of points, number of events) of the events that count.
+    Score = min(basic, basic cap) + min(good, good cap) − (bad + veto); a veto item flags ``veto``."""
     s = Score()
-    for klass, points in rows:
-        s.events += 1
+    for klass, (total, n) in parts.items():
+        s.events += n
         if klass == CreditRule.Klass.BASIC:
-            s.raw_basic += points
+            s.raw_basic += total
         elif klass == CreditRule.Klass.GOOD:
-            s.raw_good += points
-        elif klass == CreditRule.Klass.BAD:
-            s.bad += points
-        elif klass == CreditRule.Klass.VETO:
-            s.veto = True
-            s.bad += points
+            s.raw_good += total
+        elif klass in BAD_KLASSES:
+            s.bad += total
+            s.veto = s.veto or (klass == CreditRule.Klass.VETO and n > 0)
     s.basic = min(s.raw_basic, cs.basic_cap)
     s.good = min(s.raw_good, cs.good_cap)
     return s
+
+
+def sums_of(rows: Iterable[tuple[str, Decimal]]) -> dict[str, tuple[Decimal, int]]:
+    """(klass, points) rows → {klass: (sum, count)}."""
+    parts: dict[str, tuple[Decimal, int]] = {}
+    for klass, points in rows:
+        total, n = parts.get(klass, (ZERO, 0))
+        parts[klass] = (total + points, n + 1)
+    return parts
+
+
+def score_from_events(rows, cs: CreditSettings) -> Score:
+    """rows: iterable of (klass, points)."""
+    return score_from_sums(sums_of(rows), cs)
+
+
+def company_sums(today: date, company_ids: Iterable[int] | None = None) -> dict[int, dict[str, tuple[Decimal, int]]]:
+    """One aggregate over the events that count on ``today``: {company: {klass: (sum, count)}}
+    (every company, or those of ``company_ids``)."""
+    qs = CreditEvent.objects.filter(counting_q(today))
+    if company_ids is not None:
+        qs = qs.filter(company_id__in=list(company_ids))
+    sums: dict[int, dict[str, tuple[Decimal, int]]] = defaultdict(dict)
+    agg = (qs.order_by().values("company_id", "klass").annotate(total=Sum("points"), n=Count("id"))
+           .values_list("company_id", "klass", "total", "n"))
+    for company_id, klass, total, n in agg:
+        sums[company_id][klass] = (total or ZERO, n)
+    return sums
+
+
+def benchmark_company_ids() -> set[int]:
+    """Benchmark companies are on the red list (rules.md §9)."""
+    return set(Benchmark.objects.filter(kind=Benchmark.Kind.COMPANY, active=True).values_list("company_id", flat=True))
+
+
+def company_score(company_id: int, *, today: date | None = None) -> tuple[Score, str]:
+    """A company's score and grade on ``today``, computed and not stored."""
+    cs = CreditSettings.current()
+    s = score_from_sums(company_sums(today or timezone.localdate(), [company_id]).get(company_id, {}), cs)
+    return s, cs.grade_for(s.total)
 
 
 def lists_for(score: Score, grade: str, *, benchmark: bool) -> tuple[bool, bool]:
@@ -97,16 +153,12 @@ def _apply(obj: CompanyCredit, s: Score, cs: CreditSettings, benchmark: bool, no
 
 
 def credit_recompute(company_id: int, *, today: date | None = None) -> CompanyCredit:
-    """Recompute one company's credit row from its events (opens exit cases when it becomes
-    black-listed)."""
-    from .lists import benchmark_company_ids
-    from .services import exit_cases_open
-
+    """Recompute one company's credit row from its events. Pure arithmetic plus this row: the row
+    carries ``newly_black`` (it has just been put on the black list) for the caller to act on."""
     today = today or timezone.localdate()
     now = timezone.now()
     cs = CreditSettings.current()
-    rows = CreditEvent.objects.filter(counting_q(today), company_id=company_id).values_list("klass", "points")
-    s = score_from_events(rows, cs)
+    s = score_from_sums(company_sums(today, [company_id]).get(company_id, {}), cs)
     with transaction.atomic():
         obj = CompanyCredit.objects.select_for_update().filter(company_id=company_id).first()
         was_black = bool(obj and obj.black)
@@ -114,46 +166,26 @@ def credit_recompute(company_id: int, *, today: date | None = None) -> CompanyCr
             obj = CompanyCredit(company_id=company_id)
         _apply(obj, s, cs, company_id in benchmark_company_ids(), now)
         obj.save()
-        if obj.black and not was_black:
-            exit_cases_open([company_id], now=now)
+    obj.newly_black = obj.black and not was_black
     return obj
 
 
 def credit_recompute_all(*, today: date | None = None, batch_size: int = 250) -> dict:
     """Recompute every company's credit in bulk: one aggregate query (sum and count per company
     and class), one read of the existing rows, then ``bulk_update`` / ``bulk_create`` in batches.
-    Returns counts: companies, changed, newly black-listed."""
-    from wuye.registry.models import PropertyCompany
-
-    from .lists import benchmark_company_ids
-    from .services import exit_cases_open
-
+    Returns counts (companies, created, changed, newly black-listed) and ``black_listed``, the ids
+    of the companies just put on the black list (the caller opens their exit cases)."""
     today = today or timezone.localdate()
     now = timezone.now()
     cs = CreditSettings.current()
-    sums: dict[int, dict[str, tuple[Decimal, int]]] = defaultdict(dict)
-    agg = (CreditEvent.objects.filter(counting_q(today)).order_by().values("company_id", "klass")
-           .annotate(total=Sum("points"), n=Count("id")).values_list("company_id", "klass", "total", "n"))
-    for company_id, klass, total, n in agg:
-        sums[company_id][klass] = (total or ZERO, n)
+    sums = company_sums(today)
     benchmarks = benchmark_company_ids()
     existing = {c.company_id: c for c in CompanyCredit.objects.all()}
     company_ids = list(PropertyCompany.objects.order_by("pk").values_list("pk", flat=True))
     fields = ["basic", "good", "bad", "score", "grade", "veto", "red", "black", "event_count"]
     to_update, to_create, newly_black = [], [], []
     for company_id in company_ids:
-        parts = sums.get(company_id, {})
-        s = Score()
-        for klass, (total, n) in parts.items():
-            s.events += n
-            if klass == CreditRule.Klass.BASIC:
-                s.raw_basic = total
-            elif klass == CreditRule.Klass.GOOD:
-                s.raw_good = total
-            else:
-                s.bad += total
-                s.veto = s.veto or klass == CreditRule.Klass.VETO
-        s.basic, s.good = min(s.raw_basic, cs.basic_cap), min(s.raw_good, cs.good_cap)
+        s = score_from_sums(sums.get(company_id, {}), cs)
         obj = existing.get(company_id)
         was_black = bool(obj and obj.black)
         if obj is None:
@@ -175,10 +207,8 @@ def credit_recompute_all(*, today: date | None = None, batch_size: int = 250) ->
         if to_create:
             CompanyCredit.objects.bulk_create(to_create, batch_size=2000)
         CompanyCredit.objects.update(computed_at=now)
-        if newly_black:
-            exit_cases_open(newly_black, now=now)
     return {"companies": len(company_ids), "created": len(to_create), "changed": len(to_update),
-            "newly_black": len(newly_black)}
+            "newly_black": len(newly_black), "black_listed": newly_black}
 
 
 def _write_rows(rows: list[CompanyCredit], fields: list[str], batch_size: int) -> None:
@@ -209,8 +239,6 @@ def manager_live_q(today: date) -> Q:
 def manager_recompute(manager_id: int, *, today: date | None = None) -> ManagerCredit:
     """A project manager's personal score: the base less confirmed, unexpired deductions, and this
     year's training hours."""
-    from .models import TrainingRecord
-
     today = today or timezone.localdate()
     cs = CreditSettings.current()
     deductions = (CreditEvent.objects.filter(manager_live_q(today), manager_id=manager_id)

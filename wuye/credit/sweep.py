@@ -5,6 +5,9 @@
 2. The companies and project managers concerned are recomputed, and so are those with an item
    that stopped counting in the last week (expiry needs no status change: an item counts while
    ``valid_until`` is after today, so recomputing is enough; the week covers missed runs).
+3. A company the recompute has just black-listed gets its exit cases (``services.credit_refresh``).
+
+``credit_nightly_recompute`` is the nightly pass over every company, with the same step 3.
 """
 
 from __future__ import annotations
@@ -14,9 +17,10 @@ from datetime import datetime, timedelta
 from django.db.models import Q
 from django.utils import timezone
 
+from .exits import exit_cases_open
 from .models import CreditEvent
-from .scoring import credit_recompute, manager_recompute
-from .services import credit_event_confirm
+from .scoring import credit_recompute_all
+from .services import credit_event_confirm, credit_refresh
 
 S = CreditEvent.Status
 BATCH = 500
@@ -48,7 +52,14 @@ def credit_sweep(now: datetime | None = None) -> dict:
     for company_id, manager_id in lapsed:
         (managers if manager_id else companies).add(manager_id or company_id)
     for company_id in sorted(companies):
-        credit_recompute(company_id, today=today)
+        credit_refresh(company_id=company_id, today=today, now=now)
     for manager_id in sorted(managers):
-        manager_recompute(manager_id, today=today)
+        credit_refresh(manager_id=manager_id, today=today)
     return {"confirmed": confirmed, "companies": len(companies), "managers": len(managers)}
+
+
+def credit_nightly_recompute(*, today=None) -> dict:
+    """Every company's credit (expiry by date), then the exit cases of those just black-listed."""
+    result = credit_recompute_all(today=today)
+    result["exit_cases"] = exit_cases_open(result.pop("black_listed"))
+    return result

@@ -6,7 +6,7 @@ from huey.contrib.djhuey import db_periodic_task, lock_task
 
 from .managers import manager_register_check, manager_training_check
 from .metrics_feed import credit_metrics_feed
-from .scoring import credit_recompute_all
+from .sweep import credit_nightly_recompute
 from .sweep import credit_sweep as run_sweep
 
 
@@ -20,9 +20,10 @@ def credit_sweep():
 @db_periodic_task(crontab(minute="30", hour="2"))
 @lock_task("credit-recompute-all")
 def credit_nightly():
-    """Nightly: late project-manager registrations, then every company's credit (expiry by date)."""
+    """Nightly: late project-manager registrations, then every company's credit (expiry by date)
+    and the exit cases of the companies just black-listed."""
     manager_register_check()
-    return credit_recompute_all()
+    return credit_nightly_recompute()
 
 
 @db_periodic_task(crontab(minute="0", hour="3", day="1-3"))

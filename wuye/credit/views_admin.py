@@ -9,15 +9,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from wuye.accounts.models import Role
 from wuye.core.audit import audit_record
-from wuye.core.errors import ServiceError
+from wuye.core.errors import ServiceError, error_text
 from wuye.core.excel import Column, xlsx_response
 from wuye.core.listing import apply_sort, page_window, paginate
 from wuye.core.models import AuditAction
@@ -26,34 +26,32 @@ from . import selectors as sel
 from . import services
 from .forms import RuleForm, SettingsForm
 from .models import CompanyCredit, CreditRule, CreditSettings, Grade
-from .views_events import OFFICIALS, error_text, require_role
+from .views_events import require
 
 
 @require_GET
 @login_required
 def rule_list(request):
-    require_role(request, OFFICIALS, _("只有市局和区县主管部门查看信用评价规则"), model=CreditRule)
-    rules = list(CreditRule.objects.order_by("klass", "code"))
+    require(request, sel.is_official(request.user), _("只有市局和区县主管部门查看信用评价规则"), model=CreditRule)
+    rules = sel.rules_catalogue()
     groups = [(label, [r for r in rules if r.klass == code]) for code, label in CreditRule.Klass.choices]
-    return render(request, "credit/rule_list.html", {"groups": groups, "can_edit": request.user.role == Role.CITY,
+    return render(request, "credit/rule_list.html", {"groups": groups, "can_edit": sel.can_edit_rules(request.user),
                                                      "settings": CreditSettings.current()})
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def rule_edit(request, pk: int | None = None):
-    require_role(request, {Role.CITY}, _("只有市局可以维护信用评价规则"), model=CreditRule)
+    require(request, sel.can_edit_rules(request.user), _("只有市局可以维护信用评价规则"), model=CreditRule)
     rule = None
     if pk is not None:
-        rule = CreditRule.objects.filter(pk=pk).first()
+        rule = sel.rule_get(pk)
         if rule is None:
-            from django.http import Http404
-
             raise Http404
     form = RuleForm(request.POST or None, instance=rule)
     if request.method == "POST" and form.is_valid():
         data = {f: form.cleaned_data[f] for f in form.Meta.fields}
-        fresh = CreditRule.objects.get(pk=rule.pk) if rule else None
+        fresh = sel.rule_get(rule.pk) if rule else None
         try:
             saved = services.credit_rule_save(user=request.user, rule=fresh, **data)
         except ServiceError as exc:
@@ -67,7 +65,7 @@ def rule_edit(request, pk: int | None = None):
 @require_http_methods(["GET", "POST"])
 @login_required
 def settings_edit(request):
-    require_role(request, {Role.CITY}, _("只有市局可以修改信用评价设置"), model=CreditSettings)
+    require(request, sel.can_edit_rules(request.user), _("只有市局可以修改信用评价设置"), model=CreditSettings)
     cs = CreditSettings.current()
     form = SettingsForm(request.POST or None, instance=CreditSettings.current())
     if request.method == "POST" and form.is_valid():
@@ -89,7 +87,7 @@ RANK_SORTS = {"score": ("score", "company_id"), "name": ("company__name", "compa
 @login_required
 def ranking(request):
     user = request.user
-    require_role(request, OFFICIALS, _("只有市局和区县主管部门查看企业信用排名"), model=CompanyCredit)
+    require(request, sel.is_official(user), _("只有市局和区县主管部门查看企业信用排名"), model=CompanyCredit)
     qs = sel.credits_visible_to(user).select_related("company")
     q = (request.GET.get("q") or "").strip()
     grade = request.GET.get("grade") or ""

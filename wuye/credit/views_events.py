@@ -27,15 +27,13 @@ from wuye.core.models import AuditAction
 from . import selectors as sel
 from . import services
 from .forms import ActionForm, EventFilterForm, EventForm
-from .models import CompanyCredit, CreditEvent
+from .models import CreditEvent
 from .workflow import NOTE_NEEDED, TRANSITIONS, allowed_actions
 
-CREDIT_ROLES = sel.CREDIT_ROLES
-OFFICIALS = sel.OFFICIALS
 
-
-def require_role(request, roles, reason, model=CreditEvent) -> None:
-    if getattr(request.user, "role", None) not in roles:
+def require(request, allowed: bool, reason, model=CreditEvent) -> None:
+    """Refuse (403, audited) unless the selectors' policy allowed it."""
+    if not allowed:
         refuse(user=request.user, model=model, pk="", reason=reason, status=403)
 
 
@@ -65,7 +63,7 @@ def _filtered(request, user):
 @login_required
 def event_list(request):
     user = request.user
-    require_role(request, CREDIT_ROLES, _("该角色不使用信用信息管理"))
+    require(request, sel.can_use_credit(user), _("该角色不使用信用信息管理"))
     form, qs, params = _filtered(request, user)
     qs, sort = apply_sort(request, qs, SORTS, "-occurred")
     if request.GET.get("export") == "xlsx":
@@ -74,7 +72,7 @@ def event_list(request):
     context = {"page": page, "rows": list(page.object_list), "window": page_window(page), "form": form,
                "query": urlencode({k: v for k, v in params.items()}), "sort": sort,
                "export_query": urlencode({**params, "export": "xlsx"}),
-               "is_official": user.role in OFFICIALS, "filtered": bool(params)}
+               "is_official": sel.is_official(user), "filtered": bool(params)}
     return render(request, "credit/event_list.html", context)
 
 
@@ -158,7 +156,7 @@ def event_act(request, pk: int):
 @login_required
 def event_new(request):
     user = request.user
-    require_role(request, OFFICIALS, _("只有市局和区县主管部门可以录入信用信息"))
+    require(request, sel.is_official(user), _("只有市局和区县主管部门可以录入信用信息"))
     companies = sel.companies_for_credit(user)
     company_id = request.GET.get("company") or request.POST.get("company")
     if not company_id:
@@ -193,17 +191,13 @@ def home(request):
     """Companies: their own grade, score and events (every status) with the ones they may object
     to; officials go to the ranking."""
     user = request.user
-    require_role(request, CREDIT_ROLES, _("该角色不使用企业信用"))
-    if user.role in OFFICIALS:
+    require(request, sel.can_use_credit(user), _("该角色不使用企业信用"))
+    if sel.is_official(user):
         return redirect("credit:ranking")
-    from .scoring import credit_recompute
-
-    credit = CompanyCredit.objects.filter(company_id=user.company_id).select_related("company").first()
-    if credit is None:
-        credit = credit_recompute(user.company_id)
     events = (sel.events_visible_to(user).select_related("rule", "manager")
               .exclude(status=CreditEvent.Status.WITHDRAWN).order_by("-occurred_on", "-id")[:50])
     in_notice = [e for e in events if e.status == CreditEvent.Status.NOTICE]
-    return render(request, "credit/home.html", {"credit": credit, "events": events, "in_notice": in_notice,
-                                                 "company": credit.company})
-
+    # The stored row only (a page never writes): none yet reads "暂未评级".
+    return render(request, "credit/home.html", {"credit": sel.company_credit(user.company_id), "events": events,
+                                                 "in_notice": in_notice,
+                                                 "company": sel.public_company(user.company_id)})

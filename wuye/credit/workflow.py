@@ -1,117 +1,73 @@
 """The one table of the credit-event workflow (rules.md §9: review → public notice → objection →
-confirmation; DESIGN.md: workflows are explicit tables).
+confirmation; DESIGN.md: workflows are explicit tables on ``core/workflow``).
 
     draft ──review──▶ reviewed ──publish──▶ notice ──(sweep, notice over)──▶ confirmed
                                               │  ▲                                 │
                                          object  reject (notice not over)     repair (bad / veto)
-                                              ▼  │
+                                              ▼  │                             lapse (ended early)
                                             objected ──reject (notice over)──▶ confirmed
                                               │
                                            uphold ──▶ withdrawn
     withdraw: any state before confirmation ──▶ withdrawn (with a reason)
 
-Actors:
+A manual event starts as a draft; an automatic one (``auto.credit_event_auto``) starts in public
+notice; the registry's basic item JC01 starts confirmed (a fact of the register: nobody objects).
+
+Actors (``selectors.actor_kinds``):
 - ``official``: the city bureau (any company) or a district authority (a company serving an estate
   in its district) — for ``review`` the rule's ``recorder`` must also allow the official's role,
   and the reviewer must not be the official who recorded the event;
 - ``company``: a manager or staff member of the event's company (objects during the notice);
-- ``system``: the credit sweep (confirms when the notice ends without an objection).
+- ``system``: the platform — the credit sweep confirms when the notice ends without an objection,
+  a verified rectification repairs or withdraws, the registry ends a basic item (``lapse``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.utils.translation import gettext_lazy as _
 
 from wuye.accounts.models import Role
+from wuye.core.workflow import SYSTEM, Machine, T
 
-from .models import CreditEvent, CreditRule
+from .models import CreditEvent, CreditEventLog, CreditRule
+from .selectors import actor_kinds, recorder_allows
 
 S = CreditEvent.Status
 
-
-@dataclass(frozen=True)
-class Transition:
-    label: str
-    sources: frozenset[str]
-    target: str | None  # None: depends on the input or the clock (reject), or no change (repair)
-    actors: frozenset[str]
-    needs_note: bool = False
-
-
-def T(label, sources, target, actors, needs_note=False) -> Transition:
-    return Transition(label, frozenset(sources), target, frozenset(actors), needs_note)
-
-
 BEFORE_CONFIRMATION = {S.DRAFT, S.REVIEWED, S.NOTICE, S.OBJECTED}
 
-TRANSITIONS: dict[str, Transition] = {
+TRANSITIONS = {
     "review": T(_("审核通过"), {S.DRAFT}, S.REVIEWED, {"official"}),
     "publish": T(_("开始公示"), {S.REVIEWED}, S.NOTICE, {"official"}),
     "object": T(_("提出异议"), {S.NOTICE}, S.OBJECTED, {"company"}, needs_note=True),
     "uphold": T(_("异议成立（撤销）"), {S.OBJECTED}, S.WITHDRAWN, {"official"}, needs_note=True),
-    "reject": T(_("异议不成立"), {S.OBJECTED}, None, {"official"}, needs_note=True),
-    "confirm": T(_("公示期满确认"), {S.NOTICE}, S.CONFIRMED, {"system"}),
-    "withdraw": T(_("撤销"), BEFORE_CONFIRMATION, S.WITHDRAWN, {"official"}, needs_note=True),
-    "repair": T(_("信用修复"), {S.CONFIRMED}, None, {"official"}, needs_note=True),
+    # The rest of the notice runs on when it is not over; otherwise the event is confirmed.
+    "reject": T(_("异议不成立"), {S.OBJECTED}, None, {"official"}, needs_note=True, outcomes={S.NOTICE, S.CONFIRMED}),
+    "confirm": T(_("公示期满确认"), {S.NOTICE}, S.CONFIRMED, {SYSTEM}),
+    "withdraw": T(_("撤销"), BEFORE_CONFIRMATION, S.WITHDRAWN, {"official", SYSTEM}, needs_note=True),
+    # Credit repair (rules.md §9): a verified rectification ends a bad item; the status stays.
+    "repair": T(_("信用修复"), {S.CONFIRMED}, None, {"official", SYSTEM}, needs_note=True),
+    # A confirmed item ended early (its source ceased: the company left the register, the
+    # benchmark was revoked); ``valid_until`` becomes today, the status stays.
+    "lapse": T(_("提前终止"), {S.CONFIRMED}, None, {"official", SYSTEM}),
 }
+
+MACHINE = Machine(
+    name="credit_event", model=CreditEvent, transitions=TRANSITIONS, states=S.values,
+    initial={S.DRAFT, S.NOTICE, S.CONFIRMED}, terminal={S.WITHDRAWN}, noun=_("该信用信息"),
+    event_model=CreditEventLog, event_fk="event",
+)
+
 ACTION_NAMES = tuple(TRANSITIONS)
 NOTE_NEEDED = frozenset(name for name, t in TRANSITIONS.items() if t.needs_note)
-# The actions offered on the event page (``confirm`` belongs to the sweep).
+# The actions offered on the event page (``confirm`` and ``lapse`` belong to the platform).
 PAGE_ACTIONS = ("review", "publish", "object", "uphold", "reject", "withdraw", "repair")
-
-OFFICIAL_ROLES = {Role.CITY, Role.DISTRICT}
-COMPANY_ROLES = {Role.COMPANY_MANAGER, Role.COMPANY_STAFF}
-
-
-def recorder_allows(rule: CreditRule, role: str | None) -> bool:
-    """May an official of ``role`` record (or review) events of this rule?"""
-    r = rule.recorder
-    if r == CreditRule.Recorder.CITY:
-        return role == Role.CITY
-    if r == CreditRule.Recorder.DISTRICT:
-        return role == Role.DISTRICT
-    if r == CreditRule.Recorder.CITY_OR_DISTRICT:
-        return role in OFFICIAL_ROLES
-    # Automatic rules: the city bureau may still record by hand what the platform missed.
-    return role == Role.CITY
+# Timeline rows that are not transitions: the event's creation.
+CREATION_LABELS = {"record": _("录入"), "auto": _("平台自动生成")}
 
 
-def is_official_for(user, company_id: int, served_district_ids: set[int] | None = None) -> bool:
-    """City: any company; district: a company serving an estate in its district."""
-    role = getattr(user, "role", None)
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if role == Role.CITY:
-        return True
-    if role == Role.DISTRICT and user.district_id:
-        if served_district_ids is None:
-            from wuye.registry.models import Estate
-
-            return Estate.objects.filter(company_id=company_id, district_id=user.district_id).exists()
-        return user.district_id in served_district_ids
-    return False
-
-
-def actor_kinds(user, event: CreditEvent, *, served_district_ids: set[int] | None = None) -> set[str]:
-    kinds: set[str] = set()
-    if user is None or not getattr(user, "is_authenticated", False):
-        return kinds
-    if is_official_for(user, event.company_id, served_district_ids):
-        kinds.add("official")
-    if getattr(user, "role", None) in COMPANY_ROLES and user.company_id == event.company_id:
-        kinds.add("company")
-    return kinds
-
-
-def permits(action: str, event: CreditEvent, kinds: set[str], *, user=None, now=None) -> bool:
-    """Does the table (and the conditions kept beside it) let these actors take the action now?"""
-    t = TRANSITIONS[action]
-    if not (t.actors & kinds):
-        return False
-    if event.status not in t.sources:
-        return False
+def condition_holds(action: str, event: CreditEvent, *, user=None, now=None) -> bool:
+    """The conditions kept beside the table: who reviews, the notice's clock, what may be repaired."""
     role = getattr(user, "role", None)
     if action == "review":
         if event.recorded_by_id and user is not None and event.recorded_by_id == user.pk:
@@ -128,6 +84,11 @@ def permits(action: str, event: CreditEvent, kinds: set[str], *, user=None, now=
             return role == Role.CITY
         return event.klass == CreditRule.Klass.BAD
     return True
+
+
+def permits(action: str, event: CreditEvent, kinds: set[str], *, user=None, now=None) -> bool:
+    """Does the table (and the conditions kept beside it) let these actors take the action now?"""
+    return MACHINE.permits(action, event, kinds) and condition_holds(action, event, user=user, now=now)
 
 
 def allowed_actions(user, event: CreditEvent, *, now=None, served_district_ids: set[int] | None = None) -> list[str]:

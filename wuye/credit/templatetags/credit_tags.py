@@ -8,6 +8,9 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from wuye.credit.models import CreditEvent
+from wuye.credit.workflow import CREATION_LABELS, TRANSITIONS
+
 register = template.Library()
 
 GRADE_CSS = {"AAA": "text-bg-success", "AA": "text-bg-primary", "A": "text-bg-info", "B": "text-bg-warning",
@@ -60,16 +63,11 @@ def klass_css(klass):
 
 @register.filter
 def log_action(code):
-    from wuye.credit.workflow import TRANSITIONS
-
-    extra = {"record": _("录入"), "auto": _("平台自动生成"), "lapse": _("提前终止")}
     if code in TRANSITIONS:
         return TRANSITIONS[code].label
-    return extra.get(code, code)
+    return CREATION_LABELS.get(code, code)
 
 
 @register.filter
 def status_label(code):
-    from wuye.credit.models import CreditEvent
-
     return dict(CreditEvent.Status.choices).get(code, code)

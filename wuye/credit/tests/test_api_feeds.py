@@ -12,10 +12,11 @@ from django.utils import timezone
 
 from wuye.cases.models import UnitMonthStat
 from wuye.core.errors import ServiceError
-from wuye.credit.managers import manager_register_check, manager_training_check
+from wuye.credit.managers import manager_register_check, manager_training_check, training_record_add
 from wuye.credit.metrics_feed import credit_metrics_feed, previous_month
 from wuye.credit.models import CompanyCredit, CreditEvent, ManagerCredit, TrainingRecord
-from wuye.credit.services import credit_basic_refresh, training_record_add
+from wuye.credit.scoring import credit_recompute
+from wuye.credit.services import credit_basic_refresh, credit_refresh
 from wuye.registry.models import PropertyCompany, Staff
 
 from .conftest import confirmed
@@ -34,8 +35,6 @@ def test_company_credit_api_is_public_with_decimal_strings(world, django_assert_
     confirmed(a, "GS01")
     old = confirmed(a, "SF01", occurred_on=date.today() - timedelta(days=400))  # expired, older than a year
     draft_free = CreditEvent.objects.filter(company=a, status=S.CONFIRMED).count()
-    from wuye.credit.scoring import credit_recompute
-
     credit_recompute(a.pk)
     client = Client()
     with django_assert_max_num_queries(6):
@@ -54,10 +53,28 @@ def test_company_credit_api_is_public_with_decimal_strings(world, django_assert_
 
 def test_company_credit_api_lists_and_404(world):
     confirmed(world.company_b, "FJ01")
+    credit_refresh(company_id=world.company_b.pk)  # as the sweep does once the item is confirmed
     client = Client()
     assert client.get(f"/api/v1/companies/{world.company_b.pk}/credit/").json()["lists"] == ["black"]
     assert client.get("/api/v1/companies/999999/credit/").status_code == 404
     assert client.post(f"/api/v1/companies/{world.company_b.pk}/credit/").status_code in (403, 405)
+
+
+def test_company_credit_api_never_writes_and_reads_not_yet_rated(world):
+    """Issue 12 item 9: a public GET reads the stored row; none yet is "not yet rated"."""
+    a = world.company_a
+    confirmed(a, "JC01")
+    CompanyCredit.objects.all().delete()
+    before = CompanyCredit.objects.count()
+    body = Client().get(f"/api/v1/companies/{a.pk}/credit/").json()
+    assert CompanyCredit.objects.count() == before == 0
+    assert {k: body[k] for k in ("rated", "score", "grade", "basic", "good", "bad", "lists", "computed_at")} == {
+        "rated": False, "score": None, "grade": None, "basic": None, "good": None, "bad": None, "lists": [],
+        "computed_at": None}
+    assert [e["rule"] for e in body["events"]] == ["JC01"]  # the confirmed items are public all the same
+    credit_recompute(a.pk)
+    body = Client().get(f"/api/v1/companies/{a.pk}/credit/").json()
+    assert (body["rated"], body["score"], body["grade"]) == (True, "60.00", "B")
 
 
 def test_company_credit_api_is_rate_limited(world, settings):

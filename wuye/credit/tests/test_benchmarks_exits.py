@@ -8,14 +8,11 @@ import pytest
 
 from wuye.core.errors import ServiceError
 from wuye.core.models import AuditLog
+from wuye.credit.benchmarks import benchmark_designate, benchmark_revoke
+from wuye.credit.exits import exit_case_close, exit_step_record
 from wuye.credit.models import Benchmark, CompanyCredit, CreditEvent, ExitCase
 from wuye.credit.scoring import credit_recompute
-from wuye.credit.services import (
-    benchmark_designate,
-    benchmark_revoke,
-    exit_case_close,
-    exit_step_record,
-)
+from wuye.credit.services import credit_event_confirm, credit_refresh
 from wuye.notifications.models import Notification
 
 from .conftest import confirmed
@@ -49,8 +46,6 @@ def test_revoking_a_company_benchmark_ends_its_confirmed_bg01_and_red_listing(wo
     b = benchmark_designate(user=world.users["city"], kind="company", company=a, reason="行业标杆")
     assert CompanyCredit.objects.get(company=a).red
     e = CreditEvent.objects.get(source_key=f"benchmark:{b.pk}")
-    from wuye.credit.services import credit_event_confirm
-
     credit_event_confirm(event=e, now=e.notice_end.replace(year=e.notice_end.year + 1))
     credit_recompute(a.pk)
     assert CompanyCredit.objects.get(company=a).good == 5
@@ -61,7 +56,7 @@ def test_revoking_a_company_benchmark_ends_its_confirmed_bg01_and_red_listing(wo
 
 def test_black_listing_opens_exit_cases_and_notifies_district_and_committee(world):
     confirmed(world.company_a, "FJ01")
-    credit_recompute(world.company_a.pk)
+    credit_refresh(company_id=world.company_a.pk)
     case = ExitCase.objects.get(company=world.company_a)
     assert (case.estate_id, case.district_id, case.status) == (world.estate_a.pk, world.d1.pk, "open")
     notified = set(Notification.objects.filter(subject="物业企业清退").values_list("user__username", flat=True))
@@ -70,7 +65,7 @@ def test_black_listing_opens_exit_cases_and_notifies_district_and_committee(worl
 
 def test_exit_steps_then_close(world):
     confirmed(world.company_a, "FJ02")
-    credit_recompute(world.company_a.pk)
+    credit_refresh(company_id=world.company_a.pk)
     case = ExitCase.objects.get(company=world.company_a)
     d = world.users["district"]
     for who in ("district2", "manager_a", "committee"):

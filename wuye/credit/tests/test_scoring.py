@@ -9,10 +9,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from wuye.credit.benchmarks import benchmark_designate
 from wuye.credit.lists import black_listed_company_ids, company_grade, red_listed_company_ids
 from wuye.credit.models import CompanyCredit, CreditEvent, CreditRule, CreditSettings, ExitCase
 from wuye.credit.scoring import credit_recompute, credit_recompute_all, lists_for, score_from_events
-from wuye.credit.services import benchmark_designate, credit_event_act
+from wuye.credit.services import credit_event_act, credit_refresh
+from wuye.credit.sweep import credit_nightly_recompute
+from wuye.notifications.models import Notification
 
 from .conftest import confirmed
 
@@ -132,11 +135,25 @@ def test_benchmark_company_is_on_the_red_list(world):
 def test_becoming_black_listed_opens_exit_cases_once(world):
     a = world.company_a
     confirmed(a, "FJ02")
-    credit_recompute(a.pk)
-    credit_recompute(a.pk)
-    credit_recompute_all()
+    credit_refresh(company_id=a.pk)
+    credit_refresh(company_id=a.pk)
+    credit_nightly_recompute()
     cases = ExitCase.objects.filter(company=a)
     assert [(c.estate_id, c.status) for c in cases] == [(world.estate_a.pk, "open")]
+
+
+def test_recompute_alone_opens_no_exit_case_and_sends_nothing(world):
+    """Issue 12 item 9: the score's arithmetic writes its own row only; the caller acts on it."""
+    a = world.company_a
+    confirmed(a, "FJ02")
+    sent = Notification.objects.count()
+    row = credit_recompute(a.pk)
+    assert row.black and row.newly_black
+    assert credit_recompute_all()["black_listed"] == []  # already on the list: nothing new
+    CompanyCredit.objects.all().delete()
+    assert credit_recompute_all()["black_listed"] == [a.pk]
+    assert not ExitCase.objects.exists() and Notification.objects.count() == sent
+    assert not credit_recompute(a.pk).newly_black
 
 
 def test_recompute_all_agrees_with_recompute_one_by_one(world):

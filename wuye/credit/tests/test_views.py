@@ -14,9 +14,17 @@ from wuye.accounts.models import Role
 from wuye.conftest import make_user
 from wuye.core.models import AuditLog
 from wuye.credit.auto import credit_event_auto
-from wuye.credit.models import Benchmark, CreditEvent, CreditRule, CreditSettings, ExitCase, TrainingRecord
+from wuye.credit.models import (
+    Benchmark,
+    CompanyCredit,
+    CreditEvent,
+    CreditRule,
+    CreditSettings,
+    ExitCase,
+    TrainingRecord,
+)
 from wuye.credit.scoring import credit_recompute
-from wuye.credit.services import credit_event_record
+from wuye.credit.services import credit_event_record, credit_refresh
 
 from .conftest import confirmed
 
@@ -64,9 +72,17 @@ def test_public_company_page_for_anyone_with_a_fixed_number_of_queries(world, dj
     assert client.get("/credit/companies/999999/").status_code == 404
 
 
-def test_public_company_page_for_a_company_never_computed(world):
+def test_public_company_page_for_a_company_never_computed_writes_nothing(world):
+    """Issue 12 item 9: a public GET never writes; a company not rated yet reads 暂未评级."""
+    confirmed(world.company_b, "JC01")
+    before = CompanyCredit.objects.count()
     r = Client().get(f"/credit/companies/{world.company_b.pk}/")
-    assert r.status_code == 200 and "暂无计分的信用信息" in r.content.decode()
+    html = r.content.decode()
+    assert r.status_code == 200 and 'data-testid="unrated"' in html and "暂未评级" in html
+    assert "依法备案" in html  # its confirmed items are public all the same
+    assert CompanyCredit.objects.count() == before and not CompanyCredit.objects.filter(company=world.company_b).exists()
+    credit_recompute(world.company_b.pk)
+    assert "暂未评级" not in Client().get(f"/credit/companies/{world.company_b.pk}/").content.decode()
 
 
 def test_public_red_and_black_lists_search_and_fixed_queries(world):
@@ -274,7 +290,7 @@ def test_benchmark_pages(world, login):
 
 def test_exit_pages(world, login):
     confirmed(world.company_a, "FJ01")
-    credit_recompute(world.company_a.pk)
+    credit_refresh(company_id=world.company_a.pk)
     case = ExitCase.objects.get()
     for who in ("district", "manager_a", "committee", "city"):
         assert login(world.users[who]).get(f"/credit/exits/{case.pk}/").status_code == 200
@@ -296,6 +312,10 @@ def test_exit_pages(world, login):
 
 def test_registry_company_page_shows_the_credit_panel(world, login):
     confirmed(world.company_a, "JC01")
+    district = login(world.users["district"])
+    html = district.get(f"/registry/companies/{world.company_a.pk}/").content.decode()
+    assert "暂未评级" in html and not CompanyCredit.objects.exists()  # the page reads, never computes
+    credit_refresh(company_id=world.company_a.pk)
     r = login(world.users["district"]).get(f"/registry/companies/{world.company_a.pk}/")
     assert r.status_code == 200
     html = r.content.decode()
