@@ -89,6 +89,15 @@ def may(user, action: str, target: User | None = None) -> bool:
     return not why_not(user, action, target)
 
 
+def require_account_admin(user, action: str | None = None) -> None:
+    """The gate of the account pages: 404 (audited) for anybody who may not see accounts at all;
+    403 (audited) for an administrator asking for the other administrator's work (三员分立)."""
+    if not can_view_accounts(user):
+        refuse(user=user, model=User, pk="", reason="非账号管理员访问账号管理")
+    if action is not None and not can_do(user, action):
+        refuse(user=user, model=User, pk="", reason=why_not(user, action, None), status=403)
+
+
 def locked_out_q_params() -> tuple[int, object]:
     """Failure limit and the earliest attempt time that still counts (django-axes settings)."""
     cooloff = settings.AXES_COOLOFF_TIME

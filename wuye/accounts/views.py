@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from wuye.core.access import refuse
 from wuye.core.audit import audit_record
 from wuye.core.listing import page_window, paginate
 from wuye.core.models import AuditAction
@@ -121,16 +120,6 @@ def password_change(request):
 # ---- the administrators' account pages ------------------------------------------------------
 
 
-def _gate(request, action: str | None = None) -> None:
-    """404 (audited) for anybody who may not see accounts at all; 403 (audited) for an
-    administrator asking for the other administrator's work."""
-    user = request.user
-    if not selectors.can_view_accounts(user):
-        refuse(user=user, model=User, pk="", reason="非账号管理员访问账号管理")
-    if action is not None and not selectors.can_do(user, action):
-        refuse(user=user, model=User, pk="", reason=selectors.why_not(user, action, None), status=403)
-
-
 def _actions(user, target: User) -> dict:
     return {
         "deactivate": selectors.may(user, Action.DEACTIVATE, target),
@@ -144,7 +133,7 @@ def _actions(user, target: User) -> dict:
 @require_GET
 @login_required
 def user_list(request):
-    _gate(request)
+    selectors.require_account_admin(request.user)
     filterset = UserFilter(request.GET or None, queryset=selectors.users_visible_to(request.user).order_by("username"))
     page = paginate(request, filterset.qs)
     query = request.GET.copy()
@@ -162,7 +151,7 @@ def user_list(request):
 @require_GET
 @login_required
 def user_detail(request, pk: int):
-    _gate(request)
+    selectors.require_account_admin(request.user)
     target = selectors.account_get_for_user(user=request.user, pk=pk)
     return render(request, "accounts/user_detail.html", {
         "target": target,
@@ -176,7 +165,7 @@ def user_detail(request, pk: int):
 @require_http_methods(["GET", "POST"])
 @login_required
 def user_create(request):
-    _gate(request, Action.CREATE)
+    selectors.require_account_admin(request.user, Action.CREATE)
     form = AccountCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -204,7 +193,7 @@ def _service_result(request, target: User, call, success: str):
 @require_POST
 @login_required
 def user_deactivate(request, pk: int):
-    _gate(request, Action.DEACTIVATE)
+    selectors.require_account_admin(request.user, Action.DEACTIVATE)
     target = selectors.account_get_for_user(user=request.user, pk=pk, action=Action.DEACTIVATE)
     return _service_result(
         request, target, lambda: services.account_deactivate(actor=request.user, user=target),
@@ -215,7 +204,7 @@ def user_deactivate(request, pk: int):
 @require_POST
 @login_required
 def user_reactivate(request, pk: int):
-    _gate(request, Action.REACTIVATE)
+    selectors.require_account_admin(request.user, Action.REACTIVATE)
     target = selectors.account_get_for_user(user=request.user, pk=pk, action=Action.REACTIVATE)
     return _service_result(
         request, target, lambda: services.account_reactivate(actor=request.user, user=target),
@@ -227,7 +216,7 @@ def user_reactivate(request, pk: int):
 @require_POST
 @login_required
 def user_reset_password(request, pk: int):
-    _gate(request, Action.RESET_PASSWORD)
+    selectors.require_account_admin(request.user, Action.RESET_PASSWORD)
     target = selectors.account_get_for_user(user=request.user, pk=pk, action=Action.RESET_PASSWORD)
     password = services.account_reset_password(actor=request.user, user=target)
     return render(request, "accounts/password_issued.html", {"target": target, "password": password, "created": False})
@@ -236,7 +225,7 @@ def user_reset_password(request, pk: int):
 @require_http_methods(["GET", "POST"])
 @login_required
 def user_assign_role(request, pk: int):
-    _gate(request, Action.ASSIGN_ROLE)
+    selectors.require_account_admin(request.user, Action.ASSIGN_ROLE)
     target = selectors.account_get_for_user(user=request.user, pk=pk, action=Action.ASSIGN_ROLE)
     form = RoleAssignForm(request.POST or None, instance=target)
     if request.method == "POST" and form.is_valid():
@@ -259,7 +248,7 @@ def user_assign_role(request, pk: int):
 @login_required
 def binding_lookup(request):
     """Options for one binding select of the role form, as the security administrator types."""
-    _gate(request, Action.ASSIGN_ROLE)
+    selectors.require_account_admin(request.user, Action.ASSIGN_ROLE)
     kind = request.GET.get("kind", "")
     if kind not in selectors.BINDING_MODELS:
         return render(request, "accounts/_binding_options.html", {"options": [], "kind": kind})
@@ -272,7 +261,7 @@ def binding_lookup(request):
 @login_required
 def login_failures(request):
     """Login failures and lockouts (django-axes records), for the security administrator."""
-    _gate(request, Action.UNLOCK)
+    selectors.require_account_admin(request.user, Action.UNLOCK)
     limit, since = selectors.locked_out_q_params()
     qs = selectors.login_attempts().only("username", "ip_address", "user_agent", "failures_since_start", "attempt_time")
     username = request.GET.get("username", "").strip()
@@ -294,7 +283,7 @@ def login_failures(request):
 @require_POST
 @login_required
 def user_unlock(request):
-    _gate(request, Action.UNLOCK)
+    selectors.require_account_admin(request.user, Action.UNLOCK)
     username = request.POST.get("username", "").strip()
     cleared = services.account_unlock(actor=request.user, username=username)
     if cleared:

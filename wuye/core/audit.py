@@ -115,6 +115,25 @@ def audit_record(
     return row
 
 
+def audit_record_in_migration(apps, *, action: str, object_type: str, object_id: Any = "", object_repr: str = "",
+                              changes: dict | None = None, detail: str = "") -> None:
+    """Append one audit row from a data migration (no request, no actor: the platform itself),
+    with the migration's historical models. The row joins the same chain as ``audit_record``'s,
+    so that ``audit_verify_chain`` accepts it."""
+    log_model = apps.get_model("core", "AuditLog")
+    head_model = apps.get_model("core", "AuditChainHead")
+    head, _ = head_model.objects.select_for_update().get_or_create(id=1)
+    row = log_model(
+        seq=head.seq + 1, created_at=timezone.now(), actor=None, actor_username="", actor_role="", ip=None,
+        action=action, object_type=object_type[:64], object_id=str(object_id or "")[:64],
+        object_repr=(object_repr or "")[:255], changes=_jsonable(changes or {}), detail=detail[:500],
+        prev_hash=head.hash,
+    )
+    row.hash = row_hash(head.hash, row)
+    row.save(force_insert=True)
+    head_model.objects.filter(id=1).update(seq=row.seq, hash=row.hash)
+
+
 def _insert_and_advance(row: AuditLog) -> None:
     """Insert the row and move the chain head in one statement (PostgreSQL): the head stays locked
     until the caller's transaction commits, so every round trip saved shortens the time other

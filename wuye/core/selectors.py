@@ -1,4 +1,5 @@
-"""Who may read the audit trail: the auditor (安全审计员), and nobody else (三员分立)."""
+"""Who may read the audit trail: the auditor (安全审计员), and nobody else (三员分立); who may
+change the city bureau's settings pages."""
 
 from __future__ import annotations
 
@@ -6,11 +7,17 @@ from django.db.models import QuerySet
 
 from wuye.accounts.models import Role
 
+from .audit import row_hash
 from .models import AuditChainHead, AuditLog
 
 
 def can_view_audit(user) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active and user.role == Role.AUDITOR)
+
+
+def can_edit_settings(user) -> bool:
+    """The city bureau's singleton settings (one page per app) are the city bureau's alone."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.role == Role.CITY)
 
 
 def audit_logs_visible_to(user) -> QuerySet[AuditLog]:
@@ -22,8 +29,6 @@ def audit_logs_visible_to(user) -> QuerySet[AuditLog]:
 def audit_chain_tail() -> dict:
     """A cheap check of the chain's end (two indexed reads): the newest row must match the chain
     head, and its own hash must be right. The full walk is ``audit_verify_chain``."""
-    from .audit import row_hash
-
     head = AuditChainHead.objects.filter(id=1).first()
     newest = AuditLog.objects.order_by("-seq").first()
     head_seq = head.seq if head else 0

@@ -14,16 +14,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _g
 from django.views.decorators.http import require_http_methods
 
-from wuye.accounts.models import Role
 from wuye.core.access import refuse
 from wuye.core.audit import audit_record
 from wuye.core.errors import ServiceError, error_text
 from wuye.core.models import AuditAction
+from wuye.core.selectors import can_edit_settings
 
 
 @transaction.atomic
 def settings_update(*, user, model, data: dict, detail: str, check=None):
-    if getattr(user, "role", None) != Role.CITY:
+    if not can_edit_settings(user):
         raise ServiceError(_g("只有市住房保障房产局可以修改设置"))
     obj = model.objects.select_for_update().get(pk=model.current().pk)
     changes = {}
@@ -49,7 +49,7 @@ def settings_view(*, model, fields: list[str], title: str, intro: str, saved: st
     @require_http_methods(["GET", "POST"])
     @login_required
     def view(request):
-        if request.user.role != Role.CITY:
+        if not can_edit_settings(request.user):
             refuse(user=request.user, model=model, pk="", reason=_g("只有市住房保障房产局可以修改设置"), status=403)
         form = form_class(request.POST or None, instance=model.current())
         if request.method == "POST" and form.is_valid():

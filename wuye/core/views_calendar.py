@@ -19,11 +19,10 @@ from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import calendar as cal
-from .access import get_visible_or_404, refuse
+from .access import get_visible_or_404
 from .forms_calendar import CalendarDayForm
 from .listing import page_window, paginate
-from .models import CalendarDay
-from .selectors_calendar import calendar_days_visible_to, can_manage_calendar
+from .selectors_calendar import calendar_days_visible_to, require_calendar_manager
 from .services_calendar import FIRST_YEAR, LAST_YEAR, calendar_day_delete, calendar_day_set
 
 WEEKDAY_LABELS = (
@@ -31,11 +30,6 @@ WEEKDAY_LABELS = (
     pgettext_lazy("weekday", "四"), pgettext_lazy("weekday", "五"), pgettext_lazy("weekday", "六"),
     pgettext_lazy("weekday", "日"),
 )
-
-
-def _gate(request) -> None:
-    if not can_manage_calendar(request.user):
-        refuse(user=request.user, model=CalendarDay, pk="", reason="非市住房保障房产局或系统管理员访问工作日历")
 
 
 def _year_from(value, default: int) -> int:
@@ -92,7 +86,7 @@ def _year_summary(months: list[dict]) -> dict:
 @require_GET
 @login_required
 def day_list(request):
-    _gate(request)
+    require_calendar_manager(request.user)
     this_year = timezone.localdate().year
     year = _year_from(request.GET.get("year"), this_year)
     qs = calendar_days_visible_to(request.user).filter(date__year=year)
@@ -158,7 +152,7 @@ def _render_form(request, form, *, title: str, obj=None, year: int):
 @require_http_methods(["GET", "POST"])
 @login_required
 def day_create(request):
-    _gate(request)
+    require_calendar_manager(request.user)
     today = timezone.localdate()
     if request.method == "POST":
         form = CalendarDayForm(request.POST)
@@ -193,7 +187,7 @@ def day_create(request):
 @require_http_methods(["GET", "POST"])
 @login_required
 def day_edit(request, pk: int):
-    _gate(request)
+    require_calendar_manager(request.user)
     obj = get_visible_or_404(calendar_days_visible_to(request.user), user=request.user, pk=pk)
     initial = {"date": obj.date, "is_workday": "1" if obj.is_workday else "0", "name": obj.name, "note": obj.note}
     form = CalendarDayForm(request.POST if request.method == "POST" else None, initial=initial, fixed_date=True)
@@ -206,7 +200,7 @@ def day_edit(request, pk: int):
 @require_http_methods(["GET", "POST"])
 @login_required
 def day_delete(request, pk: int):
-    _gate(request)
+    require_calendar_manager(request.user)
     obj = get_visible_or_404(calendar_days_visible_to(request.user), user=request.user, pk=pk)
     year = obj.date.year
     if request.method == "POST":

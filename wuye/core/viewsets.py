@@ -163,8 +163,9 @@ class CreateMixin:
             refuse(user=request.user, model=self.model, pk="", reason=str(NO_CREATE), status=403)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        self.record_is_new = True  # ``create_record`` clears it when it returns a record already on file
         obj = self.create_record(dict(serializer.validated_data))
-        return Response(self.output(obj), status=status.HTTP_201_CREATED)
+        return Response(self.output(obj), status=status.HTTP_201_CREATED if self.record_is_new else status.HTTP_200_OK)
 
 
 class UpdateMixin:

@@ -22,14 +22,7 @@ from wuye.core.excel import Column, xlsx_response
 from wuye.core.models import AuditAction
 from wuye.credit.models import CompanyCredit
 
-from . import figures as F
-
-
-def _gate(request) -> F.Scope:
-    user = request.user
-    if not F.can_see_overview(user):
-        refuse(user=user, model=CompanyCredit, pk="", reason="无权查看监管总览")
-    return F.scope_for(user, request.GET.get("district"))
+from . import selectors as F
 
 
 def _year(request, years: list[int], today) -> int:
@@ -48,7 +41,7 @@ def _s(value) -> str | None:
 @login_required
 def index(request):
     """The overview page: one query per table, whatever the size of the city."""
-    scope = _gate(request)
+    scope = F.overview_scope(request.user, request.GET.get("district"))
     today = timezone.localdate()
     now = timezone.now()
     years = F.years_available(scope, today)
@@ -198,7 +191,7 @@ TABLES = {
 @login_required
 def export(request, table: str):
     """``/overview/export/<table>/``: one table of the overview as an Excel file (audited)."""
-    scope = _gate(request)
+    scope = F.overview_scope(request.user, request.GET.get("district"))
     spec = TABLES.get(table)
     if spec is None:
         refuse(user=request.user, model=CompanyCredit, pk=table, reason="没有这张统计表")

@@ -173,7 +173,8 @@ class UnitViewSet(ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, DestroyMix
 
 class OwnerViewSet(RevealMixin, ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, DestroyMixin, RegistryViewSet):
     """业主。手机号码和证件号码一律脱敏返回；有权角色可通过 reveal 查看明文（留痕）。
-    新增业主时须同时指定其房屋，业主随即登记为该房屋的产权人。"""
+    新增业主时须同时指定其房屋，业主随即登记为该房屋的产权人；证件号码（单位为统一社会信用代码）
+    已登记的，不重复登记，而是把已登记的业主关联为该房屋的产权人并返回该业主（状态码 200）。"""
 
     model = Owner
     selector = selectors.owners_visible_to
@@ -184,7 +185,10 @@ class OwnerViewSet(RevealMixin, ListMixin, RetrieveMixin, CreateMixin, UpdateMix
     filterset_class = filters.OwnerFilter
 
     def create_record(self, data):
-        return services.unit_owner_register(actor=self.actor, **data).owner
+        # One buyer, one head: an ID number already on file answers with that owner (200, not 201).
+        done = services.owner_register(actor=self.actor, **data)
+        self.record_is_new = done.owner_created
+        return done.owner
 
     def update_record(self, obj, data):
         return services.owner_update(actor=self.actor, owner=obj, **data)

@@ -11,12 +11,11 @@ from dataclasses import dataclass
 from dataclasses import field as dc_field
 
 from django import forms
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.forms.boundfield import BoundField
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from wuye.accounts.models import Role
 from wuye.core.masking import mask_id_number, mask_phone
 from wuye.core.search import prefix_q, search_q
 from wuye.territory.selectors import communities_visible_to
@@ -29,7 +28,6 @@ from .models import (
     Estate,
     Owner,
     OwnersCommittee,
-    Ownership,
     ParkingSpace,
     PropertyCompany,
     ServiceContract,
@@ -82,9 +80,7 @@ PICKERS: dict[str, Picker] = {
         search=lambda q: search_q(q, text_fields=["name"]),
         label=lambda c: c.name,
         narrow={
-            name: (lambda field: lambda v: Q(Exists(Estate.objects.filter(company_id=OuterRef("pk"), **{field: v}))))(
-                f"{name}_id"
-            )
+            name: (lambda field: lambda v: sel.company_serves_q(field, v))(f"{name}_id")
             for name in ("district", "street", "community")
         },
     ),
@@ -114,7 +110,7 @@ PICKERS: dict[str, Picker] = {
         queryset=lambda user: sel.owners_visible_to(user).only("id", "name", "phone"),
         search=lambda q: search_q(q, text_fields=["name"], prefix_only=True),
         label=_owner_label,
-        narrow={"estate": lambda v: Q(Exists(Ownership.objects.filter(owner_id=OuterRef("pk"), estate_id=v)))},
+        narrow={"estate": sel.owner_in_estate_q},
     ),
 }
 
@@ -302,7 +298,7 @@ class CompanyForm(ServiceForm):
         return checked_by_service(svc.normalize_credit_code, self.cleaned_data.get("credit_code"), "credit_code")
 
     def setup(self):
-        if self.record is not None and getattr(self.user, "role", None) == Role.COMPANY_MANAGER:
+        if self.record is not None and sel.is_company_manager(self.user):
             # A company keeps its own contact details; its identity and filing are the authorities' record.
             for name in ("credit_code", "filing_status"):
                 self.fields[name].disabled = True
@@ -389,8 +385,9 @@ class OwnershipForm(StyledFormMixin, forms.Form):
 
     wide_fields = ("unit", "owner")
 
-    unit = forms.ModelChoiceField(label=_("房屋"), queryset=Unit.objects.none())
-    owner = forms.ModelChoiceField(label=_("已登记业主"), queryset=Owner.objects.none(), required=False,
+    # Querysets set per user in __init__ (from the selectors).
+    unit = forms.ModelChoiceField(label=_("房屋"), queryset=None)
+    owner = forms.ModelChoiceField(label=_("已登记业主"), queryset=None, required=False,
                                    help_text=_("在本人可见范围内按姓名或拼音首字母查找；找不到时在下方登记新业主"))
     name = forms.CharField(label=_("新业主姓名/名称"), max_length=100, required=False)
     kind = forms.ChoiceField(label=_("新业主类型"), choices=Owner.Kind.choices, initial=Owner.Kind.PERSON, required=False)

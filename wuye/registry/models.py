@@ -186,6 +186,10 @@ class Owner(TimeStampedModel):
     class Meta:
         ordering = ["name", "id"]
         indexes = [models.Index(fields=["id_number"], name="registry_owner_id_number_idx")]
+        # One buyer, one head (法释〔2009〕7号 第九条): one owner row per ID number or credit code.
+        constraints = [models.UniqueConstraint(
+            fields=["id_number"], condition=~models.Q(id_number=""), name="uniq_owner_id_number",
+            violation_error_message=_("该证件号码已登记，请查找并选择已登记的业主。"))]
         verbose_name = _("业主")
         verbose_name_plural = pgettext_lazy("plural", "业主")
 

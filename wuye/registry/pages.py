@@ -10,16 +10,14 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django import forms
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
+from django.db.models import Count, Prefetch, Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
-from wuye.accounts.models import Role
 from wuye.core.excel import Column
 from wuye.core.listing import COUNT_CAP
 from wuye.core.masking import mask_id_number, mask_phone
-from wuye.territory.models import Community, District, Street
 
 from . import filters as flt
 from . import forms as fm
@@ -191,25 +189,19 @@ class EstateType(RecordType):
 
     def prepare_filters(self, data, user):
         district, street, community = (data.get(k, "") for k in ("district", "street", "community"))
-        if street and district and not Street.objects.filter(pk=street, district_id=district).exists():
+        if street and district and not sel.street_in_district(street, district):
             data.pop("street", None)
             data.pop("community", None)
-        elif community and street and not Community.objects.filter(pk=community, street_id=street).exists():
+        elif community and street and not sel.community_in_street(community, street):
             data.pop("community", None)
 
     def filter_choices(self, form, data, user):
         visible = sel.estates_visible_to(user)
-        districts = list(District.objects.filter(Exists(visible.filter(district_id=OuterRef("pk")))).only("id", "name"))
+        districts = sel.districts_with_estates(visible)
         district = data.get("district") or (str(districts[0].pk) if len(districts) == 1 else "")
-        streets = []
-        if district:
-            streets = list(Street.objects.filter(district_id=district).filter(
-                Exists(visible.filter(street_id=OuterRef("pk")))).only("id", "name"))
+        streets = sel.streets_with_estates(visible, district) if district else []
         street = data.get("street") or (str(streets[0].pk) if len(streets) == 1 else "")
-        communities = []
-        if street:
-            communities = list(Community.objects.filter(street_id=street).filter(
-                Exists(visible.filter(community_id=OuterRef("pk")))).only("id", "name"))
+        communities = sel.communities_with_estates(visible, street) if street else []
         for name, options, empty in (
             ("district", districts, _("全部区县")),
             ("street", streets, _("全部街道") if district else _("先选择区县")),
@@ -486,7 +478,7 @@ class StaffType(RecordType):
 
     def create_initial(self, request):
         user = request.user
-        company = request.GET.get("company") or (user.company_id if user.role == Role.COMPANY_MANAGER else None)
+        company = request.GET.get("company") or sel.own_company_id(user)
         return {"company": company, "estate": request.GET.get("estate")}
 
     def export_columns(self):

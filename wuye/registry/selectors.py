@@ -12,11 +12,13 @@ Scope by role (issue §8):
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from wuye.accounts.models import Role
+from wuye.accounts.models import ADMIN_ROLES, GOVERNMENT_ROLES, Role
 from wuye.core.access import get_visible_or_404, refuse
+from wuye.territory.models import Community, District, Street
 
 from .models import (
     Building,
@@ -213,9 +215,77 @@ def estate_for_write(*, user, estate_id) -> Estate:
 
 
 def can_reveal_personal_data(user) -> bool:
-    from django.conf import settings
-
     return getattr(user, "role", None) in settings.WUYE_REVEAL_ROLES
+
+
+# Roles that do not use the registry pages at all: the three administrators (三员分立) and
+# accounts without a role.
+NO_REGISTRY_ROLES = frozenset(ADMIN_ROLES) | {Role.NONE}
+
+
+def can_use_registry(user) -> bool:
+    return getattr(user, "role", None) not in NO_REGISTRY_ROLES
+
+
+def require_registry_user(user, model) -> None:
+    """The gate of the registry lists: 403 (audited) for a role that does not use them."""
+    if not can_use_registry(user):
+        refuse(user=user, model=model, pk="", reason=_("该角色不使用物业登记数据"), status=403)
+
+
+def can_see_history(user, obj, *, can_change_it: bool | None = None) -> bool:
+    """A record's change history: for who may change it, and for the government roles."""
+    if can_change_it is None:
+        can_change_it = can_change(user, obj)
+    return can_change_it or getattr(user, "role", None) in GOVERNMENT_ROLES
+
+
+def own_company_id(user) -> int | None:
+    """The company a company manager registers staff for by default (None for anybody else)."""
+    return user.company_id if getattr(user, "role", None) == Role.COMPANY_MANAGER else None
+
+
+def is_company_manager(user) -> bool:
+    return getattr(user, "role", None) == Role.COMPANY_MANAGER
+
+
+# ---- conditions of the search-selects (pickers) -------------------------------------------
+
+
+def company_serves_q(field: str, value) -> Q:
+    """Companies serving an estate whose ``field`` (``district_id``, ``street_id``…) is ``value``."""
+    return Q(Exists(Estate.objects.filter(company_id=OuterRef("pk"), **{field: value})))
+
+
+def owner_in_estate_q(estate_id) -> Q:
+    """Owners of a home in the estate."""
+    return Q(Exists(Ownership.objects.filter(owner_id=OuterRef("pk"), estate_id=estate_id)))
+
+
+# ---- the places of the estate filter bar ----------------------------------------------------
+
+
+def street_in_district(street_id, district_id) -> bool:
+    return Street.objects.filter(pk=street_id, district_id=district_id).exists()
+
+
+def community_in_street(community_id, street_id) -> bool:
+    return Community.objects.filter(pk=community_id, street_id=street_id).exists()
+
+
+def districts_with_estates(visible: QuerySet[Estate]) -> list[District]:
+    """The districts holding one of ``visible`` (the estates a user sees)."""
+    return list(District.objects.filter(Exists(visible.filter(district_id=OuterRef("pk")))).only("id", "name"))
+
+
+def streets_with_estates(visible: QuerySet[Estate], district_id) -> list[Street]:
+    return list(Street.objects.filter(district_id=district_id).filter(
+        Exists(visible.filter(street_id=OuterRef("pk")))).only("id", "name"))
+
+
+def communities_with_estates(visible: QuerySet[Estate], street_id) -> list[Community]:
+    return list(Community.objects.filter(street_id=street_id).filter(
+        Exists(visible.filter(community_id=OuterRef("pk")))).only("id", "name"))
 
 
 def companies_selectable_by(user) -> QuerySet[PropertyCompany]:

@@ -245,12 +245,16 @@ class OwnerInput(serializers.ModelSerializer):
     class Meta:
         model = Owner
         fields = ["kind", "name", "phone", "id_number", "unit", "share", "since"]
+        # An ID number already on file is linked by the service (one buyer, one head), not refused here.
+        extra_kwargs = {"id_number": {"validators": []}}
 
 
 class OwnerUpdateInput(serializers.ModelSerializer):
     class Meta:
         model = Owner
         fields = ["kind", "name", "phone", "id_number"]
+        # The service normalises the number first, then the model's constraint refuses a duplicate.
+        extra_kwargs = {"id_number": {"validators": []}}
 
 
 class OwnershipInput(serializers.ModelSerializer):

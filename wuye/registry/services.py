@@ -3,11 +3,12 @@ create, update and delete (who, when, IP, object, changed fields before and afte
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
-from stdnum.cn import uscc
+from stdnum.cn import ric, uscc
 from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
 from stdnum.exceptions import ValidationError as StdnumError
 
@@ -30,6 +31,7 @@ from .models import (
     Staff,
     Unit,
 )
+from .selectors import can_reveal_personal_data
 
 # ---- identifiers (rules.md §11) ------------------------------------------------------------
 
@@ -49,8 +51,6 @@ def normalize_credit_code(value: str) -> str:
 
 def normalize_id_number(value: str) -> str:
     """Resident ID number (GB 11643-1999) with its ISO 7064 MOD 11-2 check digit."""
-    from stdnum.cn import ric
-
     code = (value or "").strip().upper()
     if not code:
         return ""
@@ -58,6 +58,14 @@ def normalize_id_number(value: str) -> str:
         return ric.validate(code)
     except StdnumError:
         raise ServiceError({"id_number": _("身份证号码不正确（应为 18 位，末位校验码须正确）。")}) from None
+
+
+def normalize_owner_id(kind: str, value: str) -> str:
+    """An owner's identifier as stored: a person's resident ID number checked and upper-cased
+    (``…X``); an organisation's code (unified social credit code) upper-cased without spaces."""
+    if kind == Owner.Kind.PERSON:
+        return normalize_id_number(value)
+    return (value or "").strip().upper().replace(" ", "")
 
 
 def normalize_phone(value: str, field: str = "phone") -> str:
@@ -230,9 +238,10 @@ def unit_update(*, actor, unit: Unit, **data) -> Unit:
 
 @transaction.atomic
 def owner_create(*, actor, name: str, kind: str = Owner.Kind.PERSON, phone: str = "", id_number: str = "") -> Owner:
+    """A new owner. A second owner with the same ID number (or credit code) is refused by the
+    model's constraint: registering somebody already on file goes through ``owner_register``."""
     owner = Owner(
-        kind=kind, name=name.strip(), phone=normalize_phone(phone),
-        id_number=normalize_id_number(id_number) if kind == Owner.Kind.PERSON else id_number.strip(),
+        kind=kind, name=name.strip(), phone=normalize_phone(phone), id_number=normalize_owner_id(kind, id_number),
         search_key=initials(name),
     )
     return _create(owner, actor=actor)
@@ -242,8 +251,8 @@ def owner_create(*, actor, name: str, kind: str = Owner.Kind.PERSON, phone: str 
 def owner_update(*, actor, owner: Owner, **data) -> Owner:
     if "phone" in data:
         data["phone"] = normalize_phone(data["phone"])
-    if "id_number" in data and data.get("kind", owner.kind) == Owner.Kind.PERSON:
-        data["id_number"] = normalize_id_number(data["id_number"])
+    if "id_number" in data:
+        data["id_number"] = normalize_owner_id(data.get("kind", owner.kind), data["id_number"])
     if "name" in data:
         data["search_key"] = initials(data["name"])
     return _update(owner, actor=actor, data=data)
@@ -356,12 +365,63 @@ def delete_record(*, actor, obj: models.Model) -> None:
         _delete(obj, actor=actor)
 
 
+@dataclass(frozen=True)
+class Registered:
+    """What ``owner_register`` did: the unit's ownership, and whether the owner is new."""
+
+    ownership: Ownership
+    owner_created: bool
+
+    @property
+    def owner(self) -> Owner:
+        return self.ownership.owner
+
+
+def _owner_on_file(*, kind: str, name: str, id_number: str) -> Owner | None:
+    """The owner already registered under this ID number (or credit code), if any. The name must
+    match: an ID number typed for the wrong person neither links nor reveals the other owner."""
+    if not id_number:
+        return None
+    found = Owner.objects.filter(id_number=id_number).first()
+    if found is not None and found.name != name.strip():
+        raise ServiceError({"id_number": _("该证件号码已登记在另一姓名/名称的业主名下，请核对。")})
+    return found
+
+
 @transaction.atomic
+def owner_register(*, actor, unit: Unit, name: str, kind: str = Owner.Kind.PERSON, phone: str = "",
+                   id_number: str = "", share=None, since=None) -> Registered:
+    """Make a person (or organisation) an owner (or co-owner) of ``unit``, in one transaction.
+
+    One buyer, one head (法释〔2009〕7号 第九条): an owner is counted once on a voter roll however
+    many homes they hold, so a person whose ID number (an organisation: its unified social credit
+    code) is already on file is linked, never registered twice. Registering the same owner of the
+    same unit again returns the ownership already there (a retried submission).
+    """
+    id_number = normalize_owner_id(kind, id_number)
+    owner = _owner_on_file(kind=kind, name=name, id_number=id_number)
+    created = owner is None
+    if created:
+        try:
+            owner = owner_create(actor=actor, name=name, kind=kind, phone=phone, id_number=id_number)
+        except IntegrityError:
+            # Somebody registered the same ID number at the same moment: link theirs.
+            owner = _owner_on_file(kind=kind, name=name, id_number=id_number)
+            if owner is None:
+                raise
+            created = False
+    if not created:
+        held = Ownership.objects.filter(unit=unit, owner=owner).select_related("owner").first()
+        if held is not None:
+            return Registered(held, False)
+    return Registered(ownership_create(actor=actor, unit=unit, owner=owner, share=share, since=since), created)
+
+
 def unit_owner_register(*, actor, unit: Unit, name: str, kind: str = Owner.Kind.PERSON, phone: str = "",
                         id_number: str = "", share=None, since=None) -> Ownership:
-    """Register a new owner and make them an owner (or co-owner) of ``unit``, in one transaction."""
-    owner = owner_create(actor=actor, name=name, kind=kind, phone=phone, id_number=id_number)
-    return ownership_create(actor=actor, unit=unit, owner=owner, share=share, since=since)
+    """``owner_register`` for callers that need only the ownership."""
+    return owner_register(actor=actor, unit=unit, name=name, kind=kind, phone=phone, id_number=id_number,
+                          share=share, since=since).ownership
 
 
 @transaction.atomic
@@ -386,8 +446,6 @@ def personal_data_reveal(*, actor, obj: models.Model, field: str) -> str:
 
     The caller has fetched ``obj`` through a selector and checked ``can_reveal_personal_data``.
     """
-    from .selectors import can_reveal_personal_data
-
     if field not in REVEALABLE.get(type(obj), ()):
         raise ServiceError(_("该字段不属于可查看的个人信息。"))
     if not can_reveal_personal_data(actor):

@@ -15,7 +15,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.translation import gettext as _g
@@ -23,7 +22,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from wuye.accounts.models import ADMIN_ROLES, GOVERNMENT_ROLES, Role
 from wuye.core.access import get_visible_or_404, refuse
 from wuye.core.audit import audit_record
 from wuye.core.excel import xlsx_response
@@ -37,16 +35,10 @@ from . import services as svc
 from .models import CommitteeMember, Estate, Owner, OwnersCommittee, Ownership, ServiceContract, Staff
 from .pages import BY_MODEL, TYPES, RecordType, estate_filter_narrow
 
-NO_REGISTRY_ROLES = set(ADMIN_ROLES) | {Role.NONE}
 ID_FILTERS = ("district", "street", "community", "company", "estate", "building")
 
 
 # ---- helpers --------------------------------------------------------------------------------
-
-
-def _refuse_non_registry_roles(request, model) -> None:
-    if request.user.role in NO_REGISTRY_ROLES:
-        refuse(user=request.user, model=model, pk="", reason=_("该角色不使用物业登记数据"), status=403)
 
 
 def _is_htmx_partial(request) -> bool:
@@ -137,7 +129,7 @@ def _filter_bar(rt: RecordType, filterset, data, user, list_url: str):
 @login_required
 def record_list(request, rt: RecordType):
     user = request.user
-    _refuse_non_registry_roles(request, rt.model)
+    sel.require_registry_user(user, rt.model)
     data = request.GET.copy()
     for key in ID_FILTERS:  # a mistyped id in the address bar is ignored, not an error page
         if key in data and not data[key].isdigit():
@@ -220,7 +212,7 @@ def record_detail(request, pk: int, rt: RecordType):
         "edit_url": rt.url("edit", pk),
         "delete_url": rt.url("confirm_delete", pk),
         "can_reveal": sel.can_reveal_personal_data(user),
-        "history": object_history(obj) if can_change or user.role in GOVERNMENT_ROLES else None,
+        "history": object_history(obj) if sel.can_see_history(user, obj, can_change_it=can_change) else None,
         **rt.detail_context(request, obj),
     }
     return render(request, f"registry/{rt.slug}/detail.html", context)
@@ -348,18 +340,25 @@ def owner_create(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         target = unit or data["unit"]
+        linked = False
         try:
             if data.get("owner"):
                 svc.ownership_create(actor=user, unit=target, owner=data["owner"], share=data.get("share"),
                                      since=data.get("since"))
             else:
-                svc.unit_owner_register(actor=user, unit=target, name=data["name"], kind=data.get("kind") or Owner.Kind.PERSON,
-                                        phone=data.get("phone", ""), id_number=data.get("id_number", ""),
-                                        share=data.get("share"), since=data.get("since"))
+                done = svc.owner_register(actor=user, unit=target, name=data["name"], kind=data.get("kind") or Owner.Kind.PERSON,
+                                          phone=data.get("phone", ""), id_number=data.get("id_number", ""),
+                                          share=data.get("share"), since=data.get("since"))
+                linked = not done.owner_created
         except ValidationError as exc:
             _attach_service_errors(form, exc)
         else:
-            messages.success(request, _g("已登记房屋“%(unit)s”的产权人。") % {"unit": target})
+            if linked:
+                # One buyer, one head: the person was on file already and is not registered twice.
+                messages.success(request, _g("该证件号码的业主已在平台登记，已将其登记为房屋“%(unit)s”的产权人（同一业主不重复登记）。")
+                                 % {"unit": target})
+            else:
+                messages.success(request, _g("已登记房屋“%(unit)s”的产权人。") % {"unit": target})
             return _done(request, TYPES["unit"].url("detail", target.pk))
     owners = TYPES["owner"]
     if unit is not None:
@@ -487,22 +486,3 @@ def pick(request, kind: str):
     return render(request, "registry/widgets/options.html", {
         "options": options, "empty": request.GET.get("empty") or _g("请选择"),
     })
-
-
-# ---- URLs -----------------------------------------------------------------------------------
-
-
-def record_urls(rt: RecordType) -> list:
-    p, s = rt.prefix, rt.slug
-    urls = [
-        path(f"{p}/", record_list, {"rt": rt}, name=f"{s}_list"),
-        path(f"{p}/<int:pk>/", record_detail, {"rt": rt}, name=f"{s}_detail"),
-        path(f"{p}/<int:pk>/edit/", record_edit, {"rt": rt}, name=f"{s}_edit"),
-        path(f"{p}/<int:pk>/confirm-delete/", record_confirm_delete, {"rt": rt}, name=f"{s}_confirm_delete"),
-        path(f"{p}/<int:pk>/delete/", record_delete, {"rt": rt}, name=f"{s}_delete"),
-    ]
-    if rt.model is Owner:
-        urls.append(path(f"{p}/new/", owner_create, name=f"{s}_create"))
-    else:
-        urls.append(path(f"{p}/new/", record_create, {"rt": rt}, name=f"{s}_create"))
-    return urls

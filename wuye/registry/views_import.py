@@ -23,7 +23,8 @@ from wuye.core.access import get_visible_or_404, refuse
 from wuye.core.errors import ServiceError
 from wuye.core.request_context import client_ip
 
-from .importing import IMPORTERS, can_import, import_job_create, import_jobs_visible_to, template_workbook
+from .importing import IMPORTERS, import_job_create, template_workbook
+from .importing.selectors import can_import, can_see_every_import, import_jobs_visible_to
 from .models import ImportJob
 from .tasks import import_job_process
 
@@ -95,7 +96,7 @@ def import_list(request):
     page = Paginator(import_jobs_visible_to(request.user), 20).get_page(request.GET.get("page"))
     kinds = [(value, label, KIND_HELP[value]) for value, label in ImportJob.Kind.choices]
     return render(request, "registry/imports/list.html", {
-        "form": form, "page": page, "kinds": kinds, "is_city": request.user.role == "city",
+        "form": form, "page": page, "kinds": kinds, "is_city": can_see_every_import(request.user),
     })
 
 

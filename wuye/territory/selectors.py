@@ -10,11 +10,11 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from wuye.accounts.models import Role
 
-from .models import Community, District, Street
+from .models import Community, Department, District, Street
 
 
 def _district_id(user) -> int | None:
@@ -56,3 +56,42 @@ def streets_visible_to(user) -> QuerySet[Street]:
 
 def communities_visible_to(user) -> QuerySet[Community]:
     return _scoped(Community.objects.all(), user, district="street__district_id", street="street_id", community="pk")
+
+
+def own_place(user) -> tuple[str, int] | None:
+    """The one page a street office or a community starts from: ("street" | "community", id)."""
+    if not _active(user):
+        return None
+    if user.role == Role.STREET and user.street_id:
+        return "street", user.street_id
+    if user.role == Role.COMMUNITY and user.community_id:
+        return "community", user.community_id
+    return None
+
+
+def sees_every_district(user) -> bool:
+    """The city bureau chooses among the districts; anybody bound to one district goes straight to it."""
+    return _active(user) and user.role == Role.CITY
+
+
+# ---- the counts of the territory pages (each one query) ------------------------------------
+
+
+def _counts(qs: QuerySet, key: str) -> dict:
+    return dict(qs.values(key).annotate(n=Count("id")).values_list(key, "n"))
+
+
+def street_counts_by_district(district_ids) -> dict[int, int]:
+    return _counts(Street.objects.filter(district_id__in=district_ids), "district_id")
+
+
+def community_counts_by_district(district_ids) -> dict[int, int]:
+    return _counts(Community.objects.filter(street__district_id__in=district_ids), "street__district_id")
+
+
+def community_counts_by_street(district) -> dict[int, int]:
+    return _counts(Community.objects.filter(street__district=district), "street_id")
+
+
+def departments_of(district) -> list[Department]:
+    return list(Department.objects.filter(district=district).order_by("kind"))

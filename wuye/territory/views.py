@@ -10,12 +10,12 @@ from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from wuye.accounts.models import Role
 from wuye.core.access import get_visible_or_404, refuse
 from wuye.registry.models import Estate
 from wuye.registry.selectors import estates_visible_to
 
-from .models import Community, Department, District, Street
+from . import selectors as sel
+from .models import District
 from .selectors import communities_visible_to, districts_visible_to, streets_visible_to
 
 
@@ -40,18 +40,17 @@ def _estate_summary(estates) -> dict:
 @login_required
 def district_list(request):
     user = request.user
-    if user.role == Role.STREET and user.street_id:
-        return redirect("territory:street_detail", pk=user.street_id)
-    if user.role == Role.COMMUNITY and user.community_id:
-        return redirect("territory:community_detail", pk=user.community_id)
+    own = sel.own_place(user)
+    if own is not None:
+        return redirect(f"territory:{own[0]}_detail", pk=own[1])
     districts = list(districts_visible_to(user).only("id", "name", "kind", "code"))
     if not districts:
         refuse(user=user, model=District, pk="", reason="该角色没有行政区划数据范围")
-    if len(districts) == 1 and user.role != Role.CITY:
+    if len(districts) == 1 and not sel.sees_every_district(user):
         return redirect("territory:district_detail", pk=districts[0].pk)
     ids = [d.pk for d in districts]
-    streets = _counts(Street.objects.filter(district_id__in=ids), "district_id")
-    communities = _counts(Community.objects.filter(street__district_id__in=ids), "street__district_id")
+    streets = sel.street_counts_by_district(ids)
+    communities = sel.community_counts_by_district(ids)
     estates = _counts(estates_visible_to(user).filter(district_id__in=ids), "district_id")
     unmanaged = _counts(
         estates_visible_to(user).filter(district_id__in=ids, management_mode=Estate.ManagementMode.NONE), "district_id"
@@ -73,7 +72,7 @@ def district_detail(request, pk: int):
     district = get_visible_or_404(districts_visible_to(user).select_related("city"), user=user, pk=pk)
     estates = estates_visible_to(user).filter(district=district)
     streets = list(streets_visible_to(user).filter(district=district).only("id", "name", "kind", "code"))
-    community_counts = _counts(Community.objects.filter(street__district=district), "street_id")
+    community_counts = sel.community_counts_by_street(district)
     estate_counts = _counts(estates, "street_id")
     for s in streets:
         s.community_count = community_counts.get(s.pk, 0)
@@ -81,7 +80,7 @@ def district_detail(request, pk: int):
     return render(request, "territory/district_detail.html", {
         "district": district,
         "streets": streets,
-        "departments": list(Department.objects.filter(district=district).order_by("kind")),
+        "departments": sel.departments_of(district),
         "summary": _estate_summary(estates),
         "company_count": estates.exclude(company__isnull=True).values("company_id").distinct().count(),
         "community_total": sum(community_counts.values()),

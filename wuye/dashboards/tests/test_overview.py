@@ -15,16 +15,16 @@ from openpyxl import load_workbook
 
 from wuye.core import calendar
 from wuye.core.models import AuditAction, AuditLog
-from wuye.credit import services as credit_services
+from wuye.credit import benchmarks as credit_services
 from wuye.credit.models import CompanyCredit
 from wuye.credit.scoring import credit_recompute
 from wuye.credit.tests.conftest import confirmed
-from wuye.dashboards import figures as F
+from wuye.dashboards import selectors as F
 from wuye.dashboards.views import TABLES
-from wuye.supervision import services_inspections as si
+from wuye.supervision.inspections import services as si
 from wuye.supervision.models import Inspection, RectificationOrder, StarRating
+from wuye.supervision.stars.tests.test_stars import effective
 from wuye.supervision.tests.inspection_support import build_iworld, make_plan, record
-from wuye.supervision.tests.test_stars import effective
 
 URL = "/overview/"
 

@@ -4,13 +4,12 @@ it in the background."""
 
 from .jobs import (
     IMPORTERS,
-    can_import,
     check_upload,
     import_job_create,
     import_job_run,
     import_jobs_fail_stalled,
-    import_jobs_visible_to,
 )
+from .selectors import can_import, import_jobs_visible_to
 from .workbooks import template_workbook
 
 __all__ = [

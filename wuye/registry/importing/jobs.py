@@ -1,4 +1,5 @@
-"""Import jobs: who may import and see which job, creating a job from an upload, and running it.
+"""Import jobs: creating a job from an upload, and running it (who may import and see which job is
+decided in ``selectors.py``; the job's states in ``workflow.py``).
 
 Running a job (``import_job_run``, called by the Huey task) is the import service: it validates
 every row first, and writes only when no row has a problem — everything in one transaction,
@@ -15,20 +16,20 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 
-from wuye.accounts.models import Role
 from wuye.core.audit import audit_record
-from wuye.core.errors import ServiceError
+from wuye.core.errors import ConflictError, ServiceError
 from wuye.core.models import AuditAction
 
 from ..models import ImportJob
 from .base import PREVIEW_PROBLEMS, FileUnreadable, Importer, Problems, open_sheet
 from .companies import CompanyImporter
 from .estates import EstateImporter
+from .selectors import can_import
 from .units import UnitImporter
 from .workbooks import error_report_workbook
+from .workflow import IMPORT_JOB, RUNNING, S
 
 logger = logging.getLogger(__name__)
 
@@ -37,27 +38,8 @@ IMPORTERS: dict[str, type[Importer]] = {
     ImportJob.Kind.ESTATES: EstateImporter,
     ImportJob.Kind.UNITS: UnitImporter,
 }
-IMPORT_ROLES = {Role.CITY, Role.DISTRICT}
 MAX_UPLOAD_BYTES = 40 * 1024 * 1024
 XLSX_MAGIC = b"PK\x03\x04"
-
-
-# ---- access ---------------------------------------------------------------------------------
-
-
-def can_import(user) -> bool:
-    """The city bureau imports anywhere; a district authority only within its district."""
-    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.role in IMPORT_ROLES)
-
-
-def import_jobs_visible_to(user) -> QuerySet[ImportJob]:
-    """The city bureau sees every job; a district officer their own uploads; nobody else any."""
-    if not can_import(user):
-        return ImportJob.objects.none()
-    qs = ImportJob.objects.select_related("created_by")
-    if user.role == Role.CITY:
-        return qs
-    return qs.filter(created_by=user)
 
 
 # ---- creating a job -------------------------------------------------------------------------
@@ -101,26 +83,8 @@ def import_job_create(*, actor, kind: str, upload, ip: str | None = None) -> Imp
 
 # ---- running a job --------------------------------------------------------------------------
 
-# The job's workflow. Every transition is a conditional UPDATE that must touch exactly one row,
-# so that a job runs once even if its task is delivered twice, and a job given up as stalled is
-# not later overwritten by a worker that was merely slow.
-S = ImportJob.Status
-TRANSITIONS = {
-    S.PENDING: {S.VALIDATING},
-    S.VALIDATING: {S.IMPORTING, S.FAILED},
-    S.IMPORTING: {S.SUCCEEDED, S.FAILED},
-    S.SUCCEEDED: set(),
-    S.FAILED: set(),
-}
-RUNNING = (S.VALIDATING, S.IMPORTING)
 # A running job whose progress has not moved for this long is taken to have lost its worker.
 STALLED_AFTER = timedelta(minutes=30)
-
-
-def _transition(job_id: int, to: str, **fields) -> bool:
-    sources = [state for state, targets in TRANSITIONS.items() if to in targets]
-    now = timezone.now()
-    return ImportJob.objects.filter(pk=job_id, status__in=sources).update(status=to, updated_at=now, **fields) == 1
 
 
 class _Rollback(Exception):
@@ -148,14 +112,17 @@ def _fail(job: ImportJob, problems: Problems, *, message: str, timings: dict | N
     report = error_report_workbook(ordered, title=job.get_kind_display(), total=problems.count,
                                    file_name=job.original_name)
     job.error_report.save(f"errors-{job.pk}.xlsx", ContentFile(report), save=False)
+    # Fail the job from the state it is in now (a worker may have moved it since it was read).
+    job.refresh_from_db(fields=["status"])
     with transaction.atomic():
-        failed = _transition(
-            job.pk, S.FAILED, error_count=problems.count,
-            errors_preview=[p.as_list() for p in ordered[:PREVIEW_PROBLEMS]], message=message,
-            finished_at=timezone.now(), result={"timings": timings} if timings else {},
-            error_report=job.error_report.name,
-        )
-        if not failed:
+        try:
+            IMPORT_JOB.apply(
+                job, "fail", actor=None, error_count=problems.count,
+                errors_preview=[p.as_list() for p in ordered[:PREVIEW_PROBLEMS]], message=message,
+                finished_at=timezone.now(), result={"timings": timings} if timings else {},
+                error_report=job.error_report.name,
+            )
+        except ConflictError:  # finished already (or failed by the sweep)
             job.error_report.delete(save=False)
             return False
         audit_record(
@@ -175,9 +142,13 @@ def _discard_upload(job: ImportJob) -> None:
 
 def import_job_run(*, job_id: int) -> ImportJob | None:
     """Validate, then write all or nothing. Claims the job first so that it runs once."""
-    if not _transition(job_id, S.VALIDATING, started_at=timezone.now()):
+    job = ImportJob.objects.select_related("created_by").filter(pk=job_id).first()
+    if job is None:
         return None
-    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    try:
+        IMPORT_JOB.apply(job, "claim", actor=None, started_at=timezone.now())
+    except ConflictError:  # the task was delivered twice: another worker has it
+        return None
     try:
         _run(job)
     except Exception:
@@ -221,7 +192,9 @@ def _run(job: ImportJob) -> None:
         return
 
     # 2. Write everything in one transaction, checking the database again inside it.
-    if not _transition(job.pk, S.IMPORTING):
+    try:
+        IMPORT_JOB.apply(job, "write", actor=None)
+    except ConflictError:  # given up as stalled meanwhile
         return
     write_started = time.perf_counter()
     try:
@@ -232,12 +205,13 @@ def _run(job: ImportJob) -> None:
             outcome = importer.write(actor=job.created_by)
             timings["write_seconds"] = round(time.perf_counter() - write_started, 2)
             timings["total_seconds"] = round(time.perf_counter() - started, 2)
-            done = _transition(job.pk, S.SUCCEEDED, result={"counts": outcome.counts, "timings": timings},
-                               message=outcome.summary, error_count=0, finished_at=timezone.now())
-            if not done:
+            try:
+                IMPORT_JOB.apply(job, "succeed", actor=None, result={"counts": outcome.counts, "timings": timings},
+                                 message=outcome.summary, error_count=0, finished_at=timezone.now())
+            except ConflictError:
                 problems = Problems()
                 problems.add(None, "", "导入任务已被判定为中断，本次写入已撤销。")
-                raise _Rollback(problems, "导入任务已中断，未写入任何数据。")
+                raise _Rollback(problems, "导入任务已中断，未写入任何数据。") from None
             audit_record(
                 action=AuditAction.IMPORT, actor=job.created_by, obj=job, ip=job.upload_ip,
                 changes={"kind": job.kind, "status": S.SUCCEEDED, "rows": job.total_rows, "created": outcome.counts},

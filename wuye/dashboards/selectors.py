@@ -1,6 +1,7 @@
 """The supervision and credit overview's figures (issue 4 §13), each table by one aggregate query.
 
-Who sees which territory is decided by ``scope_for``: the city bureau sees the whole city (and may
+Who sees the overview is decided by ``can_see_overview`` (the page's gate is
+``overview_scope``); which territory by ``scope_for``: the city bureau sees the whole city (and may
 narrow it to one district), a district authority its own district; nobody else sees the overview.
 Every table here is what both the page and its Excel export show, so they always agree. The
 number of queries is fixed: it does not grow with districts, estates, inspections or companies.
@@ -19,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wuye.accounts.models import Role
+from wuye.core.access import refuse
 from wuye.credit.models import GRADE_ORDER, Benchmark, CompanyCredit
 from wuye.registry.models import Estate
 from wuye.supervision.models import Inspection, RectificationOrder, StarRating
@@ -53,6 +55,14 @@ class Scope:
         if not self.district_id:
             return Q()
         return Q(Exists(Estate.objects.filter(district_id=self.district_id, company_id=OuterRef(field_name))))
+
+
+def overview_scope(user, wanted) -> Scope:
+    """The territory the user sees (``wanted``: the district the city bureau asks for), or 404
+    (audited) for anybody who may not see the overview."""
+    if not can_see_overview(user):
+        refuse(user=user, model=CompanyCredit, pk="", reason="无权查看监管总览")
+    return scope_for(user, wanted)
 
 
 def scope_for(user, wanted) -> Scope:
