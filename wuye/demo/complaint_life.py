@@ -11,7 +11,6 @@ from wuye.cases.models import Request
 
 from . import complaint_texts as X
 from .complaint_rows import (
-    _OPEN_STAGE_STATES,
     C_TIMES,
     DAY,
     HOUR,
@@ -19,7 +18,6 @@ from .complaint_rows import (
     R_TIMES,
     SH,
     T_TIMES,
-    TS,
     UTC_OFFSET,
     S,
     _c_values,
@@ -55,7 +53,6 @@ class LifeMixin:
         rng = self.rng
         na = self.next_at
         t = c.created_at
-        c.accept_due = self.due(t, c.cat.accept)
         # -- intake
         if p.withdraw == "submitted":
             tw = na(c, t + self.secs(20 * MIN, 3 * HOUR))
@@ -203,44 +200,16 @@ class LifeMixin:
     # -- state at "now" and the rows -------------------------------------------------------------
 
     def finish(self, c: _Case) -> None:
-        now = self.now
-        if c.status in _OPEN_STAGE_STATES:
-            # The sweep has run every minute until now: running stages past their deadline are overdue.
-            for stage in deadlines.running_stages(c):
-                due_f, flag, _states = deadlines.STAGES[stage]
-                due = getattr(c, due_f)
-                if due < now:
-                    setattr(c, flag, True)
-                    c.late.append((stage, due, now))
-            # Only the earliest passed deadline of a running stage counts (deadlines.overdue_since).
-        level = c.supervision_level
-        reached = []
-        for stage, due, end in c.late:
-            hours = (end - due).total_seconds() / 3600
-            for lvl, h in self.escalations:
-                if hours >= h and lvl > level:
-                    reached.append((due + timedelta(hours=h), lvl, stage))
-        if reached:
-            reached.sort()
-            for at, lvl, _stage in reached:
-                if lvl > level:
-                    level = lvl
-                    self.event(c, at, "supervise", note=self.level_notes[lvl],
-                               data={"level": lvl, "manual": False})
-            c.supervision_level = level
-        if not self.lean:
-            for stage, due, _end in c.late:
-                self.event(c, due, "overdue", note=self.stage_notes[stage], data={"stage": stage})
+        """The complaint as the per-minute sweep leaves it at ``now`` (``sweep_to``; ``next_check_at`` from
+        ``deadlines.next_check``), then its rows."""
+        self.sweep_to(c, self.now)
         c.next_check_at = None
-        if c.status in _OPEN_STAGE_STATES:
-            probe = _Probe(c)
-            nxt = deadlines.next_check(probe, self.now_aware, warn_before=self.warn_before, escalations=self.escalations)
+        if deadlines.running_stages(c):
+            nxt = deadlines.next_check(_Probe(c), self.now_aware, warn_before=self.warn_before,
+                                       escalations=self.escalations)
             c.next_check_at = nxt.astimezone(SH).replace(tzinfo=None) if nxt else None
-        urgency = (2 if c.emergency else 0) + c.supervision_level
         fmt = self.fmt
         for k in c.tasks:
-            if k.state in (TS.PENDING, TS.SIGNED):
-                k.urgency = urgency
             self.t_tasks.append(fmt(list(_t_values(k)), T_TIMES))
         for req in c.requests:
             req[0] = self.writer.next_id(Request)

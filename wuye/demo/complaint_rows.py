@@ -69,7 +69,7 @@ _t_values = operator.attrgetter(*T_FIELDS)
 
 
 class _Case:
-    __slots__ = (*C_FIELDS, "cat", "plan", "tasks", "lead", "requests", "late", "side_done", "last_step", "manual",
+    __slots__ = (*C_FIELDS, "cat", "plan", "tasks", "lead", "requests", "swept", "side_done", "last_step", "manual",
                  "routed_name", "building")
 
 
@@ -112,7 +112,6 @@ STOP_BEFORE = {
     S.SUBMITTED: "intake", S.ACCEPTED: "dispatch", S.DISPATCHED: "sign", S.SIGNED: "contact", S.IN_PROGRESS: "reply",
     S.RETURN_REVIEW: "decide_return", S.REPLY_REVIEW: "review", S.REPLIED: "callback", S.EVALUATED: "review_callback",
 }
-_OPEN_STAGE_STATES = frozenset({S.SUBMITTED, S.DISPATCHED, S.SIGNED, S.IN_PROGRESS, S.RETURN_REVIEW})
 
 
 class _Probe:

@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 
 from wuye.cases import deadlines
 from wuye.cases.models import Event, Task
+from wuye.cases.sweep import _overdue_level  # the sweep's own escalation rule
 from wuye.core.calendar import add_period
 
 from . import complaint_texts as X
@@ -35,6 +36,17 @@ from .complaint_rows import (
     _Case,
     _Task,
 )
+
+
+def minute_after(moment: datetime) -> datetime:
+    """The first whole minute strictly after ``moment``: the sweep runs every minute."""
+    return moment.replace(second=0, microsecond=0) + timedelta(minutes=1)
+
+
+def minute_from(moment: datetime) -> datetime:
+    """The first whole minute at or after ``moment``."""
+    floor = moment.replace(second=0, microsecond=0)
+    return floor if floor == moment else floor + timedelta(minutes=1)
 
 
 class WorkflowMixin:
@@ -130,10 +142,51 @@ class WorkflowMixin:
                 k.state = TS.CLOSED
                 k.version += 1
 
-    def ended(self, c: _Case, stage: str, due: datetime | None, t: datetime) -> None:
-        """A stage ended (or the case left it) at ``t``: remember how late, for the supervision level."""
-        if due is not None and t > due:
-            c.late.append((stage, due, t))
+    def sweep_to(self, c: _Case, until: datetime) -> None:
+        """The per-minute sweep's passes over ``c`` up to ``until`` (``wuye.cases.sweep``), at the whole
+        minutes they run: a running stage whose deadline has passed is marked overdue, and the
+        supervision level rises by the city's escalation rules (``sweep._overdue_level``), with the
+        open tasks' urgency. Every step calls it first, so that each pass sees the complaint as it was."""
+        escalations = self.escalations
+        while True:
+            candidates = []
+            for stage in deadlines.running_stages(c):
+                due_f, flag, _states = deadlines.STAGES[stage]
+                due = getattr(c, due_f)
+                first = max(minute_after(due), c.swept)
+                if not getattr(c, flag):
+                    candidates.append(first)
+                for level, hours in escalations:
+                    if level > c.supervision_level:
+                        candidates.append(max(first, minute_from(due + timedelta(hours=hours))))
+            if not candidates:
+                break
+            m = min(candidates)
+            if m > until:
+                break
+            newly = []
+            for stage in deadlines.running_stages(c):
+                due_f, flag, _states = deadlines.STAGES[stage]
+                if getattr(c, due_f) < m and not getattr(c, flag):
+                    setattr(c, flag, True)
+                    newly.append(stage)
+            level = _overdue_level(c, m, escalations)
+            for stage in newly:
+                self.event(c, m, "overdue", note=self.stage_notes[stage], data={"stage": stage})
+            if level > c.supervision_level:
+                c.supervision_level = level
+                self.event(c, m, "supervise", note=self.level_notes[level], data={"level": level, "manual": False})
+                self.raise_urgency(c)
+            c.version += 1  # the pass claims the row
+            c.swept = m + timedelta(minutes=1)
+        c.swept = max(c.swept, minute_after(until))
+
+    def raise_urgency(self, c: _Case) -> None:
+        """Open tasks take the complaint's urgency (emergency + supervision level), as the services do."""
+        urgency = (2 if c.emergency else 0) + c.supervision_level
+        for k in c.tasks:
+            if k.state in (TS.PENDING, TS.SIGNED):
+                k.urgency = urgency
 
     # -- the workflow, in memory (mirrors wuye.cases.services) ------------------------------------
 
@@ -143,37 +196,36 @@ class WorkflowMixin:
         c.version += 1
 
     def do_accept(self, c: _Case, t: datetime) -> None:
-        self.ended(c, "accept", c.accept_due, t)
+        self.sweep_to(c, t)
         self.event(c, t, "accept", S.ACCEPTED, public=True, label=self.dispatcher_label(c))
         c.status, c.accepted_at, c.accept_overdue = S.ACCEPTED, t, t > c.accept_due
         c.version += 1
 
     def do_refuse(self, c: _Case, t: datetime) -> None:
-        self.ended(c, "accept", c.accept_due, t)
+        self.sweep_to(c, t)
         self.event(c, t, "refuse", S.REFUSED, note=self.rng.choice(X.REFUSE_REASONS), public=True,
                    label=self.dispatcher_label(c))
         self.move(c, status=S.REFUSED, closed_at=t, accept_overdue=t > c.accept_due)
 
     def do_duplicate(self, c: _Case, t: datetime, original: tuple) -> None:
+        self.sweep_to(c, t)
         pk, code, _created = original
-        self.ended(c, "accept", c.accept_due, t)
         self.event(c, t, "duplicate", S.DUPLICATE, note=f"与诉求 {code} 重复，合并办理", public=True,
                    label=self.dispatcher_label(c), data={"duplicate_of": pk, "tracking_code": code})
         self.move(c, status=S.DUPLICATE, duplicate_of_id=pk, closed_at=t)
 
     def do_withdraw(self, c: _Case, t: datetime) -> None:
-        for stage in deadlines.running_stages(c):
-            self.ended(c, stage, getattr(c, deadlines.STAGES[stage][0]), t)
+        self.sweep_to(c, t)
         self.event(c, t, "withdraw", S.WITHDRAWN, note=self.rng.choice(X.WITHDRAW_NOTES), public=True, label=REPORTER)
         self.move(c, status=S.WITHDRAWN, closed_at=t)
         self.close_tasks(c)
 
     def do_dispatch(self, c: _Case, t: datetime, unit: tuple, *, co_units=(), action: str = "dispatch",
                     note: str = "", **extra) -> None:
+        self.sweep_to(c, t)
         cat = c.cat
         frm = c.status
         if c.accepted_at is None:
-            self.ended(c, "accept", c.accept_due, t)
             extra.update(accepted_at=t, accept_overdue=t > c.accept_due)
         self.move(c, status=S.DISPATCHED, unit_kind=unit[0], unit_id=unit[1], unit_name=unit[2], dispatched_at=t,
                   sign_due=self.due(t, cat.sign), contact_due=self.due(t, cat.contact),
@@ -224,8 +276,8 @@ class WorkflowMixin:
             c.side_done = tr
 
     def do_sign(self, c: _Case, t: datetime) -> None:
+        self.sweep_to(c, t)
         overdue = t > c.sign_due
-        self.ended(c, "sign", c.sign_due, t)
         self.event(c, t, "sign", S.SIGNED, task=c.lead, public=True, label=c.unit_name)
         c.status, c.signed_at, c.sign_overdue = S.SIGNED, t, overdue
         c.version += 1
@@ -234,8 +286,8 @@ class WorkflowMixin:
         k.version += 1
 
     def do_contact(self, c: _Case, t: datetime) -> None:
+        self.sweep_to(c, t)
         overdue = t > c.contact_due
-        self.ended(c, "contact", c.contact_due, t)
         self.event(c, t, "contact", S.IN_PROGRESS, task=c.lead, public=True, label=c.unit_name,
                    note=self.rng.choice(X.CONTACT_NOTES))
         c.status, c.contacted_at, c.contact_overdue = S.IN_PROGRESS, t, overdue
@@ -245,6 +297,7 @@ class WorkflowMixin:
         k.version += 1
 
     def do_call(self, c: _Case, t: datetime, kinds: list[str]) -> None:
+        self.sweep_to(c, t)
         street = self.unit(U.STREET, c.street_id)
         names = []
         if c.side_done is not None:
@@ -260,6 +313,7 @@ class WorkflowMixin:
                        data={"departments": names})
 
     def do_request_return(self, c: _Case, t: datetime) -> tuple:
+        self.sweep_to(c, t)
         reason, basis = self.rng.choice(X.RETURN_REASONS)
         k = c.lead
         req = [None, c.id, k.id, RK.RETURN, RS.PENDING, reason, basis, None, "", c.status, None,
@@ -273,14 +327,12 @@ class WorkflowMixin:
         return req
 
     def do_decide_return(self, c: _Case, t: datetime, req: list, approve: bool) -> None:
+        self.sweep_to(c, t)
         note = X.RETURN_APPROVE if approve else self.rng.choice(X.RETURN_REJECT)
         req[4] = RS.APPROVED if approve else RS.REJECTED
         req[13], req[14] = t, note
         k = c.lead
         if approve:
-            for stage in ("contact", "resolve"):
-                if stage == "resolve" or c.contacted_at is None:
-                    self.ended(c, stage, getattr(c, deadlines.STAGES[stage][0]), t)
             k.state = TS.RETURNED
             k.version += 1
             self.event(c, t, "decide_return", S.ACCEPTED, note=note, task=k, label=self.dispatcher_label(c),
@@ -294,6 +346,7 @@ class WorkflowMixin:
             self.move(c, status=req[9], return_final=True)
 
     def do_extension(self, c: _Case, t: datetime, decide_at: datetime | None, approve: bool) -> None:
+        self.sweep_to(c, t)
         reason = self.rng.choice(X.EXTENSION_REASONS)
         amount = self.rng.choice([3, 5, 7, 10])
         req = [None, c.id, c.lead.id, RK.EXTENSION, RS.PENDING, reason, "", amount,
@@ -304,12 +357,15 @@ class WorkflowMixin:
         c.version += 1
         if decide_at is None:
             return
+        self.sweep_to(c, decide_at)
         req[4] = RS.APPROVED if approve else RS.REJECTED
         req[13] = decide_at
         data: dict = {"approve": approve}
         if approve:
             new_due = self.due(c.resolve_due, (amount, "working_days"))
             c.resolve_due = new_due
+            if new_due > decide_at:
+                c.resolve_overdue = False
             c.extension_count += 1
             c.lead.due = new_due
             c.lead.version += 1
@@ -321,18 +377,18 @@ class WorkflowMixin:
                    public=approve)
 
     def do_supervise(self, c: _Case, t: datetime, level: int) -> None:
+        self.sweep_to(c, t)
         if level <= c.supervision_level:
             return
         c.manual = max(c.manual, level)
         self.move(c, supervision_level=level)
+        self.raise_urgency(c)
         label = self.unit(U.STREET, c.street_id)[2] if level == 1 else self.dispatcher_label(c)
         self.event(c, t, "supervise", note=X.SUPERVISE_NOTE, label=label, data={"level": level, "manual": True})
 
     def do_reply(self, c: _Case, t: datetime, text: str) -> None:
+        self.sweep_to(c, t)
         overdue = t > c.resolve_due
-        self.ended(c, "resolve", c.resolve_due, t)
-        if c.contacted_at is None:  # pragma: no cover - the unit always contacts first here
-            self.ended(c, "contact", c.contact_due, t)
         self.event(c, t, "reply", S.REPLY_REVIEW, note=text, task=c.lead, label=c.unit_name)
         c.status, c.replied_at, c.reply, c.resolve_overdue = S.REPLY_REVIEW, t, text, overdue
         c.version += 1
@@ -341,20 +397,22 @@ class WorkflowMixin:
         k.version += 1
 
     def do_approve(self, c: _Case, t: datetime) -> None:
+        self.sweep_to(c, t)
         self.event(c, t, "approve_reply", S.REPLIED, note=c.reply, public=True, label=self.dispatcher_label(c))
         c.status, c.published_at, c.public_reply = S.REPLIED, t, c.reply
         c.version += 1
 
     def do_reject_reply(self, c: _Case, t: datetime) -> None:
+        self.sweep_to(c, t)
         self.event(c, t, "reject_reply", S.IN_PROGRESS, note=self.rng.choice(X.REJECT_REPLY_REASONS), task=c.lead,
                    label=self.dispatcher_label(c))
         self.move(c, status=S.IN_PROGRESS, replied_at=None, resolve_overdue=t > c.resolve_due)
-        c.late = [x for x in c.late if x[0] != "resolve"]
         k = c.lead
         k.state, k.replied_at, k.done_in_time = TS.SIGNED, None, None
         k.version += 1
 
     def do_callback(self, c: _Case, t: datetime, resolved: bool, satisfaction: str) -> None:
+        self.sweep_to(c, t)
         good = resolved and satisfaction != "dissatisfied"
         pool = X.CALLBACK_BAD if not good else X.CALLBACK_GOOD if satisfaction == "satisfied" else X.CALLBACK_BASIC
         note = self.rng.choice(pool)
@@ -371,6 +429,7 @@ class WorkflowMixin:
             self.close_tasks(c)
 
     def do_close(self, c: _Case, t: datetime, note: str, unreasonable: bool = False) -> None:
+        self.sweep_to(c, t)
         self.event(c, t, "close", S.CLOSED, note=note, public=True, label=self.dispatcher_label(c),
                    data={"unreasonable": unreasonable})
         self.move(c, status=S.CLOSED, closed_at=t, unreasonable=unreasonable or c.unreasonable)
@@ -380,6 +439,7 @@ class WorkflowMixin:
                 k.excluded = True
 
     def do_reopen(self, c: _Case, t: datetime) -> None:
+        self.sweep_to(c, t)
         old = c.lead
         old.state, old.reopened = TS.CLOSED, True
         old.version += 1

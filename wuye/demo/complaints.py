@@ -229,6 +229,11 @@ class ComplaintBuilder(WorkflowMixin, LifeMixin, UnitsMixin, FeaturedMixin):
         self.recent: dict[tuple[int, int], tuple[int, str, datetime]] = {}
         self.counts = Counter()
         self._load(city_id)
+        w = self.writer
+        self.t_complaints = w.table(Complaint, C_FIELDS)
+        self.t_tasks = w.table(Task, T_FIELDS)
+        self.events = w.table(Event, E_FIELDS)
+        self.t_requests = w.table(Request, R_FIELDS)
 
     def stage(self, text: str) -> None:
         now = time.monotonic()
@@ -350,7 +355,8 @@ class ComplaintBuilder(WorkflowMixin, LifeMixin, UnitsMixin, FeaturedMixin):
         c.routed_unit_kind, c.routed_unit_id = routed[0], routed[1]
         c.routed_name = routed[2]
         c.unit_kind, c.unit_id, c.unit_name = "", None, ""
-        c.accept_due = c.sign_due = c.contact_due = c.resolve_due = None
+        c.sign_due = c.contact_due = c.resolve_due = None
+        c.accept_due = self.due(created, cat.accept)  # the accept clock starts at filing (rules.md §7)
         c.created_at = created
         c.accepted_at = c.dispatched_at = c.signed_at = c.contacted_at = c.replied_at = None
         c.published_at = c.callback_at = c.closed_at = c.next_check_at = None
@@ -362,7 +368,8 @@ class ComplaintBuilder(WorkflowMixin, LifeMixin, UnitsMixin, FeaturedMixin):
         c.callback_resolved = None
         c.reopen_count = c.return_count = c.extension_count = 0
         c.plan = plan
-        c.tasks, c.requests, c.late = [], [], []
+        c.tasks, c.requests = [], []
+        c.swept = created  # the sweep's next pass: not before the filing
         c.lead = None
         c.side_done = created
         c.last_step = created
@@ -426,10 +433,6 @@ class ComplaintBuilder(WorkflowMixin, LifeMixin, UnitsMixin, FeaturedMixin):
     def build_year(self) -> None:
         rng = self.rng
         w = self.writer
-        self.t_complaints = w.table(Complaint, C_FIELDS)
-        self.t_tasks = w.table(Task, T_FIELDS)
-        self.events = w.table(Event, E_FIELDS)
-        self.t_requests = w.table(Request, R_FIELDS)
         now = self.now
         first_day = now.date() - timedelta(days=365)
         days = [first_day + timedelta(days=i) for i in range(366)]
