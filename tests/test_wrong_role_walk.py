@@ -52,8 +52,8 @@ from wuye.disclosure.fees.services import fee_notice_publish
 from wuye.disclosure.income.services import income_report_create
 from wuye.disclosure.parking.services import rent_request_file
 from wuye.disclosure.utilities.services import utility_allocation_create
-from wuye.governance import services_elections as elections
-from wuye.governance import services_votes as votes
+from wuye.governance.elections import services as elections
+from wuye.governance.votes import services as votes
 from wuye.notifications.models import Notification
 from wuye.notifications.services import notify
 from wuye.portal.articles.services import article_create
