@@ -35,8 +35,8 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from wuye.governance.models import Ballot, Motion, RollEntry  # noqa: E402
-from wuye.governance.roll import roll_freeze  # noqa: E402
-from wuye.governance.tally import motion_counts, motion_result  # noqa: E402
+from wuye.governance.votes.roll import roll_freeze  # noqa: E402
+from wuye.governance.votes.tally import motion_counts, motion_result  # noqa: E402
 from wuye.registry.models import Building, Estate, Owner, Ownership, Unit  # noqa: E402
 from wuye.territory.models import Community  # noqa: E402
 

@@ -27,6 +27,8 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from wuye.accounts.models import Role, User
+from wuye.governance.elections.services import filing_deadline
+from wuye.governance.elections.workflow import ELECTION
 from wuye.governance.models import Candidate, Election, ElectionEvent
 from wuye.registry.models import CommitteeMember, Estate, OwnersCommittee, Ownership
 
@@ -78,7 +80,8 @@ class ElectionBuilder:
         self.t_candidate = w.table(Candidate, ["id", "election_id", "owner_id", "name", "is_party_member", "statement",
                                                "vetting", "vetting_note", "vetted_by_id", "vetted_at", "yes_area",
                                                "yes_heads", "elected", "created_at", "updated_at"])
-        self.t_event = w.table(ElectionEvent, ["id", "election_id", "actor_id", "action", "note", "at"])
+        self.t_event = w.table(ElectionEvent, ["id", "election_id", "actor_id", "action", "from_status", "to_status",
+                                               "note", "created_at"])
 
     # ---------------------------------------------------------------- reading the city
 
@@ -125,7 +128,9 @@ class ElectionBuilder:
     # ---------------------------------------------------------------- writing
 
     def _event(self, eid: int, actor, action: str, note: str, at: datetime) -> None:
-        self.t_event.append((self.w.next_id(ElectionEvent), eid, actor, action, note[:500], timestamp(at)))
+        t = ELECTION.transitions.get(action)  # the machine's row: its states, as the services record them
+        frm, to = (min(t.sources), t.target) if t is not None and t.target else ("", "")
+        self.t_event.append((self.w.next_id(ElectionEvent), eid, actor, action, frm, to, note[:500], timestamp(at)))
 
     def _candidate(self, eid, owner_id, name, party, *, vetting, note, vetter, vetted_at, yes, elected, at) -> None:
         rng = self.rng
@@ -152,7 +157,7 @@ class ElectionBuilder:
             vetter = self.community_user.get(estate["community_id"])
             filer = self.street_user.get(estate["street_id"]) if rng.random() < 0.6 else \
                 self.district_user.get(estate["district_id"])
-            filing_due = start + timedelta(days=30)
+            filing_due = filing_deadline(start)  # the configured filing_days, by the period rules
             filed = c["filed_on"]
             status = S.FILED if filed else S.ELECTED
             eid = self.w.next_id(Election)

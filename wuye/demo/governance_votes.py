@@ -32,8 +32,8 @@ from django.utils import timezone
 
 from wuye.accounts.models import Role, User
 from wuye.governance.models import Ballot, Matter, Motion, MotionEvent, RollEntry
-from wuye.governance.roll import roll_freeze
-from wuye.governance.tally import Counts, decide, rule_for
+from wuye.governance.votes.roll import roll_freeze
+from wuye.governance.votes.tally import Counts, decide, rule_for
 from wuye.registry.models import Estate, OwnersCommittee, Unit
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -85,7 +85,7 @@ class _Votes:
         self.motion_ids.append(m.pk)
         self.entries += len(entries)
         self.events.append(MotionEvent(
-            motion=m, actor_id=caller, action="call", at=_at(notice, 9),
+            motion=m, actor_id=caller, action="call", created_at=_at(notice, 9),
             note=f"{m.get_matter_display()}；表决权人 {m.total_heads} 人，专有部分总面积 {m.total_area} m²"))
         return m, entries
 
@@ -128,14 +128,14 @@ class _Votes:
         result["final"] = True
         at = m.voting_closes_at + timedelta(minutes=self.rng.randint(1, 5))
         self.finals.append((m, result, at))
-        self.events.append(MotionEvent(motion=m, action="close", at=at,
+        self.events.append(MotionEvent(motion=m, action="close", created_at=at, from_status="voting", to_status="closed",
                                        note="计票结果：" + ("通过" if result["passed"] else "未通过")))
 
     def flush(self) -> None:
         Ballot.objects.bulk_create(self.ballots, batch_size=5000)
         MotionEvent.objects.bulk_create(self.events, batch_size=5000)
         for m, result, at in self.finals:
-            Motion.objects.filter(pk=m.pk).update(final_result=result, closed_at=at)
+            Motion.objects.filter(pk=m.pk).update(final_result=result, closed_at=at, status=Motion.Status.CLOSED)
 
 
 def build_demo_votes(*, scale: str = "small", seed: int = 2026, now: datetime | None = None,

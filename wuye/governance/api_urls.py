@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import api
+from .votes import api
 
 urlpatterns = [
     path("estates/<int:pk>/motions/", api.motion_create, name="api-estate-motions"),

@@ -3,7 +3,7 @@ owners' committee elections (民法典 第278条, rules.md §1).
 
 A motion's voter roll is frozen when the vote is called: one ``RollEntry`` per head, with its area
 (the denominators never move afterwards). Ballots are one per roll entry; tallies are computed
-with exact fractions (``wuye.governance.tally``).
+with exact fractions (``wuye.governance.votes.tally``).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from wuye.core.models import SettingsModel, TimeStampedModel
+from wuye.core.workflow import WorkflowEvent
 
 AREA = {"max_digits": 14, "decimal_places": 2}
 
@@ -73,6 +74,10 @@ class Motion(TimeStampedModel):
 
     estate = models.ForeignKey("registry.Estate", verbose_name=_("小区"), on_delete=models.PROTECT,
                                related_name="motions")
+    # The machine's state (``votes/workflow.py``): written by its transitions only. Whether a motion
+    # is in its notice period or open for voting is decided by the clock (``votes.selectors.motion_status``);
+    # the sweep moves the stored state after the clock.
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.NOTICE, db_index=True)
     title = models.CharField(_("表决事项"), max_length=200)
     description = models.TextField(_("事项说明"), max_length=5000, blank=True)
     matter = models.CharField(_("事项类别"), max_length=30, choices=Matter.choices)
@@ -166,21 +171,17 @@ class Ballot(models.Model):
         return f"{self.entry_id}: {self.choice}"
 
 
-class MotionEvent(models.Model):
-    motion = models.ForeignKey(Motion, verbose_name=_("表决"), on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+")
-    action = models.CharField(_("操作"), max_length=20)
-    note = models.CharField(_("说明"), max_length=500, blank=True)
-    at = models.DateTimeField(_("时间"))
+class MotionEvent(WorkflowEvent):
+    """The motion's timeline: its transitions (``votes/workflow.py``) and its ballots (no state change)."""
 
-    class Meta:
-        ordering = ["at", "id"]
+    motion = models.ForeignKey(Motion, verbose_name=_("表决"), on_delete=models.CASCADE, related_name="events")
+
+    class Meta(WorkflowEvent.Meta):
         verbose_name = _("表决记录")
         verbose_name_plural = _("表决记录")
 
     def __str__(self) -> str:
-        return f"{self.action} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.action} {self.created_at:%Y-%m-%d %H:%M}"
 
 
 # ---------------------------------------------------------------- committee elections
@@ -252,21 +253,17 @@ class Candidate(TimeStampedModel):
         return self.name
 
 
-class ElectionEvent(models.Model):
-    election = models.ForeignKey(Election, verbose_name=_("选举"), on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+")
-    action = models.CharField(_("操作"), max_length=20)
-    note = models.CharField(_("说明"), max_length=500, blank=True)
-    at = models.DateTimeField(_("时间"))
+class ElectionEvent(WorkflowEvent):
+    """The election's timeline: its transitions (``elections/workflow.py``), nominations and vetting."""
 
-    class Meta:
-        ordering = ["at", "id"]
+    election = models.ForeignKey(Election, verbose_name=_("选举"), on_delete=models.CASCADE, related_name="events")
+
+    class Meta(WorkflowEvent.Meta):
         verbose_name = _("选举记录")
         verbose_name_plural = _("选举记录")
 
     def __str__(self) -> str:
-        return f"{self.action} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.action} {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class CommitteeReminder(models.Model):

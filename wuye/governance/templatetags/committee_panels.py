@@ -5,8 +5,10 @@ Two queries (the committee, then its members)."""
 from __future__ import annotations
 
 from django import template
-from django.db.models import Prefetch
 from django.template.loader import render_to_string
+
+from wuye.governance.elections.selectors import current_committee_public
+from wuye.registry.models import CommitteeMember
 
 register = template.Library()
 
@@ -31,17 +33,10 @@ def surname_only(name) -> str:
 
 @register.simple_tag
 def committee_public_panel(estate):
-    from wuye.registry.models import CommitteeMember, OwnersCommittee
-
-    members = CommitteeMember.objects.only("name", "position", "is_party_member", "committee_id").order_by("id")
-    committee = (OwnersCommittee.objects.filter(estate_id=estate.pk, is_current=True)
-                 .prefetch_related(Prefetch("members", queryset=members)).first())
-    rows = []
-    if committee is not None:
-        order = {CommitteeMember.Position.DIRECTOR: 0, CommitteeMember.Position.DEPUTY: 1}
-        for m in sorted(committee.members.all(), key=lambda m: (order.get(m.position, 2), m.pk)):
-            rows.append({"name": surname_mask(m.name), "position": m.get_position_display(),
-                         "is_director": m.position == CommitteeMember.Position.DIRECTOR, "party": m.is_party_member})
+    committee, members = current_committee_public(estate.pk)
+    rows = [{"name": surname_mask(m.name), "position": m.get_position_display(),
+             "is_director": m.position == CommitteeMember.Position.DIRECTOR, "party": m.is_party_member}
+            for m in members]
     return render_to_string("governance/elections/_committee_public_panel.html", {
         "estate": estate, "committee": committee, "members": rows,
         "party_count": sum(1 for r in rows if r["party"]),

@@ -7,8 +7,8 @@ from django import template
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from ..models import Motion
-from ..selectors_votes import motion_status
+from wuye.governance.models import Motion
+from wuye.governance.votes.selectors import motion_status, recent_public_motions
 
 register = template.Library()
 
@@ -19,7 +19,7 @@ RECENT = 5
 def motion_public_panel(estate, limit: int = RECENT):
     now = timezone.now()
     estate_id = getattr(estate, "pk", estate)
-    motions = Motion.objects.filter(estate_id=estate_id, cancelled_at__isnull=True).order_by("-voting_closes_at", "-id")[:limit]
+    motions = recent_public_motions(estate_id, limit=limit)
     rows = []
     for m in motions:
         st = motion_status(m, now)
