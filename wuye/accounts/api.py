@@ -10,7 +10,6 @@ from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.decorators import api_view, authentication_classes, permission_classes, throttle_classes
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -19,6 +18,7 @@ from wuye.core.audit import audit_record
 from wuye.core.models import AuditAction
 
 from .middleware import password_expired
+from .services import api_token_issue
 
 WRONG_CREDENTIALS = _("用户名或密码不正确。连续输错 5 次，账号将被锁定 30 分钟。")
 LOCKED = _("登录失败次数过多，账号已被临时锁定，请 30 分钟后再试或联系安全管理员解锁。")
@@ -73,7 +73,4 @@ def obtain_token(request):
         audit_record(action=AuditAction.LOGIN_FAILED, actor=user, obj=user, object_repr=user.username,
                      detail="密码已过期，拒绝签发 API 令牌")
         return Response({"detail": PASSWORD_EXPIRED}, status=status.HTTP_403_FORBIDDEN)
-    token, created = Token.objects.get_or_create(user=user)
-    audit_record(action=AuditAction.TOKEN, actor=user, obj=user, object_repr=user.username,
-                 detail="签发 API 令牌" if created else "取回已签发的 API 令牌")
-    return Response({"token": token.key})
+    return Response({"token": api_token_issue(user=user)})

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import django_filters as df
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .models import ROLE_BINDING, Role, User
-from .selectors import BINDING_MODELS, binding_get, binding_label
+from .selectors import binding_choices, binding_get, binding_label
 from .services import BINDING_FIELDS
 
 
@@ -32,8 +33,6 @@ class LoginForm(AuthenticationForm):
         )
 
     def get_invalid_login_error(self):
-        from django.conf import settings
-
         return forms.ValidationError(
             self.error_messages["invalid_login"], code="invalid_login", params={"limit": settings.AXES_FAILURE_LIMIT}
         )
@@ -112,7 +111,7 @@ class RoleAssignForm(forms.Form):
         self.fields["role"].widget.attrs["class"] = "form-select"
         for name in BINDING_FIELDS:
             field = forms.ModelChoiceField(
-                label=BINDING_LABELS[name], queryset=BINDING_MODELS[name].objects.all(), required=False,
+                label=BINDING_LABELS[name], queryset=binding_choices(name), required=False,
                 widget=LookupSelect(name, attrs={"class": "form-select"}),
                 error_messages={"invalid_choice": _("所选项不存在，请重新查找选择。")},
             )

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -108,8 +109,6 @@ def locked_out_q_params() -> tuple[int, object]:
 
 def login_attempts() -> QuerySet:
     """Login failures recorded by django-axes, newest first (for the security administrator)."""
-    from axes.models import AccessAttempt
-
     return AccessAttempt.objects.order_by("-attempt_time")
 
 
@@ -158,6 +157,11 @@ _BINDING_RELATED = {"street": ["district"], "community": ["street"]}
 
 def _binding_qs(kind: str) -> QuerySet:
     return BINDING_MODELS[kind].objects.select_related(*_BINDING_RELATED.get(kind, []))
+
+
+def binding_choices(kind: str) -> QuerySet:
+    """Every record one binding field of the role form may name (the form's lookups narrow it)."""
+    return BINDING_MODELS[kind].objects.all()
 
 
 def _has_field(model, name: str) -> bool:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import secrets
 
+from axes.utils import reset
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
+from rest_framework.authtoken.models import Token
 
 from wuye.core.audit import audit_record, model_changes
 from wuye.core.errors import ServiceError
@@ -179,8 +181,6 @@ def account_assign_role(*, actor, user: User, role: str, **binding) -> User:
 def account_unlock(*, actor, username: str) -> int:
     """Clear the login failures of ``username`` (django-axes), ending a lockout. Works for names
     that have no account too (an attacker's guesses). Returns the number of records cleared."""
-    from axes.utils import reset
-
     target = User.objects.filter(username=username).first()
     _check(actor, Action.UNLOCK, target)
     with transaction.atomic():
@@ -195,6 +195,15 @@ def account_unlock(*, actor, username: str) -> int:
 
 
 # ---- every user -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def api_token_issue(*, user: User) -> str:
+    """The user's API token (issued on the first request, the same one after), audited."""
+    token, created = Token.objects.get_or_create(user=user)
+    audit_record(action=AuditAction.TOKEN, actor=user, obj=user, object_repr=user.username,
+                 detail="签发 API 令牌" if created else "取回已签发的 API 令牌")
+    return token.key
 
 
 def password_change(*, user: User, new_password: str) -> User:

@@ -108,7 +108,8 @@ class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
 
     ``selector(user)`` is the same selector the lists use; an id outside it is answered exactly
     like an id that does not exist (no leak of existence), and the attempt is audited.
-    ``queryset`` only names the model (for the schema); lookups always go through the selector.
+    The field's ``queryset`` (for the schema) is the selector's answer for nobody: an empty
+    queryset that names the model, never read; lookups always go through the selector.
     """
 
     default_error_messages = {
@@ -118,6 +119,7 @@ class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
 
     def __init__(self, *, selector, **kwargs):
         self.selector = selector
+        kwargs.setdefault("queryset", selector(None))
         super().__init__(**kwargs)
 
     def get_queryset(self):

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 
 from wuye.accounts.models import Role
 
+from .access import refuse
 from .audit import row_hash
 from .models import AuditChainHead, AuditLog
 
@@ -20,10 +21,30 @@ def can_edit_settings(user) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active and user.role == Role.CITY)
 
 
+def require_auditor(user) -> None:
+    """The gate of the audit pages: everybody but the auditor gets 404 (audited)."""
+    if not can_view_audit(user):
+        refuse(user=user, model=AuditLog, pk="", reason="非审计员访问审计日志")
+
+
 def audit_logs_visible_to(user) -> QuerySet[AuditLog]:
     if not can_view_audit(user):
         return AuditLog.objects.none()
     return AuditLog.objects.order_by("-seq")
+
+
+def audit_row_before(row: AuditLog) -> AuditLog | None:
+    """The row the chain links ``row`` to (its ``seq`` and ``hash`` only)."""
+    return AuditLog.objects.filter(seq=row.seq - 1).only("seq", "hash").first()
+
+
+def audit_row_count() -> int:
+    return AuditLog.objects.count()
+
+
+def record_named(model, pk):
+    """The record a recorded foreign key names, or None (deleted since)."""
+    return model._default_manager.filter(pk=pk).first()
 
 
 def audit_chain_tail() -> dict:

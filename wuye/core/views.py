@@ -16,14 +16,20 @@ from django.views.decorators.http import require_GET, require_POST
 
 from wuye.accounts.models import Role
 
-from .access import refuse
 from .audit import audit_record, audit_verify_chain, row_hash
 from .excel import Column, xlsx_response
 from .filters import AuditFilter
 from .history import SENSITIVE
 from .listing import page_window, paginate
 from .models import AuditAction, AuditLog
-from .selectors import audit_chain_tail, audit_logs_visible_to, can_view_audit
+from .selectors import (
+    audit_chain_tail,
+    audit_logs_visible_to,
+    audit_row_before,
+    audit_row_count,
+    record_named,
+    require_auditor,
+)
 from .signals import DENIED_AUDITED_ATTR
 
 EXPORT_MAX_ROWS = 100_000
@@ -58,11 +64,6 @@ def csrf_failure(request, reason=""):
 
 
 # ---- the audit page -------------------------------------------------------------------------
-
-
-def _auditor_only(request) -> None:
-    if not can_view_audit(request.user):
-        refuse(user=request.user, model=AuditLog, pk="", reason="非审计员访问审计日志")
 
 
 def _model_for(label: str):
@@ -115,7 +116,7 @@ def _readable(field, value, resolve_related: bool):
     if getattr(field, "choices", None):
         return dict(field.flatchoices).get(value, value)
     if resolve_related and field.is_relation and field.many_to_one:
-        related = field.related_model.objects.filter(pk=value).first()
+        related = record_named(field.related_model, value)
         if related is not None:
             return f"{related}（#{value}）"
     return value
@@ -150,7 +151,7 @@ def _filtered(request):
 @require_GET
 @login_required
 def audit_list(request):
-    _auditor_only(request)
+    require_auditor(request.user)
     filterset, qs = _filtered(request)
     page = paginate(request, qs.only(
         "id", "seq", "created_at", "actor_username", "actor_role", "ip", "action", "object_type", "object_id",
@@ -175,11 +176,11 @@ def audit_list(request):
 @require_GET
 @login_required
 def audit_detail(request, pk: int):
-    _auditor_only(request)
+    require_auditor(request.user)
     row = audit_logs_visible_to(request.user).filter(pk=pk).first()
     if row is None:
         raise Http404("未找到该审计记录。")
-    previous = AuditLog.objects.filter(seq=row.seq - 1).only("seq", "hash").first()
+    previous = audit_row_before(row)
     hash_ok = row_hash(row.prev_hash, row) == row.hash
     link_ok = (previous.hash == row.prev_hash) if previous is not None else row.seq == 1
     return render(request, "core/audit_detail.html", {
@@ -197,7 +198,7 @@ def audit_detail(request, pk: int):
 @login_required
 def audit_export(request):
     """Excel of the filtered rows (at most EXPORT_MAX_ROWS); the export itself is audited."""
-    _auditor_only(request)
+    require_auditor(request.user)
     filterset, qs = _filtered(request)
     rows = list(qs[:EXPORT_MAX_ROWS + 1])
     truncated = len(rows) > EXPORT_MAX_ROWS
@@ -229,9 +230,9 @@ def audit_export(request):
 @login_required
 def audit_verify(request):
     """The full walk of the chain, on demand (a button on the audit page)."""
-    _auditor_only(request)
+    require_auditor(request.user)
     problems = audit_verify_chain()
-    total = AuditLog.objects.count()
+    total = audit_row_count()
     return render(request, "core/_chain_result.html", {
         "problems": problems[:50],
         "problem_count": len(problems),

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from wuye.accounts.models import Role
 from wuye.core.access import refuse
+from wuye.core.money import percent, round_half_up
 from wuye.credit.models import GRADE_ORDER, Benchmark, CompanyCredit
 from wuye.registry.models import Estate
 from wuye.supervision.models import Inspection, RectificationOrder, StarRating
@@ -29,8 +30,6 @@ from wuye.territory.models import District
 LIST_SIZE = 10
 DONE_STATUSES = (Inspection.Status.SUBMITTED, Inspection.Status.RECTIFYING, Inspection.Status.CONCLUDED)
 OPEN_ORDERS = (RectificationOrder.Status.OPEN, RectificationOrder.Status.SUBMITTED)
-ONE = Decimal("0.1")
-HUNDRED = Decimal("100")
 
 
 def can_see_overview(user) -> bool:
@@ -103,13 +102,13 @@ def months_of(year: int, today: date) -> list[int]:
 def pct(num: int, den: int) -> Decimal | None:
     if not den:
         return None
-    return (Decimal(num) * HUNDRED / Decimal(den)).quantize(ONE)
+    return percent(num, den, places=1)
 
 
 def dec1(value) -> Decimal | None:
     if value is None:
         return None
-    return Decimal(str(value)).quantize(ONE)
+    return round_half_up(Decimal(str(value)), 1)
 
 
 def company_url(company_id: int) -> str:

@@ -7,7 +7,6 @@ not writable is 403, a refused rule of the domain is 400 with its Chinese messag
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
@@ -111,9 +110,7 @@ class EstateViewSet(ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, DestroyM
     create_serializer_class = s.EstateInput
     filterset_class = filters.EstateFilter
     select_related = ("community", "street", "district", "company")
-    prefetch_related = (
-        Prefetch("contracts", queryset=ServiceContract.objects.filter(is_current=True), to_attr="current_contracts"),
-    )
+    prefetch_related = (selectors.current_contracts_prefetch(),)
 
     def create_record(self, data):
         return services.estate_create(actor=self.actor, **data)

@@ -13,7 +13,7 @@ Scope by role (issue §8):
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from wuye.accounts.models import ADMIN_ROLES, GOVERNMENT_ROLES, Role
@@ -151,6 +151,11 @@ def committee_members_visible_to(user) -> QuerySet[CommitteeMember]:
 
 def contracts_visible_to(user) -> QuerySet[ServiceContract]:
     return _scoped(ServiceContract.objects.all(), estate_q(user, "estate__"))
+
+
+def current_contracts_prefetch() -> Prefetch:
+    """An estate's current service contract, as ``estate.current_contracts`` (a list of at most one)."""
+    return Prefetch("contracts", queryset=ServiceContract.objects.filter(is_current=True), to_attr="current_contracts")
 
 
 VISIBLE = {

@@ -9,7 +9,6 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from wuye.core.api import MaskedIdNumberField, MaskedPhoneField, ScopedRelatedField
-from wuye.territory.models import Community
 from wuye.territory.selectors import communities_visible_to
 
 from . import selectors
@@ -182,8 +181,8 @@ class CommitteeSerializer(serializers.ModelSerializer):
 # ---- input ----------------------------------------------------------------------------------
 
 
-def _ref(selector, model, label, **kwargs) -> ScopedRelatedField:
-    return ScopedRelatedField(selector=selector, queryset=model.objects.all(), label=label, **kwargs)
+def _ref(selector, label, **kwargs) -> ScopedRelatedField:
+    return ScopedRelatedField(selector=selector, label=label, **kwargs)
 
 
 class CompanyInput(serializers.ModelSerializer):
@@ -195,8 +194,7 @@ class CompanyInput(serializers.ModelSerializer):
 
 
 class EstateInput(serializers.ModelSerializer):
-    community = ScopedRelatedField(selector=communities_visible_to, queryset=Community.objects.all(),
-                                   label=_("所属社区"))
+    community = ScopedRelatedField(selector=communities_visible_to, label=_("所属社区"))
 
     class Meta:
         model = Estate
@@ -204,8 +202,8 @@ class EstateInput(serializers.ModelSerializer):
 
 
 class ContractInput(serializers.ModelSerializer):
-    estate = _ref(selectors.estates_visible_to, Estate, _("小区"))
-    company = _ref(selectors.companies_selectable_by, PropertyCompany, _("物业服务企业"))
+    estate = _ref(selectors.estates_visible_to, _("小区"))
+    company = _ref(selectors.companies_selectable_by, _("物业服务企业"))
 
     class Meta:
         model = ServiceContract
@@ -213,7 +211,7 @@ class ContractInput(serializers.ModelSerializer):
 
 
 class BuildingInput(serializers.ModelSerializer):
-    estate = _ref(selectors.estates_visible_to, Estate, _("小区"))
+    estate = _ref(selectors.estates_visible_to, _("小区"))
 
     class Meta:
         model = Building
@@ -228,7 +226,7 @@ class BuildingUpdateInput(serializers.ModelSerializer):
 
 
 class UnitInput(serializers.ModelSerializer):
-    building = _ref(selectors.buildings_visible_to, Building, _("楼栋"))
+    building = _ref(selectors.buildings_visible_to, _("楼栋"))
 
     class Meta:
         model = Unit
@@ -237,7 +235,7 @@ class UnitInput(serializers.ModelSerializer):
 
 
 class OwnerInput(serializers.ModelSerializer):
-    unit = _ref(selectors.units_visible_to, Unit, _("房屋"), help_text=_("业主登记为这套房屋的产权人"))
+    unit = _ref(selectors.units_visible_to, _("房屋"), help_text=_("业主登记为这套房屋的产权人"))
     share = serializers.DecimalField(max_digits=5, decimal_places=2, required=False, allow_null=True,
                                      label=_("产权份额（%）"))
     since = serializers.DateField(required=False, allow_null=True, label=_("登记日期"))
@@ -258,8 +256,8 @@ class OwnerUpdateInput(serializers.ModelSerializer):
 
 
 class OwnershipInput(serializers.ModelSerializer):
-    unit = _ref(selectors.units_visible_to, Unit, _("房屋"))
-    owner = _ref(selectors.owners_visible_to, Owner, _("业主"))
+    unit = _ref(selectors.units_visible_to, _("房屋"))
+    owner = _ref(selectors.owners_visible_to, _("业主"))
 
     class Meta:
         model = Ownership
@@ -268,7 +266,7 @@ class OwnershipInput(serializers.ModelSerializer):
 
 
 class ParkingSpaceInput(serializers.ModelSerializer):
-    estate = _ref(selectors.estates_visible_to, Estate, _("小区"))
+    estate = _ref(selectors.estates_visible_to, _("小区"))
 
     class Meta:
         model = ParkingSpace
@@ -284,8 +282,8 @@ class ParkingSpaceUpdateInput(serializers.ModelSerializer):
 
 
 class StaffInput(serializers.ModelSerializer):
-    company = _ref(selectors.companies_visible_to, PropertyCompany, _("所属企业"))
-    estate = _ref(selectors.estates_visible_to, Estate, _("现服务小区"), required=False, allow_null=True)
+    company = _ref(selectors.companies_visible_to, _("所属企业"))
+    estate = _ref(selectors.estates_visible_to, _("现服务小区"), required=False, allow_null=True)
 
     class Meta:
         model = Staff
@@ -293,7 +291,7 @@ class StaffInput(serializers.ModelSerializer):
 
 
 class StaffUpdateInput(serializers.ModelSerializer):
-    estate = _ref(selectors.estates_visible_to, Estate, _("现服务小区"), required=False, allow_null=True)
+    estate = _ref(selectors.estates_visible_to, _("现服务小区"), required=False, allow_null=True)
 
     class Meta:
         model = Staff
@@ -301,7 +299,7 @@ class StaffUpdateInput(serializers.ModelSerializer):
 
 
 class CommitteeInput(serializers.ModelSerializer):
-    estate = _ref(selectors.estates_visible_to, Estate, _("小区"))
+    estate = _ref(selectors.estates_visible_to, _("小区"))
 
     class Meta:
         model = OwnersCommittee
@@ -315,8 +313,8 @@ class CommitteeUpdateInput(serializers.ModelSerializer):
 
 
 class CommitteeMemberInput(serializers.ModelSerializer):
-    committee = _ref(selectors.committees_visible_to, OwnersCommittee, _("业主委员会"))
-    owner = _ref(selectors.owners_visible_to, Owner, _("业主"), required=False, allow_null=True)
+    committee = _ref(selectors.committees_visible_to, _("业主委员会"))
+    owner = _ref(selectors.owners_visible_to, _("业主"), required=False, allow_null=True)
 
     class Meta:
         model = CommitteeMember
@@ -325,7 +323,7 @@ class CommitteeMemberInput(serializers.ModelSerializer):
 
 
 class CommitteeMemberUpdateInput(serializers.ModelSerializer):
-    owner = _ref(selectors.owners_visible_to, Owner, _("业主"), required=False, allow_null=True)
+    owner = _ref(selectors.owners_visible_to, _("业主"), required=False, allow_null=True)
 
     class Meta:
         model = CommitteeMember

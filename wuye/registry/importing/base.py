@@ -23,9 +23,12 @@ from functools import lru_cache
 from typing import Any, BinaryIO
 
 from django.db import connection, models
+from django.utils import timezone
 from django.utils.translation import get_language
+from openpyxl import load_workbook
 
 from wuye.core.errors import ServiceError
+from wuye.core.money import round_half_up
 
 # A report lists every problem up to this many (the count stays exact beyond it).
 MAX_REPORTED_PROBLEMS = 100_000
@@ -164,7 +167,7 @@ def as_decimal(value: Any, *, places: int = 2, minimum: Decimal | None = Decimal
         raise CellError("应大于 0。")
     if minimum is not None and number < minimum:
         raise CellError(f"不能小于 {minimum}。")
-    number = number.quantize(Decimal(1).scaleb(-places))
+    number = round_half_up(number, places)  # at most ``places`` decimals already: only pads
     if len(number.as_tuple().digits) > max_digits:
         raise CellError("数值过大。")
     return number
@@ -256,8 +259,6 @@ def insert_many(model: type[models.Model], fields: list[str], rows: list[tuple])
     ``created_at``/``updated_at`` set to now. For large imports where the ORM's per-object
     ``bulk_create`` is the bottleneck; use it only for rows whose primary keys are not needed
     (or are read back through a unique key)."""
-    from django.utils import timezone
-
     meta = model._meta
     now = meta.get_field("created_at").get_db_prep_save(timezone.now(), connection)
     columns = [meta.get_field(f).column for f in fields] + ["created_at", "updated_at"]
@@ -286,24 +287,9 @@ class Sheet:
     estimated_rows: int | None
 
 
-def open_sheet(fileobj: BinaryIO, columns: list[Column], *, max_rows: int) -> tuple[Any, Sheet]:
-    """Open the workbook read-only and check its header row; returns (workbook, sheet)."""
-    from openpyxl import load_workbook
-
-    problems = Problems()
-    try:
-        workbook = load_workbook(fileobj, read_only=True, data_only=True)
-    except Exception:  # openpyxl raises zip, XML and key errors for files that are not xlsx
-        problems.add(None, "", "文件无法读取：请上传用本平台模板填写、以 .xlsx 格式保存的 Excel 文件。")
-        raise FileUnreadable(problems) from None
-    worksheet = workbook.worksheets[0]
-    iterator = worksheet.iter_rows(values_only=True)
-    header = next(iterator, None)
-    if header is None or all(is_blank(v) for v in header):
-        workbook.close()
-        problems.add(1, "", "第一行应为列名（请使用本平台的导入模板）。")
-        raise FileUnreadable(problems)
-
+def _header_positions(header: tuple, columns: list[Column], problems: Problems) -> list[tuple[int, str]]:
+    """(position, column key) of each known column of the header row; unknown, repeated and
+    missing required columns are added to ``problems``."""
     by_header = {c.header: c for c in columns}
     positions: list[tuple[int, str]] = []
     seen: set[str] = set()
@@ -322,33 +308,52 @@ def open_sheet(fileobj: BinaryIO, columns: list[Column], *, max_rows: int) -> tu
     for column in columns:
         if column.required and column.key not in seen:
             problems.add(1, column.header, f"缺少必填列“{column.header}”。")
+    return positions
+
+
+def _data_rows(iterator, positions: list[tuple[int, str]], max_rows: int) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The non-blank rows after the header, as {column key: value}, numbered as Excel shows them."""
+    count = 0
+    for rowno, values in enumerate(iterator, start=2):
+        if rowno > 2 * max_rows + 1:
+            # Blank rows cost time too: a sheet of endless empty rows is refused, not read.
+            raise FileUnreadable(_too_many(max_rows))
+        if values is None or all(is_blank(v) for v in values):
+            continue
+        count += 1
+        if count > max_rows:
+            raise FileUnreadable(_too_many(max_rows))
+        size = len(values)
+        yield rowno, {key: (values[i] if i < size else None) for i, key in positions}
+
+
+def _refuse(workbook, problems: Problems, rowno: int | None, text: str) -> FileUnreadable:
+    workbook.close()
+    problems.add(rowno, "", text)
+    return FileUnreadable(problems)
+
+
+def open_sheet(fileobj: BinaryIO, columns: list[Column], *, max_rows: int) -> tuple[Any, Sheet]:
+    """Open the workbook read-only and check its header row; returns (workbook, sheet)."""
+    problems = Problems()
+    try:
+        workbook = load_workbook(fileobj, read_only=True, data_only=True)
+    except Exception:  # openpyxl raises zip, XML and key errors for files that are not xlsx
+        problems.add(None, "", "文件无法读取：请上传用本平台模板填写、以 .xlsx 格式保存的 Excel 文件。")
+        raise FileUnreadable(problems) from None
+    worksheet = workbook.worksheets[0]
+    iterator = worksheet.iter_rows(values_only=True)
+    header = next(iterator, None)
+    if header is None or all(is_blank(v) for v in header):
+        raise _refuse(workbook, problems, 1, "第一行应为列名（请使用本平台的导入模板）。")
+    positions = _header_positions(header, columns, problems)
     if problems:
         workbook.close()
         raise FileUnreadable(problems)
-
-    estimated = None
-    if worksheet.max_row and worksheet.max_row > 1:
-        estimated = worksheet.max_row - 1
+    estimated = worksheet.max_row - 1 if worksheet.max_row and worksheet.max_row > 1 else None
     if estimated is not None and estimated > max_rows:
-        workbook.close()
-        problems.add(None, "", f"文件共 {estimated} 行，超过单次导入上限 {max_rows} 行，请拆分后分批导入。")
-        raise FileUnreadable(problems)
-
-    def rows() -> Iterator[tuple[int, dict[str, Any]]]:
-        count = 0
-        for rowno, values in enumerate(iterator, start=2):
-            if rowno > 2 * max_rows + 1:
-                # Blank rows cost time too: a sheet of endless empty rows is refused, not read.
-                raise FileUnreadable(_too_many(max_rows))
-            if values is None or all(is_blank(v) for v in values):
-                continue
-            count += 1
-            if count > max_rows:
-                raise FileUnreadable(_too_many(max_rows))
-            size = len(values)
-            yield rowno, {key: (values[i] if i < size else None) for i, key in positions}
-
-    return workbook, Sheet(rows=rows(), estimated_rows=estimated)
+        raise _refuse(workbook, problems, None, f"文件共 {estimated} 行，超过单次导入上限 {max_rows} 行，请拆分后分批导入。")
+    return workbook, Sheet(rows=_data_rows(iterator, positions, max_rows), estimated_rows=estimated)
 
 
 def _too_many(max_rows: int) -> Problems:

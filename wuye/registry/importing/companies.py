@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from wuye.core.search import initials
+from wuye.registry.models import ImportJob, PropertyCompany
+from wuye.registry.services import normalize_credit_code, normalize_phone
 
-from ..models import ImportJob, PropertyCompany
-from ..services import normalize_credit_code, normalize_phone
 from .base import Column, Importer, Outcome, Problems, as_choice, as_code, chunked, max_length
 
 

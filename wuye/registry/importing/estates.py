@@ -11,11 +11,11 @@ from django.utils import timezone
 
 from wuye.accounts.models import Role
 from wuye.core.search import initials
+from wuye.registry.models import Estate, ImportJob, PropertyCompany, ServiceContract
+from wuye.registry.selectors import companies_selectable_by
+from wuye.registry.services import normalize_credit_code
 from wuye.territory.models import Community
 
-from ..models import Estate, ImportJob, PropertyCompany, ServiceContract
-from ..selectors import companies_selectable_by
-from ..services import normalize_credit_code
 from .base import (
     Column,
     Importer,

@@ -21,8 +21,8 @@ from django.utils import timezone
 from wuye.core.audit import audit_record
 from wuye.core.errors import ConflictError, ServiceError
 from wuye.core.models import AuditAction
+from wuye.registry.models import ImportJob
 
-from ..models import ImportJob
 from .base import PREVIEW_PROBLEMS, FileUnreadable, Importer, Problems, open_sheet
 from .companies import CompanyImporter
 from .estates import EstateImporter

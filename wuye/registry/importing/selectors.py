@@ -5,8 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from wuye.accounts.models import Role
-
-from ..models import ImportJob
+from wuye.registry.models import ImportJob
 
 IMPORT_ROLES = {Role.CITY, Role.DISTRICT}
 

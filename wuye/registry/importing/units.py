@@ -20,10 +20,10 @@ from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumError
 
 from wuye.core.search import initials
+from wuye.registry.models import Building, ImportJob, Owner, Ownership, Unit
+from wuye.registry.selectors import estates_visible_to
+from wuye.registry.services import normalize_phone
 
-from ..models import Building, ImportJob, Owner, Ownership, Unit
-from ..selectors import estates_visible_to
-from ..services import normalize_phone
 from .base import (
     CellError,
     Column,
@@ -184,7 +184,9 @@ class UnitImporter(Importer):
             if owner_kind == Owner.Kind.PERSON:
                 id_number = cell(rowno, values, "id_number", resident_id_number, default="")
             else:
-                id_number = cell(rowno, values, "id_number", lambda v: as_identifier_text(v, label="证件号码"),
+                # An organisation's code as the services store it (upper case, no spaces).
+                id_number = cell(rowno, values, "id_number",
+                                 lambda v: as_identifier_text(v, label="证件号码").upper().replace(" ", ""),
                                  default="", max_len=max_length(Owner, "id_number"))
         if not owner_name and any(not is_blank(values.get(k)) for k in OWNER_KEYS):
             self.error(rowno, "owner_name", "填写了业主信息，须同时填写业主姓名/名称。")
@@ -276,13 +278,19 @@ class UnitImporter(Importer):
                              f"与第 {first.rowno} 行是同一房屋（共有人），但{'、'.join(differs)}不一致。")
 
     def _owner_keys(self, problems: Problems) -> None:
-        """Decide which rows name the same owner, and which owners are already registered."""
+        """Decide which rows name the same owner, and which owners are already registered (one
+        buyer, one head — 法释〔2009〕7号 第九条: a person on file is linked, not added again)."""
+        owned = [r for r in self.records if r.owner_name]
+        by_id = self._key_rows(owned, problems)
+        registered_by_id, registered_by_name_phone = self._registered(owned, by_id)
+        self._match_registered(owned, registered_by_id, registered_by_name_phone, problems)
+        self._check_co_owners(owned, problems)
+
+    def _key_rows(self, owned: list[UnitRow], problems: Problems) -> dict[str, UnitRow]:
+        """Each row's owner key: its ID number; else its name and phone; else the row alone."""
         self.owner_key_of_row = {}
-        self.new_owners = {}
-        self.owner_ids = {}
         by_id: dict[str, UnitRow] = {}
         by_name_phone: dict[tuple[str, str], tuple] = {}
-        owned = [r for r in self.records if r.owner_name]
         for r in owned:
             if r.id_number:
                 first = by_id.setdefault(r.id_number, r)
@@ -300,11 +308,13 @@ class UnitImporter(Importer):
                 # A name alone does not show that two rows are the same person.
                 key = ("row", r.rowno)
             self.owner_key_of_row[r.rowno] = key
+        return by_id
 
-        # Owners already on the platform: by ID number, or by name and phone.
-        id_numbers = sorted(by_id)
+    @staticmethod
+    def _registered(owned: list[UnitRow], by_id: dict) -> tuple[dict[str, tuple[int, str]], dict[tuple[str, str], int]]:
+        """Owners already on the platform: by ID number, or by name and phone."""
         registered_by_id: dict[str, tuple[int, str]] = {}
-        for chunk in chunked(id_numbers):
+        for chunk in chunked(sorted(by_id)):
             for pk, number, name in Owner.objects.filter(id_number__in=chunk).values_list("id", "id_number", "name"):
                 registered_by_id.setdefault(number, (pk, name))
         names = sorted({r.owner_name for r in owned if not r.id_number and r.phone})
@@ -313,27 +323,30 @@ class UnitImporter(Importer):
             rows = Owner.objects.filter(name__in=chunk).exclude(phone="").values_list("id", "name", "phone")
             for pk, name, phone in rows:
                 registered_by_name_phone.setdefault((name, phone), pk)
+        return registered_by_id, registered_by_name_phone
 
+    def _match_registered(self, owned: list[UnitRow], registered_by_id: dict, registered_by_name_phone: dict,
+                          problems: Problems) -> None:
+        self.new_owners = {}
+        self.owner_ids = {}
         for r in owned:
             key = self.owner_key_of_row[r.rowno]
             if key in self.owner_ids or key in self.new_owners:
                 continue
-            if key[0] == "id":
-                found = registered_by_id.get(key[1])
-                if found is not None:
-                    if found[1] != r.owner_name:
-                        problems.add(r.rowno, self.header("id_number"),
-                                     "该证件号码已登记在另一姓名/名称的业主名下，请核对。")
-                    self.owner_ids[key] = found[0]
-                    continue
+            found_pk = None
+            if key[0] == "id" and key[1] in registered_by_id:
+                found_pk, found_name = registered_by_id[key[1]]
+                if found_name != r.owner_name:
+                    problems.add(r.rowno, self.header("id_number"), "该证件号码已登记在另一姓名/名称的业主名下，请核对。")
             elif key[0] == "np":
                 found_pk = registered_by_name_phone.get((key[1], key[2]))
-                if found_pk is not None:
-                    self.owner_ids[key] = found_pk
-                    continue
-            self.new_owners[key] = NewOwner(r.owner_kind, r.owner_name, r.phone, r.id_number)
+            if found_pk is not None:
+                self.owner_ids[key] = found_pk
+            else:
+                self.new_owners[key] = NewOwner(r.owner_kind, r.owner_name, r.phone, r.id_number)
 
-        # Co-owners: the same owner twice on one unit is a mistake.
+    def _check_co_owners(self, owned: list[UnitRow], problems: Problems) -> None:
+        """Co-owners: the same owner twice on one unit is a mistake."""
         seen: dict[tuple, int] = {}
         for r in owned:
             estate_id = self.estate_ids.get(r.estate_ref)

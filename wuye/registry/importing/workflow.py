@@ -14,8 +14,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from wuye.core.workflow import SYSTEM, Machine, T
-
-from ..models import ImportJob
+from wuye.registry.models import ImportJob
 
 S = ImportJob.Status
 
