@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import math
 import random
-from collections import Counter, defaultdict
-from datetime import date, timedelta
+from collections import Counter
+from datetime import date, datetime, timedelta
 
 from wuye.credit.models import (
     Benchmark,
@@ -83,7 +83,22 @@ class CreditMixin:
         start = self.today - timedelta(days=int(self.p.history_months * 30.4))
         company_user = self.logins.get("company")
         featured_company = self.featured_estate["company_id"]
-        # Automatic items from what the platform recorded.
+        self.platform_items(rng)
+        self.metrics_events(rng, start)
+        # Standing and hand-recorded items, company by company.
+        for c in self.companies:
+            self.company_items(c, rng, start, company_district.get(c["id"]))
+            w.flush_if_full()
+        if company_user and featured_company:
+            self.featured_credit(featured_company, company_user.pk, company_district.get(featured_company), rng)
+        self.manager_events(rng)
+        w.flush()
+        self.stage(f"信用信息：{self.writer.counts[CreditEvent]:,} 条（"
+                   + "，".join(f"{CreditRule.Klass(k).label} {v:,}" for k, v in sorted(self.klass_counts.items()))
+                   + f"），处理记录 {self.writer.counts[CreditEventLog]:,} 条，异议 {self.writer.counts[CreditObjection]} 件")
+
+    def platform_items(self, rng) -> None:
+        """Automatic items from what the platform recorded: inspections, overdue orders, star ratings."""
         for r in self.inspection_results:
             if not r["company"]:
                 continue
@@ -102,40 +117,31 @@ class CreditMixin:
             if code:
                 self.event(code, s["company"], s["day"], f"所服务小区获评{s['level']}星级", rng, key=f"star:{s['id']}",
                            estate=s["estate"], district=s["district"])
-        self.metrics_events(rng, start)
-        # Standing and hand-recorded items, company by company.
-        for c in self.companies:
-            cid = c["id"]
-            q = self.quality[cid]
-            district = company_district.get(cid)
-            filed = c["filing_status"] == PropertyCompany.FilingStatus.FILED
-            if filed:
-                filed_on = self.today - timedelta(days=rng.randint(400, 2500))
-                self.event("JC01", cid, filed_on, "企业已在平台完成备案", rng, key=f"filing:{cid}", district=district)
-                for code, p_have in (("JC02", 0.85 + 0.14 * q), ("JC03", 0.8 + 0.18 * q), ("JC04", 0.6 + 0.35 * q)):
-                    for year_back in range(self.p.history_months // 12):
-                        if rng.random() < p_have + 0.04 * (year_back == 0):
-                            day = self.today - timedelta(days=365 * year_back + rng.randint(10, 330))
-                            self.event(code, cid, day, f"{self.rules[code].name if code in self.rules else code}（年度核验）",
-                                       rng, district=district, manual=True)
-            else:
-                continue  # not filed: no credit record (unrated, see ``wuye.credit.scoring``)
-            for code, rate in GOOD_HAND.items():
-                self.hand(code, cid, rate * q ** 3 * self.p.credit_intensity, start, district, rng)
-            for code, rate in BAD_HAND.items():
-                self.hand(code, cid, rate * (1 - q) ** 1.5 * self.p.credit_intensity, start, district, rng)
-            if cid in self.veto_companies:
-                code = "FJ01" if cid % 2 else "FJ02"
-                day = self.today - timedelta(days=rng.randint(30, 200))
-                self.event(code, cid, day, HAND_TEXTS[code], rng, district=district, manual=True)
-            w.flush_if_full()
-        if company_user and featured_company:
-            self.featured_credit(featured_company, company_user.pk, company_district.get(featured_company), rng)
-        self.manager_events(rng)
-        w.flush()
-        self.stage(f"信用信息：{self.writer.counts[CreditEvent]:,} 条（"
-                   + "，".join(f"{CreditRule.Klass(k).label} {v:,}" for k, v in sorted(self.klass_counts.items()))
-                   + f"），处理记录 {self.writer.counts[CreditEventLog]:,} 条，异议 {self.writer.counts[CreditObjection]} 件")
+
+    def company_items(self, c: dict, rng, start: date, district) -> None:
+        """A company's standing and hand-recorded items."""
+        cid = c["id"]
+        q = self.quality[cid]
+        filed = c["filing_status"] == PropertyCompany.FilingStatus.FILED
+        if filed:
+            filed_on = self.today - timedelta(days=rng.randint(400, 2500))
+            self.event("JC01", cid, filed_on, "企业已在平台完成备案", rng, key=f"filing:{cid}", district=district)
+            for code, p_have in (("JC02", 0.85 + 0.14 * q), ("JC03", 0.8 + 0.18 * q), ("JC04", 0.6 + 0.35 * q)):
+                for year_back in range(self.p.history_months // 12):
+                    if rng.random() < p_have + 0.04 * (year_back == 0):
+                        day = self.today - timedelta(days=365 * year_back + rng.randint(10, 330))
+                        self.event(code, cid, day, f"{self.rules[code].name if code in self.rules else code}（年度核验）",
+                                   rng, district=district, manual=True)
+        else:
+            return  # not filed: no credit record (unrated, see ``wuye.credit.scoring``)
+        for code, rate in GOOD_HAND.items():
+            self.hand(code, cid, rate * q ** 3 * self.p.credit_intensity, start, district, rng)
+        for code, rate in BAD_HAND.items():
+            self.hand(code, cid, rate * (1 - q) ** 1.5 * self.p.credit_intensity, start, district, rng)
+        if cid in self.veto_companies:
+            code = "FJ01" if cid % 2 else "FJ02"
+            day = self.today - timedelta(days=rng.randint(30, 200))
+            self.event(code, cid, day, HAND_TEXTS[code], rng, district=district, manual=True)
 
     def metrics_events(self, rng, start: date) -> None:
         """Monthly complaint results: from the complaint rollups where the city has them, else from
@@ -218,14 +224,7 @@ class CreditMixin:
         actor = self.city_user_id if manual else None
         S = CreditEvent.Status
         if status is None:
-            if notice_start > self.now:
-                status = S.REVIEWED if manual else S.NOTICE
-            elif notice_end > self.now:
-                status = S.NOTICE
-            elif manual and rng.random() < 0.015:
-                status = S.WITHDRAWN
-            else:
-                status = S.CONFIRMED
+            status = self.credit_status(notice_start, notice_end, manual, rng)
         if status in (S.DRAFT, S.REVIEWED):
             notice_start = notice_end = None
         confirmed_at = notice_end + timedelta(minutes=10) if status == S.CONFIRMED else None
@@ -235,23 +234,8 @@ class CreditMixin:
         if repaired_at and (repaired_at > self.now or status != S.CONFIRMED):
             repaired_at = None
         withdrawn = rng.choice(WITHDRAW_REASONS) if status == S.WITHDRAWN else ""
-        logs = []
-        if manual:
-            logs.append(("create", actor, "", S.DRAFT, description, recorded))
-            logs.append(("review", actor, S.DRAFT, S.REVIEWED, "审核通过", recorded + timedelta(hours=2)))
-            if notice_start:
-                logs.append(("publish", actor, S.REVIEWED, S.NOTICE, "进入公示", notice_start))
-        else:
-            logs.append(("auto", None, "", S.NOTICE, description, notice_start))
-        if status == S.CONFIRMED:
-            logs.append(("confirm", None, S.NOTICE, S.CONFIRMED, "公示期满无异议，予以确认", confirmed_at))
-        elif status == S.WITHDRAWN:
-            logs.append(("withdraw", actor, S.NOTICE, S.WITHDRAWN, withdrawn, notice_end))
-        elif status == S.OBJECTED:
-            logs.append(("object", objection[0] if objection else None, S.NOTICE, S.OBJECTED, "企业提出异议",
-                         notice_start + timedelta(days=1)))
-        if repaired_at:
-            logs.append(("repair", None, S.CONFIRMED, S.CONFIRMED, repair_reason, repaired_at))
+        logs = self.credit_logs(status, manual, actor, description, recorded, notice_start, notice_end, confirmed_at,
+                                withdrawn, repaired_at, repair_reason, objection)
         updated = max(at for *_x, at in logs)
         self.events.append((
             eid, cid, manager, estate, district, rule.pk, rule.klass, str(rule.points), status, len(logs) - 1,
@@ -271,6 +255,41 @@ class CreditMixin:
                                     timestamp(at + timedelta(days=3)) if decided else None, timestamp(at), timestamp(at)))
         self.klass_counts[rule.klass] += 1
         return eid
+
+    def credit_status(self, notice_start: datetime, notice_end: datetime, manual: bool, rng) -> str:
+        """Where an item stands at ``now``: before its public notice, in it, withdrawn, or confirmed."""
+        S = CreditEvent.Status
+        if notice_start > self.now:
+            return S.REVIEWED if manual else S.NOTICE
+        if notice_end > self.now:
+            return S.NOTICE
+        if manual and rng.random() < 0.015:
+            return S.WITHDRAWN
+        return S.CONFIRMED
+
+    @staticmethod
+    def credit_logs(status, manual, actor, description, recorded, notice_start, notice_end, confirmed_at, withdrawn,
+                    repaired_at, repair_reason, objection) -> list[tuple]:
+        """The item's processing log (action, actor, from, to, note, time), in order."""
+        S = CreditEvent.Status
+        logs = []
+        if manual:
+            logs.append(("create", actor, "", S.DRAFT, description, recorded))
+            logs.append(("review", actor, S.DRAFT, S.REVIEWED, "审核通过", recorded + timedelta(hours=2)))
+            if notice_start:
+                logs.append(("publish", actor, S.REVIEWED, S.NOTICE, "进入公示", notice_start))
+        else:
+            logs.append(("auto", None, "", S.NOTICE, description, notice_start))
+        if status == S.CONFIRMED:
+            logs.append(("confirm", None, S.NOTICE, S.CONFIRMED, "公示期满无异议，予以确认", confirmed_at))
+        elif status == S.WITHDRAWN:
+            logs.append(("withdraw", actor, S.NOTICE, S.WITHDRAWN, withdrawn, notice_end))
+        elif status == S.OBJECTED:
+            logs.append(("object", objection[0] if objection else None, S.NOTICE, S.OBJECTED, "企业提出异议",
+                         notice_start + timedelta(days=1)))
+        if repaired_at:
+            logs.append(("repair", None, S.CONFIRMED, S.CONFIRMED, repair_reason, repaired_at))
+        return logs
 
     def featured_credit(self, cid: int, user_id: int, district, rng) -> None:
         """The featured company (the ``company`` demo login): one item under objection, one whose
@@ -347,28 +366,12 @@ class CreditMixin:
     def predicted_black(self) -> set[int]:
         """The companies ``credit_recompute_all`` is about to black-list, from the same aggregate and
         the same rules (``wuye.credit.scoring``)."""
-        from django.db.models import Count, Sum
+        from wuye.credit.scoring import benchmark_company_ids, company_sums, lists_for, score_from_sums
 
-        from wuye.credit.lists import benchmark_company_ids
-        from wuye.credit.scoring import Score, counting_q, lists_for
-
-        parts: dict[int, Score] = defaultdict(Score)
-        for cid, klass, total, n in (CreditEvent.objects.filter(counting_q(self.today)).order_by()
-                                     .values("company_id", "klass").annotate(total=Sum("points"), n=Count("id"))
-                                     .values_list("company_id", "klass", "total", "n")):
-            sc = parts[cid]
-            sc.events += n
-            if klass == CreditRule.Klass.BASIC:
-                sc.raw_basic = total
-            elif klass == CreditRule.Klass.GOOD:
-                sc.raw_good = total
-            else:
-                sc.bad += total
-                sc.veto = sc.veto or klass == CreditRule.Klass.VETO
         benchmarks = benchmark_company_ids()
         black = set()
-        for cid, sc in parts.items():
-            sc.basic, sc.good = min(sc.raw_basic, self.cs.basic_cap), min(sc.raw_good, self.cs.good_cap)
+        for cid, parts in company_sums(self.today).items():
+            sc = score_from_sums(parts, self.cs)  # the one score sum (wuye.credit.scoring)
             if lists_for(sc, self.cs.grade_for(sc.total), benchmark=cid in benchmarks)[1]:
                 black.add(cid)
         return black

@@ -1,11 +1,12 @@
-"""Reads behind the public portal (no login): the city home, search, estate and company pages,
-policies and news. Everything here is public information — names, addresses, contracts' terms,
+"""Reads behind the public portal (no login): the city home, search, estate and company pages
+(policies and news: ``articles/selectors.py``). Everything here is public information — names, addresses, contracts' terms,
 ratings, grades, aggregate complaint figures — never personal data.
 
 Each page reads a fixed handful of rows whatever the size of the city: the estate page one row
 per kind of fact plus one aggregate over the estate's complaints of the last 12 months (served by
 the ``(estate, created_at)`` index), the company page one page of estates and its public credit
-items.
+items — the credit app's own public list (``wuye.credit.selectors.public_events``), the same as
+the credit page and the API.
 
 Caching: anonymous GETs of the home, estate and company pages keep their rendered body in the
 Django cache for ``WUYE_PUBLIC_CACHE_SECONDS`` (default 60 s). Keys hold the language and a
@@ -17,20 +18,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from fractions import Fraction
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone, translation
 
+from wuye.cases.models import Complaint, Satisfaction, Status
+from wuye.core.money import percent
 from wuye.core.search import search_q
-
-from .models import Article
+from wuye.credit import selectors as credit
+from wuye.registry.models import Estate, OwnersCommittee, PropertyCompany, ServiceContract
+from wuye.supervision.models import StarRating
 
 GEN_KEY = "public:gen"
 DEFAULT_TTL = 60
-HOME_ARTICLES = 5
 HOME_LIST_ENTRIES = 5
 
 
@@ -78,8 +80,6 @@ def cached(key: str, build):
 
 
 def estate_search(q: str) -> QuerySet:
-    from wuye.registry.models import Estate
-
     q = (q or "").strip()[:50]
     if not q:
         return Estate.objects.none()
@@ -88,8 +88,6 @@ def estate_search(q: str) -> QuerySet:
 
 
 def company_search(q: str) -> QuerySet:
-    from wuye.registry.models import PropertyCompany
-
     q = (q or "").strip()[:50]
     if not q:
         return PropertyCompany.objects.none()
@@ -102,26 +100,8 @@ def company_search(q: str) -> QuerySet:
 # ---- home ---------------------------------------------------------------------------------------------
 
 
-def published_articles() -> QuerySet[Article]:
-    return Article.objects.filter(status=Article.Status.PUBLISHED).order_by("-pinned", "-published_at", "-id")
-
-
-def latest_articles() -> list[tuple[str, str, list[Article]]]:
-    """(category, label, up to five newest) per category: one small indexed query each."""
-    out = []
-    for value, label in Article.Category.choices:
-        rows = list(published_articles().filter(category=value)
-                    .only("id", "title", "category", "published_at", "pinned", "source")[:HOME_ARTICLES])
-        out.append((value, label, rows))
-    return out
-
-
 def city_figures() -> dict[str, int]:
-    from wuye.credit.models import CompanyCredit
-    from wuye.registry.models import Estate, PropertyCompany
-    from wuye.supervision.models import StarRating
-
-    lists = CompanyCredit.objects.aggregate(red=Count("pk", filter=Q(red=True)), black=Count("pk", filter=Q(black=True)))
+    lists = credit.public_list_counts()
     return {
         "estates": Estate.objects.count(),
         "companies": PropertyCompany.objects.count(),
@@ -132,9 +112,8 @@ def city_figures() -> dict[str, int]:
 
 
 def home_lists() -> dict[str, list]:
-    from wuye.credit.selectors import public_black_list, public_red_list
-
-    return {"red": list(public_red_list()[:HOME_LIST_ENTRIES]), "black": list(public_black_list()[:HOME_LIST_ENTRIES])}
+    return {"red": list(credit.public_red_list()[:HOME_LIST_ENTRIES]),
+            "black": list(credit.public_black_list()[:HOME_LIST_ENTRIES])}
 
 
 # ---- estate ---------------------------------------------------------------------------------------------
@@ -151,13 +130,11 @@ class ComplaintFigures:
 
     @staticmethod
     def _pct(part: int, whole: int) -> str | None:
-        if not whole:
+        """A percentage with one decimal, half up (``core.money.percent``); "100" not "100.0"."""
+        value = percent(part, whole, places=1)
+        if value is None:
             return None
-        value = Fraction(part * 100, whole)
-        if value.denominator == 1:
-            return str(value.numerator)
-        tenths = (value * 10 + Fraction(1, 2)).__floor__()  # half up, exact
-        return f"{tenths // 10}.{tenths % 10}"
+        return str(value.to_integral_value()) if value == value.to_integral_value() else str(value)
 
     @property
     def on_time_rate(self) -> str | None:
@@ -173,8 +150,6 @@ def complaint_figures(estate_id: int, *, now=None) -> ComplaintFigures:
     how many (duplicates, withdrawn, confidential clue reports and complaints ruled unreasonable
     left out), on time (closed without ``resolve_overdue``, of those closed) and satisfied
     (satisfied or basically satisfied, of those rated)."""
-    from wuye.cases.models import Complaint, Satisfaction, Status
-
     now = now or timezone.now()
     since = now - timedelta(days=365)
     closed = Q(status=Status.CLOSED)
@@ -192,10 +167,6 @@ def complaint_figures(estate_id: int, *, now=None) -> ComplaintFigures:
 def estate_public(pk: int, *, committee: bool = True):
     """The estate with what its page shows, or None. ``committee=False`` skips the registry's
     committee summary (when the governance app's committee panel shows it)."""
-    from wuye.credit.models import CompanyCredit
-    from wuye.registry.models import Estate, OwnersCommittee, ServiceContract
-    from wuye.supervision.models import StarRating
-
     estate = (Estate.objects.select_related("district", "street", "community", "company", "company__credit")
               .filter(pk=pk).first())
     if estate is None:
@@ -203,16 +174,11 @@ def estate_public(pk: int, *, committee: bool = True):
     contract = (ServiceContract.objects.filter(estate_id=estate.pk, is_current=True).select_related("company")
                 .first())
     star = StarRating.objects.filter(estate_id=estate.pk, status=StarRating.Status.ACTIVE).first()
-    credit = None
-    if estate.company_id:
-        try:
-            credit = estate.company.credit
-        except CompanyCredit.DoesNotExist:
-            credit = None
+    credit_row = credit.stored_credit(estate.company) if estate.company_id else None
     committee_row = None if not committee else (OwnersCommittee.objects.filter(estate_id=estate.pk, is_current=True)
                  .annotate(n_members=Count("members"), n_party=Count("members", filter=Q(members__is_party_member=True)))
                  .order_by("-term_start").first())
-    return {"estate": estate, "contract": contract, "star": star, "credit": credit, "committee": committee_row,
+    return {"estate": estate, "contract": contract, "star": star, "credit": credit_row, "committee": committee_row,
             "figures": complaint_figures(estate.pk)}
 
 
@@ -220,80 +186,19 @@ def estate_public(pk: int, *, committee: bool = True):
 
 
 def company_public(pk: int):
-    from wuye.credit.models import CompanyCredit
-    from wuye.registry.models import PropertyCompany
-
-    company = PropertyCompany.objects.select_related("credit").filter(pk=pk).first()
+    """The company with its stored credit row (None: not yet rated — a page never computes it)."""
+    company = credit.public_company(pk)
     if company is None:
         return None
-    try:
-        credit = company.credit
-    except CompanyCredit.DoesNotExist:
-        credit = None
-    return {"company": company, "credit": credit}
+    return {"company": company, "credit": credit.stored_credit(company)}
 
 
 def company_estates(company_id: int) -> QuerySet:
-    from wuye.registry.models import Estate
-
     return Estate.objects.filter(company_id=company_id).select_related("district", "street").order_by("name", "id")
 
 
 def company_events(company_id: int, *, limit: int = 30) -> list:
-    """Confirmed credit items of the last year (the credit app's public rule), newest first."""
-    from wuye.credit.models import CreditSettings
-    from wuye.credit.selectors import public_events
-
-    today = timezone.localdate()
-    cs = CreditSettings.current()
-    since = today - timedelta(days=365)
-    return list(public_events(company_id, today=today, cs=cs).filter(occurred_on__gte=since)[:limit])
-
-
-# ---- articles ------------------------------------------------------------------------------------------
-
-
-def article_search(q: str, *, category: str = "") -> QuerySet[Article]:
-    """Published articles of ``category`` (all when empty) holding every word of ``q`` (jieba
-    tokens, the same match on SQLite and PostgreSQL as the complaint search)."""
-    from wuye.cases.search import _lookup_class, query_tokens
-
-    qs = published_articles().defer("body", "search_tokens")
-    if category in Article.Category.values:
-        qs = qs.filter(category=category)
-    toks = query_tokens(q or "")
-    if toks:
-        _register_lookup(_lookup_class)
-        qs = qs.filter(search_tokens__all_tokens=toks)
-    return qs
-
-
-_registered = False
-
-
-def _register_lookup(factory) -> None:
-    global _registered
-    if not _registered:
-        Article._meta.get_field("search_tokens").register_lookup(factory())
-        _registered = True
-
-
-def article_public(pk) -> Article | None:
-    return published_articles().filter(pk=pk).select_related(None).first()
-
-
-# ---- articles for the officials who manage them -------------------------------------------------------
-
-
-def articles_managed_by(user) -> QuerySet[Article]:
-    """The city bureau: every article; a district authority: its own district's; others: none."""
-    from wuye.accounts.models import Role
-
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Article.objects.none()
-    qs = Article.objects.select_related("author")
-    if user.role == Role.CITY:
-        return qs
-    if user.role == Role.DISTRICT and user.district_id:
-        return qs.filter(author__role=Role.DISTRICT, author__district_id=user.district_id)
-    return Article.objects.none()
+    """The company's public credit items (newest first): the credit app's own public list — items
+    that still count whenever they occurred (rules.md §9: the rule's validity decides) and those
+    of the public period — the same the credit page and the API show."""
+    return list(credit.public_events(company_id)[:limit])

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_safe
 from wuye.core.listing import page_window, paginate
 
 from . import selectors_public as sel
+from .articles.selectors import article_public, article_search, latest_articles
 from .models import Article
 
 PAGE_SIZE = 20
@@ -70,7 +71,7 @@ def _positive_int(value, default: int = 1) -> int:
 @require_safe
 def home(request):
     def build():
-        ctx = {"figures": sel.city_figures(), "lists": sel.home_lists(), "articles": sel.latest_articles()}
+        ctx = {"figures": sel.city_figures(), "lists": sel.home_lists(), "articles": latest_articles()}
         return {"title": _("公开信息"), "body": render_to_string("portal/public/_home.html", ctx)}
 
     return _cached_page(request, key=sel.public_cache_key("home"), build=build, extra={"is_home": True})
@@ -153,7 +154,7 @@ def articles(request):
     category = request.GET.get("category") or ""
     if category not in Article.Category.values:
         category = ""
-    page = paginate(request, sel.article_search(q, category=category), per_page=PAGE_SIZE)
+    page = paginate(request, article_search(q, category=category), per_page=PAGE_SIZE)
     query = urlencode({k: v for k, v in (("q", q), ("category", category)) if v})
     return render(request, "portal/public/articles.html", {
         "q": q, "category": category, "categories": Article.Category.choices, "page": page,
@@ -163,7 +164,7 @@ def articles(request):
 
 @require_safe
 def article(request, pk: int):
-    obj = sel.article_public(pk)
+    obj = article_public(pk)
     if obj is None:
         raise Http404(_("未找到该文章，或已撤下"))
     return render(request, "portal/public/article.html", {"article": obj})

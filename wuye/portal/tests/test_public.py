@@ -16,7 +16,7 @@ from wuye.cases import services as cs
 from wuye.cases.models import Category, Complaint
 from wuye.credit.scoring import credit_recompute
 from wuye.portal import selectors_public as sel
-from wuye.portal import services_articles as arts
+from wuye.portal.articles import services as arts
 from wuye.registry import services as rs
 from wuye.supervision.models import StarRating
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from tests.browser.conftest import browser, live, page_for, shot  # noqa: F401  (shared Playwright fixtures)
 from wuye.conftest import PASSWORD, build_world
 from wuye.credit.scoring import credit_recompute
-from wuye.portal import services_articles as arts
+from wuye.portal.articles import services as arts
 from wuye.supervision.models import StarRating
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from wuye.core.search import initials
-from wuye.portal.selectors import GROUP_ROWS, search_tokens
+from wuye.portal.search import GROUP_ROWS, search_tokens
 from wuye.registry import services as rs
 from wuye.territory.models import Community, District, Street
 

@@ -5,14 +5,10 @@ officials wrote). Every write is one transaction with an audit row; the body is 
 save (``wuye.portal.sanitise``) and the jieba search tokens (``wuye.cases.search``) are stored
 with it, so that the public search is the same on SQLite and PostgreSQL.
 
-Status table::
-
-    draft      → published   (publish)
-    published  → withdrawn   (withdraw, with a reason)
-    withdrawn  → published   (publish again)
-
-A transition is a conditional UPDATE on the old status; an edit is a conditional UPDATE on the
-``updated_at`` the editor loaded. Either touching no row is a ``ConflictError``.
+The status table is ``workflow.py``; a transition goes through the workflow core
+(``core.workflow.Machine.apply``: a conditional UPDATE on the old status with its audit row); an
+edit is a conditional UPDATE on the ``updated_at`` the editor loaded (``conditional_update``).
+Either touching no row is a ``ConflictError``.
 """
 
 from __future__ import annotations
@@ -21,39 +17,20 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wuye.accounts.models import Role
 from wuye.cases.search import tokens_for
 from wuye.core.audit import audit_record
-from wuye.core.errors import ConflictError, ServiceError
+from wuye.core.errors import ServiceError
 from wuye.core.models import AuditAction
+from wuye.core.workflow import conditional_update
 
-from .models import Article
-from .sanitise import plain_text, sanitise_html
-from .selectors_public import public_cache_bump
+from ..models import Article
+from ..sanitise import plain_text, sanitise_html
+from ..selectors_public import public_cache_bump
+from .selectors import can_manage, can_publish
+from .workflow import MACHINE, PUBLISHER
 
 S = Article.Status
-PUBLISHER_ROLES = (Role.CITY, Role.DISTRICT)
-# action → (allowed from, to)
-TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
-    "publish": ((S.DRAFT, S.WITHDRAWN), S.PUBLISHED),
-    "withdraw": ((S.PUBLISHED,), S.WITHDRAWN),
-}
 EDITABLE = ("title", "category", "summary", "body", "source", "document_number", "pinned")
-
-
-def can_publish(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.role in PUBLISHER_ROLES
-                and (user.role == Role.CITY or user.district_id))
-
-
-def can_manage(user, article: Article) -> bool:
-    """The city bureau manages every article; a district its own district's."""
-    if not can_publish(user):
-        return False
-    if user.role == Role.CITY:
-        return True
-    author = article.author
-    return author is not None and author.role == Role.DISTRICT and author.district_id == user.district_id
 
 
 def _check(user, article: Article | None = None) -> None:
@@ -108,51 +85,42 @@ def article_update(*, actor, article: Article, loaded_at=None, **data) -> Articl
     changed = {k: fields[k] for k in EDITABLE if fields[k] != getattr(article, k)}
     now = timezone.now()
     with transaction.atomic():
-        qs = Article.objects.filter(pk=article.pk)
-        if loaded_at is not None:
-            qs = qs.filter(updated_at=loaded_at)
-        if qs.update(**fields, updated_at=now) != 1:
-            raise ConflictError(_("这篇文章刚被其他人修改过，请重新打开后再编辑。"))
+        conditional_update(Article, article, expect={"updated_at": loaded_at} if loaded_at is not None else None,
+                           version_field=None, conflict=_("这篇文章刚被其他人修改过，请重新打开后再编辑。"),
+                           **fields, updated_at=now)
         audit_record(action=AuditAction.UPDATE, actor=actor, obj=article,
                      changes={k: (v if k != "body" else f"{len(v)} 字符") for k, v in changed.items()},
                      detail=f"修改文章：{fields['title'][:100]}")
-    for k, v in fields.items():
-        setattr(article, k, v)
-    article.updated_at = now
     if article.status == S.PUBLISHED:
         transaction.on_commit(public_cache_bump)
     return article
 
 
-def _move(*, actor, article: Article, action: str, note: str = "") -> Article:
+def _take(*, actor, article: Article, action: str, note: str = "") -> Article:
+    """One transition of ``workflow.py`` through the workflow core, with its audit row."""
     _check(actor, article)
-    sources, target = TRANSITIONS[action]
-    if article.status not in sources:
-        raise ServiceError(_("文章当前状态为“%(s)s”，不能%(a)s。") % {
-            "s": article.get_status_display(), "a": _("发布") if action == "publish" else _("撤下")})
-    now = timezone.now()
-    values = {"status": target, "updated_at": now}
+    fields = {}
     if action == "publish":
-        values["published_at"] = article.published_at or now
+        fields["published_at"] = article.published_at or timezone.now()
+    before = article.status
+    target = MACHINE[action].target
     with transaction.atomic():
-        if Article.objects.filter(pk=article.pk, status=article.status).update(**values) != 1:
-            raise ConflictError(_("这篇文章的状态刚被其他人改变，请刷新后重试。"))
-        audit_record(action=AuditAction.UPDATE, actor=actor, obj=article,
-                     changes={"action": action, "from": article.status, "to": target},
-                     detail=(f"发布文章：{article.title[:100]}" if action == "publish"
-                             else f"撤下文章：{article.title[:100]}；原因：{note[:300]}"))
+        MACHINE.apply(article, action, actor=actor, kinds={PUBLISHER}, note=note,
+                      conflict=_("这篇文章的状态刚被其他人改变，请刷新后重试。"),
+                      audit_changes={"action": action, "from": before, "to": target},
+                      audit_detail=(f"发布文章：{article.title[:100]}" if action == "publish"
+                                    else f"撤下文章：{article.title[:100]}；原因：{note[:300]}"),
+                      **fields)
         transaction.on_commit(public_cache_bump)
-    for k, v in values.items():
-        setattr(article, k, v)
     return article
 
 
 def article_publish(*, actor, article: Article) -> Article:
-    return _move(actor=actor, article=article, action="publish")
+    return _take(actor=actor, article=article, action="publish")
 
 
 def article_withdraw(*, actor, article: Article, reason: str) -> Article:
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError(_("请填写撤下原因。"))
-    return _move(actor=actor, article=article, action="withdraw", note=reason)
+    return _take(actor=actor, article=article, action="withdraw", note=reason)

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from wuye.core.errors import ConflictError, ServiceError
 from wuye.core.models import AuditAction, AuditLog
-from wuye.portal import services_articles as svc
+from wuye.portal.articles import services as svc
 from wuye.portal.models import Article
 from wuye.portal.sanitise import plain_text, sanitise_html
 

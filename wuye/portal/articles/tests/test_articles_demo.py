@@ -12,7 +12,7 @@ from django.db import transaction
 
 from wuye.demo.generator import build_demo_city
 from wuye.demo.portal_articles import build_demo_articles
-from wuye.portal import selectors_public as sel
+from wuye.portal.articles import selectors as sel
 from wuye.portal.models import Article
 from wuye.portal.sanitise import sanitise_html
 

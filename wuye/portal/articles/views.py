@@ -16,21 +16,21 @@ from wuye.core.access import refuse
 from wuye.core.errors import ServiceError
 from wuye.core.listing import page_window, paginate
 
-from . import services_articles as svc
-from .forms_articles import ArticleForm, WithdrawForm
-from .models import Article
-from .selectors_public import articles_managed_by
+from ..models import Article
+from . import services as svc
+from .forms import ArticleForm, WithdrawForm
+from .selectors import article_managed_get, articles_managed_by, can_publish
 
 
 def _require_publisher(request) -> None:
-    if not svc.can_publish(request.user):
+    if not can_publish(request.user):
         refuse(user=request.user, model=Article, pk="", reason=_("只有市住房保障房产局和区县主管部门可以管理政策与资讯"),
                status=403)
 
 
 def _get(request, pk) -> Article:
     _require_publisher(request)
-    article = articles_managed_by(request.user).filter(pk=pk).first()
+    article = article_managed_get(request.user, pk)
     if article is None:
         refuse(user=request.user, model=Article, pk=pk, reason=_("文章不存在或不在本单位管理范围内"))
     return article

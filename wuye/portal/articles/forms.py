@@ -1,11 +1,11 @@
-"""The article form (policies and news). It only collects input; rules live in services_articles."""
+"""The article form (policies and news). It only collects input; rules live in ``services``."""
 
 from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Article
+from ..models import Article
 
 
 class ArticleForm(forms.Form):
