@@ -7,4 +7,4 @@ class CoreConfig(AppConfig):
     verbose_name = "平台基础"
 
     def ready(self) -> None:
-        from . import calendar, checks, signals  # noqa: F401
+        from . import calendar, checks, signals  # noqa: F401  (in ready(): they need the loaded models)

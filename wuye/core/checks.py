@@ -2,14 +2,13 @@
 only in demo data)."""
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.checks import Error, Tags, register
+from django.db import DatabaseError
 
 
 @register(Tags.security, deploy=True)
 def demo_logins_inactive(app_configs, **kwargs):
-    from django.contrib.auth import get_user_model
-    from django.db import DatabaseError
-
     try:
         active = list(
             get_user_model()

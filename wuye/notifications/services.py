@@ -30,7 +30,7 @@ CHANNELS = ("inapp", "sms", "email")
 def _enqueue_delivery() -> None:
     """After commit: ask the Huey worker to send now rather than at the next minute."""
     try:
-        from .tasks import deliver_outbox
+        from .tasks import deliver_outbox  # here: tasks → sms_codes → services is a cycle
 
         deliver_outbox()
     except Exception:  # the periodic task sends it within a minute anyway

@@ -4,7 +4,7 @@ Chinese by substring, pinyin initials by prefix (core.search)."""
 import django_filters as df
 from django.utils.translation import gettext_lazy as _
 
-from wuye.core.search import search_q
+from wuye.core.search import prefix_q, search_q
 
 from .models import (
     Building,
@@ -67,8 +67,6 @@ class UnitFilter(SearchFilterSet):
     building = df.NumberFilter(field_name="building_id", label=_("楼栋"))
 
     def filter_q(self, queryset, name, value):
-        from wuye.core.search import prefix_q
-
         return queryset.filter(prefix_q("number", value.strip())) if value.strip() else queryset
 
     class Meta:
@@ -96,8 +94,6 @@ class ParkingFilter(SearchFilterSet):
     estate = df.NumberFilter(field_name="estate_id", label=_("小区"))
 
     def filter_q(self, queryset, name, value):
-        from wuye.core.search import prefix_q
-
         return queryset.filter(prefix_q("number", value.strip())) if value.strip() else queryset
 
     class Meta:

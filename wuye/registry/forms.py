@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from dataclasses import field as dc_field
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.forms.boundfield import BoundField
 from django.urls import reverse
@@ -276,8 +277,6 @@ class SensitiveFieldsMixin:
 def checked_by_service(normalize, value, field: str):
     """Run a service's identifier check early, so its Chinese message shows with the other field
     errors (the service checks again when it writes)."""
-    from django.core.exceptions import ValidationError
-
     if not value:
         return value
     try:

@@ -3,9 +3,11 @@ other than their own, and none of them sees registry data."""
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.urls import reverse
+from django.core.management import call_command
+from django.test import Client
+from django.urls import get_resolver, reverse
 
-from wuye.accounts import services
+from wuye.accounts import services, urls
 from wuye.accounts.models import Role, User
 from wuye.conftest import PASSWORD
 from wuye.core.errors import ServiceError
@@ -146,8 +148,6 @@ def test_sysadmin_deactivates_and_reactivates(client, login, world):
 
 
 def test_deactivation_ends_open_sessions(client, world):
-    from django.test import Client
-
     street = Client()
     street.post("/accounts/login/", {"username": "p_street", "password": PASSWORD})
     assert street.get(reverse("accounts:password_change")).status_code == 200
@@ -207,11 +207,9 @@ def test_nobody_acts_on_their_own_account(client, login, world):
 
 def test_accounts_cannot_be_deleted(world):
     assert not hasattr(services, "account_delete")
-    from django.urls import get_resolver
 
     names = [p.name for p in get_resolver().url_patterns if hasattr(p, "name")]
     assert not any("delete" in (n or "") for n in names)
-    from wuye.accounts import urls
 
     assert not any("delete" in p.name for p in urls.urlpatterns)
 
@@ -387,8 +385,6 @@ def test_administrators_see_no_registry_data(world, who):
 
 
 def test_demo_disable_logins_command(world):
-    from django.core.management import call_command
-
     User.objects.create(username="admin", role=Role.SYSADMIN)
     User.objects.create(username="resident", role=Role.NONE)
     User.objects.create(username="city", role=Role.CITY, is_active=False)

@@ -3,8 +3,11 @@
 import json
 
 import pytest
+from axes.models import AccessAttempt
+from django.test import RequestFactory
 from django.urls import reverse
 
+from wuye.accounts.views import lockout
 from wuye.conftest import PASSWORD
 from wuye.core.models import AuditAction, AuditLog
 
@@ -54,7 +57,6 @@ def test_failed_login_records_username_never_password(client, world):
     stored = " ".join([row.detail, row.object_repr, str(row.changes)])
     assert "Wrong#Pass123" not in stored and "*****" not in stored
     assert not AuditLog.objects.filter(action=AuditAction.LOGIN).exists()
-    from axes.models import AccessAttempt
 
     assert "Wrong#Pass123" not in AccessAttempt.objects.get(username="p_district").post_data
 
@@ -112,10 +114,6 @@ def test_lockout_after_five_failures(client, world, settings):
 
 
 def test_lockout_of_the_api_is_json(client, world):
-    from django.test import RequestFactory
-
-    from wuye.accounts.views import lockout
-
     request = RequestFactory().post("/api/v1/auth/token/", REMOTE_ADDR="10.9.9.9")
     response = lockout(request, {"username": "p_street"})
     assert response.status_code == 429

@@ -1,11 +1,13 @@
 """The audit chain: append-only in the ORM and in the database, and ``audit_verify`` finds an
 edited row, a deleted middle row and a deleted newest row."""
 
+from io import StringIO
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
-from wuye.core.audit import audit_record, audit_verify_chain
+from wuye.core.audit import audit_record, audit_verify_chain, row_hash
 from wuye.core.db import audit_triggers_disabled
 from wuye.core.models import AuditAction, AuditChainHead, AuditLog
 
@@ -20,7 +22,6 @@ def chain(db):
 
 def verify(capsys=None):
     """Run the command; returns (ok, output)."""
-    from io import StringIO
 
     out = StringIO()
     try:
@@ -58,8 +59,6 @@ def test_a_row_edited_in_the_database_is_found(chain):
 
 
 def test_a_row_edited_with_a_recomputed_hash_breaks_the_next_link(chain):
-    from wuye.core.audit import row_hash
-
     row = AuditLog.objects.get(seq=3)
     row.actor_username = "冒名者"
     new_hash = row_hash(row.prev_hash, row)

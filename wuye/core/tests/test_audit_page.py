@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from wuye.accounts import services as account_services
 from wuye.core.audit import audit_record
 from wuye.core.db import audit_triggers_disabled
 from wuye.core.models import AuditAction, AuditLog
@@ -180,8 +181,6 @@ def test_chain_tail_status_shows_a_deleted_newest_row(auditor, world):
 
 
 def test_detail_shows_choice_labels_and_related_names(auditor, world):
-    from wuye.accounts import services as account_services
-
     target, _ = account_services.account_create(actor=world.users["sysadmin"], username="li.hua", full_name="李华")
     account_services.account_assign_role(actor=world.users["secadmin"], user=target, role="street", street=world.s1)
     row = AuditLog.objects.filter(action=AuditAction.ACCOUNT).first()

@@ -1,6 +1,7 @@
 """Refusals are audited exactly once, and every error page is a Chinese page."""
 
 from django.template.loader import render_to_string
+from django.test import Client
 from django.urls import reverse
 
 from wuye.core.models import AuditAction, AuditLog
@@ -60,8 +61,6 @@ def test_500_page_renders_without_any_context():
 
 
 def test_csrf_failure_is_not_a_server_error(world):
-    from django.test import Client
-
     strict = Client(enforce_csrf_checks=True)
     response = strict.post("/accounts/login/", {"username": "p_street", "password": "x"})
     assert response.status_code == 403

@@ -3,6 +3,7 @@ through the in-memory backend, and a backend that always fails."""
 
 import pytest
 from django.core.cache import cache
+from huey.contrib.djhuey import HUEY
 
 from wuye.notifications import sms
 
@@ -30,7 +31,6 @@ def failing_sms(settings):
 @pytest.fixture
 def immediate_huey():
     """Huey's immediate mode (in-memory storage): an enqueued task runs at once."""
-    from huey.contrib.djhuey import HUEY
 
     previous = HUEY.immediate
     HUEY.immediate = True

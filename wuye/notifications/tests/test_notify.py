@@ -6,9 +6,13 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
 
+from wuye.conftest import make_user
+from wuye.core.db import audit_triggers_set
 from wuye.notifications import services, sms
+from wuye.notifications.delivery import deliver_outbox_now
 from wuye.notifications.models import Notification, NotificationKey, OutboxMessage
 from wuye.notifications.services import notify
+from wuye.notifications.tasks import deliver_outbox_now as from_tasks
 
 
 @pytest.fixture
@@ -112,7 +116,6 @@ def test_dedup_race_lost_on_insert_writes_nothing_and_keeps_the_transaction(peop
 def flushable_db(django_db_setup, django_db_blocker):
     """A transactional test ends with a flush, which the audit log's append-only triggers refuse:
     lift them first (this test writes no audit row) and put them back after the flush."""
-    from wuye.core.db import audit_triggers_set
 
     with django_db_blocker.unblock():
         audit_triggers_set(installed=False)
@@ -123,8 +126,6 @@ def flushable_db(django_db_setup, django_db_blocker):
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs two connections with row locks (PostgreSQL)")
 def test_two_workers_racing_on_one_key_notify_once(flushable_db, transactional_db):
-    from wuye.conftest import make_user
-
     user = make_user("racer", "city")
     first_inserted = threading.Event()
     results = {}
@@ -187,7 +188,4 @@ def test_enqueue_failure_after_commit_is_logged_not_raised(people, monkeypatch, 
 
 
 def test_services_reexports_deliver_outbox_now():
-    from wuye.notifications.delivery import deliver_outbox_now
-    from wuye.notifications.tasks import deliver_outbox_now as from_tasks
-
     assert services.deliver_outbox_now is deliver_outbox_now is from_tasks

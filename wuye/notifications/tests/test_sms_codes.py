@@ -13,7 +13,7 @@ from wuye.core.ratelimit import RateLimited
 from wuye.notifications import sms
 from wuye.notifications.delivery import deliver_outbox_now
 from wuye.notifications.models import OutboxMessage, SmsCode
-from wuye.notifications.sms_codes import normalise_phone, sms_code_send, sms_code_verify
+from wuye.notifications.sms_codes import normalise_phone, sms_code_send, sms_code_verify, sms_codes_purge
 
 PHONE = "13812345678"
 PURPOSE = "complaint"
@@ -238,8 +238,6 @@ def test_codes_are_six_random_digits(db, clock):
 
 
 def test_purge_removes_old_codes(db, clock):
-    from wuye.notifications.sms_codes import sms_codes_purge
-
     sms_code_send(phone=PHONE, purpose=PURPOSE)
     clock.advance(days=31)
     sms_code_send(phone=PHONE, purpose=PURPOSE)

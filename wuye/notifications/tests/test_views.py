@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
@@ -193,8 +194,6 @@ def test_bell_count_is_one_lazy_query(world, django_assert_num_queries):
 
 
 def test_bell_for_anonymous_costs_nothing(db, django_assert_num_queries):
-    from django.contrib.auth.models import AnonymousUser
-
     request = RequestFactory().get("/")
     request.user = AnonymousUser()
     with django_assert_num_queries(0):

@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from huey.contrib.djhuey import HUEY
 from openpyxl import Workbook, load_workbook
 
 from wuye.registry.importing import import_job_create, import_job_run
@@ -68,7 +69,6 @@ def media(settings, tmp_path):
 @pytest.fixture
 def immediate_huey(media):
     """Huey's immediate mode: a task runs inside the request that enqueues it."""
-    from huey.contrib.djhuey import HUEY
 
     previous = HUEY.immediate
     HUEY.immediate = True

@@ -21,6 +21,7 @@ from rest_framework.test import APIClient
 from wuye.conftest import CREDIT_CODES
 from wuye.core.models import AuditAction, AuditLog
 from wuye.registry import services as rs
+from wuye.registry.api import RESOURCES as REGISTERED
 from wuye.registry.models import (
     CommitteeMember,
     Ownership,
@@ -273,7 +274,5 @@ def test_api_permission_matrix(matrix_world, res: Resource, role: str):
 
 
 def test_matrix_covers_every_registry_resource():
-    from wuye.registry.api import RESOURCES as REGISTERED
-
     assert {r.prefix for r in RESOURCES} == {prefix for prefix, _, _ in REGISTERED}
 

@@ -3,19 +3,29 @@ row-by-row Chinese error report, within the uploader's territory, and one audit 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
+from io import BytesIO
 
 import pytest
+from django.utils import timezone
+from openpyxl import load_workbook
 
 from wuye.conftest import CREDIT_CODES
-from wuye.core.audit import audit_verify_chain
+from wuye.core.audit import audit_verify_chain, snapshot
 from wuye.core.models import AuditAction, AuditLog
 from wuye.core.search import initials
 from wuye.registry import services as rs
-from wuye.registry.importing import import_job_create, import_job_run, template_workbook
+from wuye.registry.importing import (
+    import_job_create,
+    import_job_run,
+    import_jobs_fail_stalled,
+    template_workbook,
+)
+from wuye.registry.importing import units as units_module
 from wuye.registry.importing.companies import CompanyImporter
 from wuye.registry.importing.estates import EstateImporter
+from wuye.registry.importing.jobs import _progress
 from wuye.registry.importing.units import UnitImporter
 from wuye.registry.models import (
     Building,
@@ -346,9 +356,6 @@ def test_empty_file_and_row_limit(world, settings):
 def test_template_reads_back_and_its_sample_row_is_refused(world, importer):
     """The downloaded template has Chinese headers, a sample row and a sheet explaining each column;
     uploading it unchanged imports nothing and points at the sample row."""
-    from io import BytesIO
-
-    from openpyxl import load_workbook
 
     data = template_workbook(importer)
     wb = load_workbook(BytesIO(data))
@@ -377,7 +384,6 @@ def test_a_job_runs_once(world):
 def test_a_conflicting_write_between_validation_and_write_is_caught(world, monkeypatch):
     """Validation passes, then somebody registers the same unit number before the write: the check
     repeated inside the write transaction refuses the whole file."""
-    from wuye.registry.importing import units as units_module
 
     original = units_module.UnitImporter.resolve
     calls = {"n": 0}
@@ -401,8 +407,6 @@ def test_a_conflicting_write_between_validation_and_write_is_caught(world, monke
 
 
 def test_an_unexpected_error_fails_the_job_and_writes_nothing(world, monkeypatch):
-    from wuye.registry.importing import units as units_module
-
     def broken_write(self, *, actor):
         Building.objects.create(estate=world.estate_a, name="半途楼")
         raise RuntimeError("disk full")
@@ -415,12 +419,6 @@ def test_an_unexpected_error_fails_the_job_and_writes_nothing(world, monkeypatch
 
 
 def test_a_stalled_job_is_given_up_once_and_not_claimed_again(world):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from wuye.registry.importing import import_jobs_fail_stalled
-
     job = import_job_create(actor=world.users["district"], kind="units",
                             upload=upload(workbook_bytes(UNIT_HEADERS, [unit_row()])))
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.IMPORTING)
@@ -440,7 +438,6 @@ def test_a_stalled_job_is_given_up_once_and_not_claimed_again(world):
 def test_imported_records_equal_what_the_services_create(world):
     """Bulk writes skip the per-record services, so compare field by field with records the
     services create from the same input."""
-    from wuye.core.audit import snapshot
 
     city = world.users["city"]
 
@@ -493,8 +490,6 @@ def test_imported_records_equal_what_the_services_create(world):
 
 
 def test_progress_is_a_count_when_the_sheet_does_not_state_its_size(world):
-    from wuye.registry.importing.jobs import _progress
-
     job = ImportJob.objects.create(kind="units", original_name="x.xlsx", created_by=world.users["city"],
                                    status=ImportJob.Status.VALIDATING)
     _progress(job.pk, None)(2000)

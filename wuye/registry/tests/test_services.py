@@ -1,3 +1,4 @@
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -44,8 +45,6 @@ def test_company_manager_cannot_change_identity_or_filing(world):
 
 
 def test_committee_term_is_at_most_five_years_on_update_too(world):
-    from datetime import date
-
     with pytest.raises(ServiceError):
         rs.committee_update(actor=world.users["city"], committee=world.committee_a, term_end=date(2029, 1, 2))
     rs.committee_update(actor=world.users["city"], committee=world.committee_a, term_end=date(2029, 1, 1))

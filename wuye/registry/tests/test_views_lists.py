@@ -9,7 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from wuye.registry import services as rs
 from wuye.registry.pages import TYPES
+from wuye.territory.models import Community, Street
 
 from .view_support import fast_passwords, grow  # noqa: F401
 
@@ -124,9 +126,6 @@ def test_filter_choices_are_limited_to_what_the_user_may_see(world, client, logi
 
 
 def test_street_choices_follow_the_chosen_district(world, client, login):
-    from wuye.registry import services as rs
-    from wuye.territory.models import Community, Street
-
     street = Street.objects.create(district=world.d1, name="景山街道", code="110101002000")
     community = Community.objects.create(street=street, name="吉祥社区", code="110101002001")
     rs.estate_create(actor=world.users["city"], name="和平里", address="景山后街", community=community)

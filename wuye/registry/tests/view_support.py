@@ -7,8 +7,10 @@ from decimal import Decimal
 
 import pytest
 from django.db.models import Model
+from stdnum.cn import uscc
 
 from wuye.core.models import AuditAction, AuditLog
+from wuye.registry import services as rs
 from wuye.registry.pages import TYPES
 
 ALL_ROLES = [
@@ -61,7 +63,6 @@ def denied_rows(model, pk) -> int:
 
 def credit_code(n: int) -> str:
     """A valid unified social credit code (GB 32100-2015), different for each ``n``."""
-    from stdnum.cn import uscc
 
     body = f"9111010{n % 10}MA{n:07d}"[:17].ljust(17, "0")
     return body + uscc.calc_check_digit(body)
@@ -69,7 +70,6 @@ def credit_code(n: int) -> str:
 
 def grow(world, slug: str, n: int) -> None:
     """Add ``n`` more records of one type on the A side of the world (district 1, company A)."""
-    from wuye.registry import services as rs
 
     root = world.users["city"]
     for i in range(n):

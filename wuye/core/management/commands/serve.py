@@ -10,6 +10,7 @@ after a grace period. If either child dies, the other is stopped too and the com
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import socket
@@ -21,7 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 # How each child is asked to stop gracefully.
 GUNICORN_STOP = signal.SIGTERM  # graceful: finish the requests in flight
@@ -31,8 +34,6 @@ HUEY_STOP = signal.SIGINT  # graceful: finish the running tasks
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
     """Linux: the child gets SIGTERM if this command is killed outright (no orphans)."""
     try:
-        import ctypes
-
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
@@ -158,7 +159,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, host, port, workers, threads, huey_workers, access_log, **options):
         try:
-            import gunicorn  # noqa: F401
+            import gunicorn  # noqa: F401  (here: an optional dependency, checked with a clear message)
         except ImportError:
             raise CommandError("未安装 gunicorn，请先执行 make install。") from None
         if not port_is_free(host, port):
@@ -207,9 +208,6 @@ class Command(BaseCommand):
 
 def demo_login_hint() -> str:
     """One line naming the demo logins, when the database has them."""
-    from django.contrib.auth import get_user_model
-    from django.db import DatabaseError
-
     try:
         names = set(
             get_user_model().objects.filter(username__in=settings.WUYE_DEMO_USERNAMES, is_active=True)
@@ -219,7 +217,7 @@ def demo_login_hint() -> str:
         return ""
     if not names:
         return ""
-    from wuye.demo.generator import DEMO_PASSWORD
+    from wuye.demo.generator import DEMO_PASSWORD  # here: the demo generator is heavy and rarely needed
 
     ordered = [n for n in settings.WUYE_DEMO_USERNAMES if n in names]
     return f"演示账号：{'、'.join(ordered)}，密码均为 {DEMO_PASSWORD}（完整列表：python manage.py demo --if-empty）。"
