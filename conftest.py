@@ -33,8 +33,8 @@ def _restore_seed_data(django_db_blocker) -> None:
         return
     from wuye.cases.catalogue import seed
     from wuye.credit.catalogue import seed as seed_credit_rules
-    from wuye.supervision.seed_standard import seed as seed_standard
-    from wuye.supervision.seed_survey import seed as seed_survey
+    from wuye.supervision.standards.seed import seed as seed_standard
+    from wuye.supervision.surveys.seed import seed as seed_survey
 
     with django_db_blocker.unblock():
         seed()

@@ -14,7 +14,7 @@ from django.db import connection
 
 from wuye.accounts.models import Role, User
 from wuye.core.calendar import PeriodUnit, add_period
-from wuye.supervision import draw as drawing
+from wuye.supervision.inspections import draw as drawing
 from wuye.supervision.models import (
     Draw,
     Inspection,

@@ -1,11 +1,16 @@
 """/supervision/: standards and inspections, rectification orders, surveys and star ratings."""
 
-from . import urls_inspections, urls_standards, urls_stars, urls_surveys
+from .inspections import urls as inspections_urls
+from .orders import urls as orders_urls
+from .standards import urls as standards_urls
+from .stars import urls as stars_urls
+from .surveys import urls as surveys_urls
 
 app_name = "supervision"
 urlpatterns = [
-    *urls_standards.urlpatterns,
-    *urls_inspections.urlpatterns,
-    *urls_surveys.urlpatterns,
-    *urls_stars.urlpatterns,
+    *standards_urls.urlpatterns,
+    *inspections_urls.urlpatterns,
+    *orders_urls.urlpatterns,
+    *surveys_urls.urlpatterns,
+    *stars_urls.urlpatterns,
 ]

@@ -32,7 +32,7 @@ from wuye.credit.scoring import counting_q, score_from_events
 from wuye.demo.generator import build_demo_city
 from wuye.demo.supervision import build_demo_supervision
 from wuye.registry.models import Estate, PropertyCompany
-from wuye.supervision.draw import draw_verify
+from wuye.supervision.inspections.draw import draw_verify
 from wuye.supervision.models import (
     Draw,
     Inspection,

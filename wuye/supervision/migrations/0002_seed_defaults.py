@@ -2,8 +2,8 @@ from django.db import migrations
 
 
 def seed(apps, schema_editor):
-    from wuye.supervision.seed_standard import seed as seed_standard
-    from wuye.supervision.seed_survey import seed as seed_survey
+    from wuye.supervision.standards.seed import seed as seed_standard
+    from wuye.supervision.surveys.seed import seed as seed_survey
 
     seed_standard(apps)
     seed_survey(apps)

@@ -6,20 +6,15 @@ estate or company sees them; links to the records only for those who may open th
 from __future__ import annotations
 
 from django import template
-from django.db.models import Count, Q
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.html import format_html
 
-from wuye.accounts.models import Role
-
-from ..models import Inspection, RectificationOrder
+from wuye.supervision.inspections.selectors import can_link_inspections, published_inspections
+from wuye.supervision.orders.selectors import order_counts
 
 register = template.Library()
 
 RECENT = 5
-SHOWN_STATUSES = [Inspection.Status.SUBMITTED, Inspection.Status.RECTIFYING, Inspection.Status.CONCLUDED]
-LINK_ROLES = {Role.CITY, Role.DISTRICT, Role.STREET, Role.COMMUNITY, Role.COMPANY_MANAGER, Role.COMPANY_STAFF}
 
 BADGE_CSS = {
     # standards
@@ -54,30 +49,17 @@ def _panel(rows, counts, user, *, scope: str, obj) -> str:
         r.score_css = _score_css(r.total_score)
     return render_to_string("supervision/_inspection_panel.html", {
         "rows": rows, "latest": rows[0] if rows else None, "counts": counts, "scope": scope, "obj": obj,
-        "can_link": getattr(user, "role", None) in LINK_ROLES,
+        "can_link": can_link_inspections(user),
     })
-
-
-def _order_counts(qs) -> dict:
-    now = timezone.now()
-    return qs.aggregate(
-        open=Count("pk", filter=Q(status__in=[RectificationOrder.Status.OPEN, RectificationOrder.Status.SUBMITTED])),
-        overdue=Count("pk", filter=Q(status__in=[RectificationOrder.Status.OPEN, RectificationOrder.Status.SUBMITTED],
-                                     deadline__lt=now)),
-    )
 
 
 @register.simple_tag
 def estate_inspections_panel(estate, user):
-    rows = list(Inspection.objects.filter(estate=estate, status__in=SHOWN_STATUSES, published=True)
-                .select_related("company", "plan").order_by("-inspected_on", "-id")[:RECENT])
-    counts = _order_counts(RectificationOrder.objects.filter(estate=estate))
-    return _panel(rows, counts, user, scope="estate", obj=estate)
+    rows = published_inspections(estate=estate, limit=RECENT)
+    return _panel(rows, order_counts(estate=estate), user, scope="estate", obj=estate)
 
 
 @register.simple_tag
 def company_inspections_panel(company, user):
-    rows = list(Inspection.objects.filter(company=company, status__in=SHOWN_STATUSES, published=True)
-                .select_related("estate", "plan").order_by("-inspected_on", "-id")[:RECENT])
-    counts = _order_counts(RectificationOrder.objects.filter(company=company))
-    return _panel(rows, counts, user, scope="company", obj=company)
+    rows = published_inspections(company=company, limit=RECENT)
+    return _panel(rows, order_counts(company=company), user, scope="company", obj=company)

@@ -15,7 +15,7 @@ from PIL import Image
 from wuye.accounts.models import Role
 from wuye.conftest import make_user
 from wuye.core import calendar
-from wuye.supervision import services_inspections as si
+from wuye.supervision.inspections import services as si
 from wuye.supervision.models import Inspection, Standard, StandardItem
 from wuye.territory.models import Department
 
