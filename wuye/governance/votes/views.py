@@ -4,6 +4,8 @@ roll (committee and street office)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+from fractions import Fraction
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -17,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from wuye.core.access import refuse
 from wuye.core.listing import page_window, paginate
+from wuye.core.money import round_half_up
 from wuye.governance.models import Ballot, GovernanceSettings, Motion
 from wuye.registry.selectors import estates_visible_to
 
@@ -33,17 +36,17 @@ def _crumbs(*items):
     return [(_("业主大会表决"), reverse("governance:motion_list")), *items]
 
 
-def _pct(fraction_str: str) -> float:
-    """A "p/q" ratio as a percentage for drawing bars (display only)."""
-    p, q = fraction_str.split("/")
-    return round(int(p) * 100 / int(q), 1) if int(q) else 0.0
+def _pct(fraction_str: str) -> Decimal:
+    """A "p/q" ratio as a percentage with one decimal, half up (core.money), for the bars."""
+    p, q = (int(x) for x in fraction_str.split("/"))
+    return round_half_up(Fraction(p * 100, q) if q else Fraction(0), 1)
 
 
 def _bars(result: dict) -> dict:
     return {
         "area": _pct(result["participation_area_ratio"]), "heads": _pct(result["participation_head_ratio"]),
         "yes_area": _pct(result["approval_area_ratio"]), "yes_heads": _pct(result["approval_head_ratio"]),
-        "line": round(float(TWO_THIRDS) * 100, 2),
+        "line": round_half_up(TWO_THIRDS * 100, 2),
         "pass_line": 75.0 if result["rule"] == Motion.Rule.MAJOR else 50.0,
     }
 
