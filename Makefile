@@ -10,11 +10,12 @@ DEMO_SEED ?= 2026
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install chromium lint bench-import bench-web clean help
+.PHONY: run test fuzz install chromium lint bench-import bench-web clean help
 
 help:
 	@echo "make run   — 安装依赖、迁移数据库、生成演示城市并启动 http://$(HOST):$(PORT)"
 	@echo "make test  — 安装测试依赖并运行全部测试"
+	@echo "make fuzz  — 用大量随机样例运行全部属性测试（Hypothesis fuzz 配置）"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,8 +43,13 @@ chromium:
 	    echo "浏览器测试需要 Debian 的 Chromium：sudo apt-get install -y chromium fonts-noto-cjk"; \
 	  fi; }
 
+# Hypothesis runs with the ``ci`` profile (a fixed seed per test: the run cannot fail by chance).
 test: install chromium
-	$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 --dist loadgroup --hypothesis-profile=ci $(PYTEST_ARGS)
+
+# The property tests alone (Hypothesis marks them), with many more examples: ``fuzz`` profile.
+fuzz: install
+	$(PY) -m pytest -n 2 --dist loadgroup -m hypothesis --hypothesis-profile=fuzz $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -103,7 +103,7 @@ def build_demo_income(*, scale: str = "small", seed: int = 2026, now: datetime |
         "created_by_id", "submitted_at", "confirmed_by_id", "confirmed_at", "decision_motion_id"])
     items = w.table(IncomeItem, ["id", "report_id", "source", "description", "amount", "from_parking"])
     costs = w.table(IncomeCost, ["id", "report_id", "description", "amount"])
-    events = w.table(IncomeEvent, ["id", "report_id", "actor_id", "action", "from_status", "to_status", "note", "at"])
+    events = w.table(IncomeEvent, ["id", "report_id", "actor_id", "action", "from_status", "to_status", "note", "created_at"])
     shares = w.table(IncomeShare, ["id", "report_id", "unit_id", "area", "amount"])
     budget = SHARE_BUDGET.get(scale, SHARE_BUDGET["small"])
     start, end = date(year, 1, 1), date(year, 12, 31)

@@ -5,6 +5,10 @@ published formula) and, rounded to the fen, must add up exactly to the total. We
 largest-remainder method on integers: every unit gets the floor of its exact share (computed with
 ``fractions.Fraction``, never floats); the few units left over go one each to the largest
 remainders, ties broken by the order the units were given in (so the result is reproducible).
+
+Rounding is one rule (四舍五入, ``core.money``): the total to split is rounded half up once by
+the caller (``money(loss × price)``); this module then hands out exactly that total, so each
+share lies within one fen of its exact share and the shares add up to the total.
 """
 
 from __future__ import annotations
@@ -16,8 +20,7 @@ from fractions import Fraction
 from django.utils.translation import gettext as _
 
 from wuye.core.errors import ServiceError
-
-FEN = Decimal("0.01")
+from wuye.core.money import round_half_up
 
 
 def _fraction(value) -> Fraction:
@@ -73,9 +76,9 @@ def _split_int_weights(total: int, weights: Sequence[int]) -> list[int]:
 def split_money(total: Decimal, weights: Sequence, places: int = 2) -> list[Decimal]:
     """Split ``total`` yuan over ``weights``, to ``places`` decimals (default: the fen); the parts
     add up exactly to ``total``."""
-    quantum = Decimal(1).scaleb(-places)
     total = Decimal(total)
-    if total != total.quantize(quantum):
+    if total != round_half_up(total, places):
         raise ServiceError(_("金额 %(total)s 的小数位数超过 %(places)s 位") % {"total": total, "places": places})
     scaled = int(total.scaleb(places))
-    return [Decimal(part).scaleb(-places).quantize(quantum) for part in split_integer(scaled, weights)]
+    # Exact: ``part`` is a whole number of fen (or of 10^-places), only its exponent is set.
+    return [round_half_up(Decimal(part).scaleb(-places), places) for part in split_integer(scaled, weights)]

@@ -16,6 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from wuye.core.models import SettingsModel, TimeStampedModel
+from wuye.core.workflow import WorkflowEvent
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 AREA = {"max_digits": 12, "decimal_places": 2}
@@ -49,6 +50,14 @@ class DisclosureStatus(models.TextChoices):
     DRAFT = "draft", _("草稿")
     SUBMITTED = "submitted", _("待确认")
     RETURNED = "returned", _("已退回修改")
+    PUBLISHED = "published", _("已公示")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+class UtilityStatus(models.TextChoices):
+    """A utility allocation is published by its company without a confirmation step (rules.md §3)."""
+
+    DRAFT = "draft", _("草稿")
     PUBLISHED = "published", _("已公示")
     WITHDRAWN = "withdrawn", _("已撤回")
 
@@ -168,24 +177,19 @@ class IncomeShare(models.Model):
         return f"{self.unit_id}: {self.amount}"
 
 
-class IncomeEvent(models.Model):
+class IncomeEvent(WorkflowEvent):
+    """One row of a report's timeline (``income.workflow``): every transition, and the creation,
+    edits and objections, which change no status."""
+
     report = models.ForeignKey(IncomeReport, verbose_name=_("公共收益报告"), on_delete=models.CASCADE,
                                related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+")
-    action = models.CharField(_("操作"), max_length=20)
-    from_status = models.CharField(_("原状态"), max_length=12, blank=True)
-    to_status = models.CharField(_("新状态"), max_length=12)
-    note = models.CharField(_("说明"), max_length=500, blank=True)
-    at = models.DateTimeField(_("时间"))
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(WorkflowEvent.Meta):
         verbose_name = _("公共收益流转记录")
         verbose_name_plural = _("公共收益流转记录")
 
     def __str__(self) -> str:
-        return f"{self.action} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.action} {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class IncomeObjection(TimeStampedModel):
@@ -254,8 +258,8 @@ class UtilityAllocation(TimeStampedModel):
     utility = models.CharField(_("类别"), max_length=12, choices=Utility.choices)
     period_start = models.DateField(_("期间开始"))
     period_end = models.DateField(_("期间结束"))
-    status = models.CharField(_("状态"), max_length=12, choices=DisclosureStatus.choices,
-                              default=DisclosureStatus.DRAFT, db_index=True)
+    status = models.CharField(_("状态"), max_length=12, choices=UtilityStatus.choices,
+                              default=UtilityStatus.DRAFT, db_index=True)
     version = models.PositiveIntegerField(default=0)
     master_start = models.DecimalField(_("总表起数"), **READING, validators=[MinValueValidator(Decimal("0"))])
     master_end = models.DecimalField(_("总表止数"), **READING, validators=[MinValueValidator(Decimal("0"))])

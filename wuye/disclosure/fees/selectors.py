@@ -13,10 +13,10 @@ from django.utils.translation import gettext_lazy as _
 
 from wuye.accounts.models import Role
 from wuye.core.access import get_visible_or_404, refuse
+from wuye.disclosure.models import FeeNotice
 from wuye.registry.models import Estate, ServiceContract
 from wuye.registry.selectors import estate_q, estates_visible_to
-
-from ..models import FeeNotice
+from wuye.supervision.models import StarRating
 
 FEE_OFFICIALS = {Role.CITY, Role.DISTRICT, Role.STREET, Role.COMMUNITY, Role.DEPARTMENT}
 COMPANY_ROLES = {Role.COMPANY_MANAGER, Role.COMPANY_STAFF}
@@ -24,8 +24,21 @@ FEE_LIST_ROLES = FEE_OFFICIALS | COMPANY_ROLES
 FEE_PUBLISHERS = {Role.COMPANY_MANAGER}
 
 
+def _role(user):
+    return getattr(user, "role", None) if getattr(user, "is_authenticated", False) and user.is_active else None
+
+
+def can_publish_fees(user) -> bool:
+    """A company manager bound to a company publishes the notices of the estates it serves."""
+    return _role(user) in FEE_PUBLISHERS and bool(user.company_id)
+
+
+def can_publish_for(user, estate: Estate) -> bool:
+    return can_publish_fees(user) and user.company_id == estate.company_id
+
+
 def require_fee_list_role(user) -> None:
-    if getattr(user, "role", None) not in FEE_LIST_ROLES:
+    if _role(user) not in FEE_LIST_ROLES:
         refuse(user=user, model=FeeNotice, pk="", reason=_("该角色不使用收费公示管理"), status=403)
 
 
@@ -61,10 +74,20 @@ def fee_notice_get_for_user(*, user, pk) -> FeeNotice:
 
 def fee_estate_for_publish(*, user, estate_id) -> Estate:
     """An estate the user's company serves (404 otherwise; 403 for roles that never publish)."""
-    if getattr(user, "role", None) not in FEE_PUBLISHERS or not user.company_id:
+    if not can_publish_fees(user):
         refuse(user=user, model=FeeNotice, pk="", reason=_("只有小区的物业服务企业负责人可以发布收费公示"), status=403)
     return get_visible_or_404(Estate.objects.filter(company_id=user.company_id).select_related("company"),
                               user=user, pk=estate_id)
+
+
+def estate_public(estate_pk) -> Estate | None:
+    """Any estate, for its public fee notice (the notice hangs on the wall of the estate office)."""
+    return Estate.objects.select_related("company", "district", "street").filter(pk=estate_pk).first()
+
+
+def estates_to_publish_for(user) -> QuerySet[Estate]:
+    """The estates the manager's company serves, those without a current notice first."""
+    return fee_estates_for(user).filter(company_id=user.company_id).order_by("has_notice", "name")
 
 
 def fee_notice_current(estate_id) -> FeeNotice | None:
@@ -81,8 +104,6 @@ def fee_prefill(estate: Estate) -> dict:
     """Initial values for a new notice: the standard from the current contract's grade and the
     estate's active star rating, the fee rate of the contract as the first item, and the
     previous notice's texts where there is one."""
-    from wuye.supervision.models import StarRating
-
     initial: dict = {}
     contract = ServiceContract.objects.filter(estate_id=estate.pk, is_current=True).first()
     star = StarRating.objects.filter(estate_id=estate.pk, status=StarRating.Status.ACTIVE).first()

@@ -13,16 +13,20 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wuye.accounts.models import Role
+from wuye.accounts.selectors import committee_users
 from wuye.core.audit import audit_record, model_changes, snapshot
 from wuye.core.errors import ConflictError, ServiceError
 from wuye.core.models import AuditAction
+from wuye.core.money import money, round_half_up
+from wuye.disclosure.models import FeeItem, FeeNotice
+from wuye.notifications.services import notify
 from wuye.registry.models import Estate
 
-from ..models import FeeItem, FeeNotice
+from .selectors import can_publish_fees
 
 HOTLINE = "12358"
 AREA_RATE_UNIT = "元/m²·月"
@@ -41,7 +45,7 @@ def _check_items(items: list[dict]) -> list[FeeItem]:
             raise ServiceError({"items": _("第 %(n)s 项收费项目缺少名称。") % {"n": n}})
         if rate in (None, ""):
             raise ServiceError({"items": _("收费项目“%(name)s”缺少收费标准。") % {"name": name}})
-        rate = Decimal(str(rate)).quantize(Decimal("0.01"))
+        rate = money(Decimal(str(rate)))
         if rate < 0:
             raise ServiceError({"items": _("收费项目“%(name)s”的收费标准不能为负数。") % {"name": name}})
         if name in seen:
@@ -63,14 +67,14 @@ def _check_regime(*, price_regime: str, base_price, band_percent, rows: list[Fee
         return None, None
     if base_price in (None, "") or band_percent in (None, ""):
         raise ServiceError({"base_price": _("实行政府指导价的，须写明基准价和浮动幅度。")})
-    base = Decimal(str(base_price)).quantize(Decimal("0.01"))
-    band = Decimal(str(band_percent)).quantize(Decimal("0.01"))
+    base = money(Decimal(str(base_price)))
+    band = round_half_up(Decimal(str(band_percent)), 2)
     if base <= 0:
         raise ServiceError({"base_price": _("基准价须大于零。")})
     if band < 0 or band > 100:
         raise ServiceError({"band_percent": _("浮动幅度须在 0% 至 100% 之间。")})
-    low = (base * (100 - band) / 100).quantize(Decimal("0.01"))
-    high = (base * (100 + band) / 100).quantize(Decimal("0.01"))
+    low = money(base * (100 - band) / 100)
+    high = money(base * (100 + band) / 100)
     for item in rows:
         if item.unit == AREA_RATE_UNIT and not (low <= item.rate <= high):
             raise ServiceError({"items": _("收费项目“%(name)s”的收费标准 %(rate)s 元超出政府指导价范围"
@@ -85,7 +89,7 @@ def fee_notice_publish(*, actor, estate: Estate, service_content: str, service_s
                        base_price=None, band_percent=None, payer: str = "", billing_method: str = "",
                        effective_from: date | None = None) -> FeeNotice:
     """Publish the estate's fee notice; the previous current notice (if any) stops being current."""
-    if getattr(actor, "role", None) != Role.COMPANY_MANAGER or not actor.company_id:
+    if not can_publish_fees(actor):
         raise ServiceError(_("只有物业服务企业负责人可以发布收费公示。"))
     # Lock the estate row so that two publications of one estate queue up (PostgreSQL; SQLite
     # serialises writers anyway). The company is read under the lock.
@@ -145,12 +149,7 @@ def fee_notice_publish(*, actor, estate: Estate, service_content: str, service_s
 
 
 def _notify_committee(estate: Estate, notice: FeeNotice) -> None:
-    from django.urls import reverse
-
-    from wuye.accounts.models import User
-    from wuye.notifications.services import notify
-
-    users = list(User.objects.filter(role=Role.COMMITTEE, estate_id=estate.pk, is_active=True))
+    users = list(committee_users(estate.pk))
     if not users:
         return
     notify(users=users, subject=_("%(estate)s 发布了新的收费公示") % {"estate": estate.name},

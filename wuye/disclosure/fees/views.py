@@ -15,7 +15,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from wuye.core.errors import ServiceError
 from wuye.core.listing import page_window, paginate
-from wuye.registry.models import Estate
 
 from . import selectors as sel
 from .forms import FeeItemFormSet, FeeListFilterForm, FeeNoticeForm
@@ -47,7 +46,7 @@ def fee_list(request):
     return render(request, "disclosure/fees/list.html", {
         "page": page, "rows": list(page.object_list), "window": page_window(page), "form": form,
         "query": urlencode(params), "by_district": by_district, "totals": totals, "filtered": bool(params),
-        "can_publish": user.role in sel.FEE_PUBLISHERS, "district_filter": data.get("district"),
+        "can_publish": sel.can_publish_fees(user), "district_filter": data.get("district"),
     })
 
 
@@ -62,9 +61,9 @@ def fee_new(request):
     raw = request.POST.get("estate") or request.GET.get("estate")
     if not raw:
         # Choose the estate first: the estates the manager's company serves.
-        if user.role not in sel.FEE_PUBLISHERS or not user.company_id:
+        if not sel.can_publish_fees(user):
             sel.fee_estate_for_publish(user=user, estate_id=0)  # refuses (403) and audits
-        estates = list(sel.fee_estates_for(user).filter(company_id=user.company_id).order_by("has_notice", "name"))
+        estates = list(sel.estates_to_publish_for(user))
         return render(request, "disclosure/fees/pick_estate.html", {"estates": estates})
     estate = sel.fee_estate_for_publish(user=user, estate_id=raw)
     initial = sel.fee_prefill(estate)
@@ -110,7 +109,7 @@ def _attach(form, exc: ServiceError) -> None:
 def fee_detail(request, pk: int):
     notice = sel.fee_notice_get_for_user(user=request.user, pk=pk)
     history = list(sel.fee_notice_history(notice.estate_id)[:50])
-    can_publish = (request.user.role in sel.FEE_PUBLISHERS and request.user.company_id == notice.estate.company_id)
+    can_publish = sel.can_publish_for(request.user, notice.estate)
     return render(request, "disclosure/fees/detail.html", {"notice": notice, "items": list(notice.items.all()),
                                                            "history": history, "can_publish": can_publish,
                                                            "hotline": HOTLINE})
@@ -118,7 +117,7 @@ def fee_detail(request, pk: int):
 
 @require_GET
 def fee_public(request, estate_pk: int):
-    estate = Estate.objects.select_related("company", "district", "street").filter(pk=estate_pk).first()
+    estate = sel.estate_public(estate_pk)
     if estate is None:
         raise Http404("未找到该小区")
     notice = sel.fee_notice_current(estate.pk)

@@ -10,9 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from wuye.territory.models import District
-
-from ..models import DisclosureStatus, IncomeItem, IncomeReport
+from wuye.disclosure.models import DisclosureStatus, IncomeItem, IncomeReport
 
 TEXT = {"class": "form-control"}
 SMALL = {"class": "form-control form-control-sm"}
@@ -95,7 +93,11 @@ class IncomeFilterForm(forms.Form):
                                widget=forms.Select(attrs=SELECT_SM))
     year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100,
                               widget=forms.NumberInput(attrs={**SMALL, "placeholder": _("年度")}))
-    district = forms.ModelChoiceField(label=_("区县"), required=False, queryset=District.objects.all(),
+    district = forms.ModelChoiceField(label=_("区县"), required=False, queryset=None,
                                       empty_label=_("全部区县"), widget=forms.Select(attrs=SELECT_SM))
     q = forms.CharField(label=_("搜索"), required=False, max_length=50,
                         widget=forms.TextInput(attrs={**SMALL, "type": "search", "placeholder": _("小区或企业名称")}))
+
+    def __init__(self, *args, districts=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = districts  # ``selectors.district_choices()``

@@ -18,25 +18,27 @@ year's report after the deadline and records the credit event GS01 (未按规定
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, OuterRef, Sum
+from django.db.models import Exists, OuterRef, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from wuye.accounts.models import Role, User
+from wuye.accounts.selectors import company_managers, company_users
+from wuye.cases.models import Category
+from wuye.cases.models import Source as CaseSource
+from wuye.cases.services import complaint_file
 from wuye.core.audit import audit_record
-from wuye.core.errors import ConflictError, ServiceError
+from wuye.core.calendar import period_last_day
+from wuye.core.errors import ServiceError
 from wuye.core.models import AuditAction
-from wuye.notifications.services import notify
-from wuye.registry.models import Estate, OwnersCommittee, Ownership, ParkingSpace, Unit
-
-from ..allocation import split_integer
-from ..models import (
+from wuye.core.money import ZERO, money
+from wuye.core.workflow import conditional_update
+from wuye.credit.auto import credit_event_auto
+from wuye.disclosure.allocation import split_integer
+from wuye.disclosure.models import (
     DisclosureSettings,
     DisclosureStatus,
     IncomeCost,
@@ -47,119 +49,40 @@ from ..models import (
     IncomeReport,
     IncomeShare,
 )
+from wuye.notifications.services import Message, notify
+from wuye.registry.models import Estate, Unit
+
+from .selectors import (
+    actor_kinds,
+    can_create_report,
+    can_take,
+    common_road_parking,
+    confirmer_users,
+    estates_missing,
+    is_company_for,
+    objection_open,
+    owner_units_in,
+)
+from .workflow import EDITABLE, MACHINE
 
 S = DisclosureStatus
-ZERO = Decimal("0.00")
 MAX_AMOUNT = Decimal("999999999999.99")
-EDITABLE = frozenset({S.DRAFT, S.RETURNED})
-COMPANY_ROLES = (Role.COMPANY_MANAGER, Role.COMPANY_STAFF)
-
-
-# ---- the workflow table ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Transition:
-    label: str
-    sources: frozenset[str]
-    target: str
-    actors: frozenset[str]
-    needs_note: bool = False
-
-
-def T(label, sources, target, actors, needs_note=False) -> Transition:
-    return Transition(label, frozenset(sources), target, frozenset(actors), needs_note)
-
-
-# Actors: ``company`` — manager or staff of the report's company; ``confirmer`` — the estate's
-# committee, or its street office where the estate has no current committee.
-TRANSITIONS: dict[str, Transition] = {
-    "submit": T(gettext_lazy("提交确认"), {S.DRAFT, S.RETURNED}, S.SUBMITTED, {"company"}),
-    "confirm": T(gettext_lazy("确认并公示"), {S.SUBMITTED}, S.PUBLISHED, {"confirmer"}),
-    "return": T(gettext_lazy("退回修改"), {S.SUBMITTED}, S.RETURNED, {"confirmer"}, needs_note=True),
-    "withdraw": T(gettext_lazy("撤回作废"), {S.DRAFT, S.RETURNED, S.SUBMITTED}, S.WITHDRAWN, {"company"},
-                  needs_note=True),
-}
-# Labels of the other timeline entries (no status change).
-EVENT_LABELS = {
-    "create": gettext_lazy("编制草稿"),
-    "edit": gettext_lazy("修改内容"),
-    "objection": gettext_lazy("业主提出异议"),
-    **{k: t.label for k, t in TRANSITIONS.items()},
-}
-
-
-def _active(user) -> bool:
-    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
-
-
-def has_current_committee(estate_id: int, today: date | None = None) -> bool:
-    today = today or timezone.localdate()
-    return OwnersCommittee.objects.filter(estate_id=estate_id, is_current=True, term_end__gte=today).exists()
-
-
-def is_company_for(user, report: IncomeReport) -> bool:
-    return (_active(user) and user.role in COMPANY_ROLES and user.company_id is not None
-            and user.company_id == report.company_id)
-
-
-def is_confirmer_for(user, report: IncomeReport, *, committee: bool | None = None) -> bool:
-    """The estate's committee; or its street office where the estate has no current committee."""
-    if not _active(user):
-        return False
-    if user.role == Role.COMMITTEE:
-        return user.estate_id is not None and user.estate_id == report.estate_id
-    if user.role == Role.STREET:
-        if user.street_id is None or user.street_id != report.estate.street_id:
-            return False
-        if committee is None:
-            committee = has_current_committee(report.estate_id)
-        return not committee
-    return False
-
-
-def actor_kinds(user, report: IncomeReport, *, committee: bool | None = None) -> set[str]:
-    kinds = set()
-    if is_company_for(user, report):
-        kinds.add("company")
-    if is_confirmer_for(user, report, committee=committee):
-        kinds.add("confirmer")
-    return kinds
-
-
-def allowed_actions(user, report: IncomeReport, *, committee: bool | None = None) -> list[str]:
-    kinds = actor_kinds(user, report, committee=committee)
-    return [a for a, t in TRANSITIONS.items() if report.status in t.sources and t.actors & kinds]
-
-
-def can_edit(user, report: IncomeReport) -> bool:
-    return report.status in EDITABLE and is_company_for(user, report)
+CONFLICT = "该报告刚被他人处理过，请刷新页面后再试"
 
 
 # ---- helpers ---------------------------------------------------------------------------------------
 
 
-def _user_or_none(actor):
-    return actor if _active(actor) else None
-
-
-def _event(report: IncomeReport, *, actor, action: str, before: str, after: str, note: str = "") -> IncomeEvent:
-    return IncomeEvent.objects.create(report=report, actor=_user_or_none(actor), action=action, from_status=before,
-                                      to_status=after, note=(note or "")[:500], at=timezone.now())
+def _event(report: IncomeReport, *, actor, action: str, note: str = "") -> IncomeEvent:
+    """A timeline row that changes no status (creation, edits, objections); transitions write
+    theirs through ``MACHINE.apply``."""
+    return IncomeEvent.objects.create(report=report, actor=actor if getattr(actor, "is_authenticated", False) else None,
+                                      action=action, from_status=report.status, to_status=report.status,
+                                      note=note or "")
 
 
 def _url(report: IncomeReport) -> str:
     return f"/disclosure/income/{report.pk}/"
-
-
-def _company_users(company_id):
-    return list(User.objects.filter(is_active=True, company_id=company_id, role__in=COMPANY_ROLES))
-
-
-def _confirmer_users(estate: Estate) -> list:
-    if has_current_committee(estate.pk):
-        return list(User.objects.filter(is_active=True, role=Role.COMMITTEE, estate_id=estate.pk))
-    return list(User.objects.filter(is_active=True, role=Role.STREET, street_id=estate.street_id))
 
 
 def _period_label(report: IncomeReport) -> str:
@@ -167,13 +90,15 @@ def _period_label(report: IncomeReport) -> str:
 
 
 def _money(value, label: str) -> Decimal:
+    """An amount typed by a person: at most two places (never rounded silently), not negative."""
     try:
-        amount = Decimal(str(value)).quantize(Decimal("0.01")) if value not in (None, "") else None
+        exact = Decimal(str(value)) if value not in (None, "") else None
     except Exception:
-        amount = None
-    if amount is None or not amount.is_finite():
+        exact = None
+    if exact is None or not exact.is_finite():
         raise ServiceError(_("请正确填写%(label)s") % {"label": label})
-    if Decimal(str(value)) != amount:
+    amount = money(exact)
+    if exact != amount:
         raise ServiceError(_("%(label)s最多保留两位小数（精确到分）") % {"label": label})
     if amount < 0:
         raise ServiceError(_("%(label)s不能为负数") % {"label": label})
@@ -182,9 +107,11 @@ def _money(value, label: str) -> Decimal:
     return amount
 
 
-def months_in_period(start: date, end: date) -> int:
-    """Calendar months the period touches (a whole year: 12)."""
-    return (end.year - start.year) * 12 + end.month - start.month + 1
+def public_until(start: date, days: int) -> date:
+    """The last day of a public period of ``days`` days that starts on ``start`` (公示期): counting
+    starts the next day, and a last day on a rest day moves to the next working day
+    (民法典 第二百零一条、第二百零三条; ``core.calendar.period_last_day``)."""
+    return period_last_day(start, days)
 
 
 def _check_editable(report: IncomeReport, actor) -> None:
@@ -199,12 +126,10 @@ def _recompute_and_bump(report: IncomeReport, *, actor, note: str, changes: dict
     """Recompute gross, costs and net from the lines, then a conditional UPDATE on (status, version)."""
     gross = IncomeItem.objects.filter(report=report).aggregate(s=Sum("amount"))["s"] or ZERO
     costs = IncomeCost.objects.filter(report=report).aggregate(s=Sum("amount"))["s"] or ZERO
-    updated = IncomeReport.objects.filter(pk=report.pk, version=report.version, status=report.status,
-                                          status__in=EDITABLE).update(
-        gross=gross, costs=costs, net=gross - costs, version=report.version + 1, updated_at=timezone.now(), **fields)
-    if updated != 1:
-        raise ConflictError(_("该报告刚被他人修改或已提交，请刷新页面后再试"))
-    _event(report, actor=actor, action="edit", before=report.status, after=report.status, note=note)
+    conditional_update(IncomeReport, report, expect={"status": report.status, "status__in": EDITABLE},
+                       conflict=_("该报告刚被他人修改或已提交，请刷新页面后再试"),
+                       gross=gross, costs=costs, net=gross - costs, **fields)
+    _event(report, actor=actor, action="edit", note=note)
     audit_record(action=AuditAction.UPDATE, actor=actor, obj=report, changes=changes, detail=note[:500])
     report.refresh_from_db()
     return report
@@ -217,7 +142,7 @@ def _recompute_and_bump(report: IncomeReport, *, actor, note: str, changes: dict
 def income_report_create(*, actor, estate: Estate, period_start: date, period_end: date,
                          use: str = IncomeReport.Use.MAINTENANCE_FUND, use_note: str = "") -> IncomeReport:
     """The company serving ``estate`` drafts a report for the period."""
-    if not (_active(actor) and actor.role in COMPANY_ROLES and actor.company_id):
+    if not can_create_report(actor):
         raise ServiceError(_("只有物业服务企业的人员可以编制公共收益报告"))
     if estate.company_id is None or estate.company_id != actor.company_id:
         raise ServiceError(_("只能为本企业服务的小区编制公共收益报告"))
@@ -236,7 +161,7 @@ def income_report_create(*, actor, estate: Estate, period_start: date, period_en
             report.save()
     except IntegrityError as exc:
         raise ServiceError(_("该小区同一期间已有公共收益报告。")) from exc
-    _event(report, actor=actor, action="create", before="", after=report.status)
+    IncomeEvent.objects.create(report=report, actor=actor, action="create", from_status="", to_status=report.status)
     audit_record(action=AuditAction.CREATE, actor=actor, obj=report,
                  changes={"estate": estate.pk, "period": [period_start, period_end]},
                  detail=f"编制公共收益报告 {estate.name} {_period_label(report)}")
@@ -291,19 +216,6 @@ def income_cost_remove(*, actor, report: IncomeReport, cost_id: int) -> None:
                         note=_("删除成本：%(d)s %(a)s 元") % {"d": cost.description, "a": cost.amount})
 
 
-def common_road_parking(estate_id: int, period_start: date, period_end: date) -> tuple[int, Decimal, int, Decimal]:
-    """rules.md §5: common-road spaces owned by all owners and rented out feed the ledger.
-    Returns (spaces, monthly rent of them all, months, amount)."""
-    agg = ParkingSpace.objects.filter(
-        estate_id=estate_id, kind=ParkingSpace.Kind.COMMON_ROAD, ownership=ParkingSpace.Ownership.COMMON,
-        disposal=ParkingSpace.Disposal.RENTED,
-    ).aggregate(n=Count("id"), rent=Sum("monthly_rent"))
-    spaces = agg["n"] or 0
-    monthly = (agg["rent"] or ZERO).quantize(Decimal("0.01"))
-    months = months_in_period(period_start, period_end)
-    return spaces, monthly, months, (monthly * months).quantize(Decimal("0.01"))
-
-
 @transaction.atomic
 def income_parking_fill(*, actor, report: IncomeReport) -> IncomeItem:
     """Fill (or refresh) the common-road parking line from the registry: monthly rent × months."""
@@ -341,31 +253,21 @@ def income_report_set_use(*, actor, report: IncomeReport, use: str, use_note: st
         decision_motion=decision_motion)
 
 
-# ---- transitions -----------------------------------------------------------------------------------
+# ---- transitions (the table is ``workflow.TRANSITIONS``) -------------------------------------------
 
 
-def _transition(report: IncomeReport, action: str, *, actor, note: str = "", **fields) -> IncomeReport:
-    t = TRANSITIONS[action]
-    kinds = actor_kinds(actor, report)
-    if not (t.actors & kinds):
-        raise ServiceError(_("您无权对该公共收益报告执行“%(action)s”") % {"action": t.label})
-    if report.status not in t.sources:
-        raise ServiceError(_("该报告当前为“%(status)s”，不能执行“%(action)s”") % {
-            "status": report.get_status_display(), "action": t.label})
-    note = (note or "").strip()
-    if t.needs_note and not note:
-        raise ServiceError(_("请填写“%(action)s”的理由") % {"action": t.label})
-    before = report.status
-    updated = IncomeReport.objects.filter(pk=report.pk, version=report.version, status=before).update(
-        status=t.target, version=report.version + 1, updated_at=timezone.now(), **fields)
-    if updated != 1:
-        raise ConflictError(_("该报告刚被他人处理过，请刷新页面后再试"))
-    _event(report, actor=actor, action=action, before=before, after=t.target, note=note)
-    audit_record(action=AuditAction.UPDATE, actor=actor, obj=report,
-                 changes={"status": [before, t.target], **{k: [None, v] for k, v in fields.items()}},
-                 detail=f"{action}: {note}"[:500])
-    report.refresh_from_db()
+def _apply(report: IncomeReport, action: str, *, actor, note: str = "", messages=(), **fields) -> IncomeReport:
+    """One transition of the table: who may, from which state, the reason; then the conditional
+    UPDATE, the timeline row, the audit row and the notifications in one transaction."""
+    MACHINE.apply(report, action, actor=actor, kinds=actor_kinds(actor, report), note=note, conflict=_(CONFLICT),
+                  audit_detail=f"{action}: {(note or '').strip()}", messages=messages,
+                  audit_changes={k: [None, v] for k, v in fields.items()}, **fields)
     return report
+
+
+def _message(report: IncomeReport, *, users, subject: str, body: str, channels=("inapp",), key: str) -> Message:
+    return Message(users=users, subject=subject, body=body, url=_url(report), channels=channels, dedup_key=key,
+                   category="disclosure")
 
 
 @transaction.atomic
@@ -378,29 +280,25 @@ def income_report_submit(*, actor, report: IncomeReport) -> IncomeReport:
                 "c": report.costs, "g": report.gross})
         if report.use == IncomeReport.Use.OWNERS_DECISION and not report.decision_ref:
             raise ServiceError(_("按业主大会决定使用的，须填写业主大会决定文号"))
-    report = _transition(report, "submit", actor=actor, submitted_at=timezone.now())
-    notify(users=_confirmer_users(report.estate), subject=_("公共收益报告待确认"),
-           body=_("%(e)s %(p)s 的公共收益报告已提交，净收益 %(n)s 元，请核对确认。") % {
-               "e": report.estate.name, "p": _period_label(report), "n": report.net},
-           url=_url(report), channels=("inapp",), dedup_key=f"income:{report.pk}:v{report.version}:submit",
-           category="disclosure")
-    return report
+    message = _message(report, users=confirmer_users(report.estate), subject=_("公共收益报告待确认"),
+                       body=_("%(e)s %(p)s 的公共收益报告已提交，净收益 %(n)s 元，请核对确认。") % {
+                           "e": report.estate.name, "p": _period_label(report), "n": report.net},
+                       key=f"income:{report.pk}:v{report.version + 1}:submit")
+    return _apply(report, "submit", actor=actor, messages=[message], submitted_at=timezone.now())
 
 
 @transaction.atomic
 def income_report_return(*, actor, report: IncomeReport, reason: str) -> IncomeReport:
-    report = _transition(report, "return", actor=actor, note=reason)
-    notify(users=_company_users(report.company_id), subject=_("公共收益报告被退回"),
-           body=_("%(e)s %(p)s 的公共收益报告被退回修改：%(r)s") % {
-               "e": report.estate.name, "p": _period_label(report), "r": reason.strip()[:200]},
-           url=_url(report), channels=("inapp", "sms"), dedup_key=f"income:{report.pk}:v{report.version}:return",
-           category="disclosure")
-    return report
+    message = _message(report, users=list(company_users(report.company_id)), subject=_("公共收益报告被退回"),
+                       body=_("%(e)s %(p)s 的公共收益报告被退回修改：%(r)s") % {
+                           "e": report.estate.name, "p": _period_label(report), "r": (reason or "").strip()[:200]},
+                       channels=("inapp", "sms"), key=f"income:{report.pk}:v{report.version + 1}:return")
+    return _apply(report, "return", actor=actor, note=reason, messages=[message])
 
 
 @transaction.atomic
 def income_report_withdraw(*, actor, report: IncomeReport, reason: str) -> IncomeReport:
-    return _transition(report, "withdraw", actor=actor, note=reason)
+    return _apply(report, "withdraw", actor=actor, note=reason)
 
 
 def income_shares_compute(report: IncomeReport) -> tuple[list[IncomeShare], Decimal]:
@@ -409,7 +307,7 @@ def income_shares_compute(report: IncomeReport) -> tuple[list[IncomeShare], Deci
     if not units:
         raise ServiceError(_("该小区在房屋台账中没有房屋，无法按专有部分面积分配收益"))
     areas = [a or ZERO for _id, a in units]
-    if report.net != report.net.quantize(Decimal("0.01")):
+    if report.net != money(report.net):
         raise ServiceError(_("净收益的小数位数超过 2 位"))
     # Areas in hundredths of m², the net in fen: the allocation's exact integer path.
     fen = split_integer(int(report.net * 100), [int(a * 100) for a in areas])
@@ -421,48 +319,32 @@ def income_shares_compute(report: IncomeReport) -> tuple[list[IncomeShare], Deci
 
 @transaction.atomic
 def income_report_confirm(*, actor, report: IncomeReport, note: str = "") -> IncomeReport:
-    """Confirm = publish: every unit's share by exclusive area, and the public period from today."""
-    if not (TRANSITIONS["confirm"].actors & actor_kinds(actor, report)) or report.status != S.SUBMITTED:
-        return _transition(report, "confirm", actor=actor, note=note)  # raises the right refusal
+    """Confirm = publish: every unit's share by exclusive area, and the public period (公示期) from
+    today, its last day moved off rest days (``public_until``)."""
+    if not can_take(actor, report, "confirm") or report.status != S.SUBMITTED:
+        return _apply(report, "confirm", actor=actor, note=note)  # raises the right refusal
     shares, total_area = income_shares_compute(report)
     today = timezone.localdate()
-    days = DisclosureSettings.current().income_public_days
-    report = _transition(report, "confirm", actor=actor, note=note, confirmed_by=_user_or_none(actor),
-                         confirmed_at=timezone.now(), public_from=today, public_until=today + timedelta(days=days),
-                         total_area=total_area)
+    until = public_until(today, DisclosureSettings.current().income_public_days)
+    body = _("%(e)s %(p)s 的公共收益报告已确认并公示至 %(u)s，净收益 %(n)s 元按专有部分面积分配到户。") % {
+        "e": report.estate.name, "p": _period_label(report), "u": f"{until:%Y-%m-%d}", "n": report.net}
+    message = _message(report, users=list(company_users(report.company_id)) + confirmer_users(report.estate),
+                       subject=_("公共收益报告已公示"), body=body, key=f"income:{report.pk}:published")
+    report = _apply(report, "confirm", actor=actor, note=note, messages=[message],
+                    confirmed_by=actor if getattr(actor, "is_authenticated", False) else None,
+                    confirmed_at=timezone.now(), public_from=today, public_until=until, total_area=total_area)
     IncomeShare.objects.filter(report=report).delete()
     IncomeShare.objects.bulk_create(shares, batch_size=2000)
-    body = _("%(e)s %(p)s 的公共收益报告已确认并公示至 %(u)s，净收益 %(n)s 元按专有部分面积分配到户。") % {
-        "e": report.estate.name, "p": _period_label(report), "u": f"{report.public_until:%Y-%m-%d}", "n": report.net}
-    notify(users=_company_users(report.company_id) + _confirmer_users(report.estate), subject=_("公共收益报告已公示"),
-           body=body, url=_url(report), channels=("inapp",), dedup_key=f"income:{report.pk}:published",
-           category="disclosure")
     return report
 
 
 # ---- owners' objections ----------------------------------------------------------------------------
 
 
-def owner_units_in(user, estate_id: int) -> list[int]:
-    if not (_active(user) and user.role == Role.RESIDENT and user.owner_id):
-        return []
-    return list(Ownership.objects.filter(owner_id=user.owner_id, estate_id=estate_id).values_list("unit_id", flat=True))
-
-
-def objection_open(report: IncomeReport, today: date | None = None) -> bool:
-    today = today or timezone.localdate()
-    return (report.status == S.PUBLISHED and report.public_from is not None and report.public_until is not None
-            and report.public_from <= today <= report.public_until)
-
-
 @transaction.atomic
 def income_objection_file(*, user, report: IncomeReport, text: str) -> IncomeObjection:
     """An owner of a unit in the estate objects while the report is in its public period; the
     objection is also filed as a complaint (category ``common_income``) and linked."""
-    from wuye.cases.models import Category
-    from wuye.cases.models import Source as CaseSource
-    from wuye.cases.services import complaint_file
-
     if not owner_units_in(user, report.estate_id):
         raise ServiceError(_("只有本小区的业主可以对公共收益公示提出异议"))
     if not objection_open(report):
@@ -483,11 +365,11 @@ def income_objection_file(*, user, report: IncomeReport, text: str) -> IncomeObj
                                title=_("公共收益公示异议"), reporter_name=owner.name, reporter_phone=owner.phone,
                                source=CaseSource.RESIDENT, reporter_user=user, created_by=user)
     objection = IncomeObjection.objects.create(report=report, owner=owner, user=user, text=text, complaint=complaint)
-    _event(report, actor=user, action="objection", before=report.status, after=report.status,
+    _event(report, actor=user, action="objection",
            note=_("诉求查询码 %(c)s") % {"c": complaint.tracking_code})
     audit_record(action=AuditAction.CREATE, actor=user, obj=objection,
                  changes={"report": report.pk, "complaint": complaint.pk}, detail="业主对公共收益公示提出异议")
-    notify(users=_company_users(report.company_id) + _confirmer_users(report.estate),
+    notify(users=list(company_users(report.company_id)) + confirmer_users(report.estate),
            subject=_("业主对公共收益公示提出异议"),
            body=_("%(e)s %(p)s 的公共收益公示收到业主异议，已转为诉求 %(c)s 办理。") % {
                "e": report.estate.name, "p": _period_label(report), "c": complaint.tracking_code},
@@ -504,23 +386,9 @@ def income_deadline(year: int, month: int | None = None) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
-def published_covering(year: int):
-    """Published reports whose period overlaps ``year``."""
-    return IncomeReport.objects.filter(status=S.PUBLISHED, period_start__lte=date(year, 12, 31),
-                                       period_end__gte=date(year, 1, 1))
-
-
-def estates_missing(year: int):
-    """Estates with a company and no published report covering ``year``."""
-    covered = published_covering(year).filter(estate_id=OuterRef("pk"))
-    return Estate.objects.filter(company__isnull=False).filter(~Exists(covered))
-
-
 def income_overdue_sweep(*, now: datetime | None = None) -> dict[str, int]:
     """After the deadline, every estate with a company and no published report for last year:
     notify the company's managers and record the credit event GS01, once (IncomeReminder row)."""
-    from wuye.credit.auto import credit_event_auto
-
     now = now or timezone.now()
     today = timezone.localdate(now)
     year = today.year - 1
@@ -541,8 +409,7 @@ def income_overdue_sweep(*, now: datetime | None = None) -> dict[str, int]:
             result["reminded"] += 1
             description = _("%(e)s 未在 %(d)s 前公示 %(y)s 年度公共收益（%(c)s）") % {
                 "e": estate.name, "d": f"{deadline:%Y-%m-%d}", "y": year, "c": estate.company.name}
-            managers = list(User.objects.filter(is_active=True, company_id=estate.company_id,
-                                                role=Role.COMPANY_MANAGER))
+            managers = list(company_managers(estate.company_id))
             notify(users=managers, subject=_("公共收益逾期未公示"),
                    body=description + _("。已记录信用信息“未按规定公示公共收益”，请尽快编制并提交业主委员会确认。"),
                    url="/disclosure/income/new/", channels=("inapp", "sms"),
@@ -556,18 +423,3 @@ def income_overdue_sweep(*, now: datetime | None = None) -> dict[str, int]:
             if event is not None:
                 result["events"] += 1
     return result
-
-
-def income_report_years(qs=None) -> list[int]:
-    qs = IncomeReport.objects.all() if qs is None else qs
-    return sorted({d.year for d in qs.dates("period_end", "year")}, reverse=True)
-
-
-__all__ = [
-    "EDITABLE", "EVENT_LABELS", "TRANSITIONS", "actor_kinds", "allowed_actions", "can_edit", "common_road_parking",
-    "estates_missing", "has_current_committee", "income_cost_add", "income_cost_remove", "income_deadline",
-    "income_item_add", "income_item_remove", "income_objection_file", "income_overdue_sweep",
-    "income_parking_fill", "income_report_confirm", "income_report_create", "income_report_return",
-    "income_report_set_use", "income_report_submit", "income_report_withdraw", "income_shares_compute",
-    "is_company_for", "is_confirmer_for", "months_in_period", "objection_open", "owner_units_in",
-]

@@ -9,7 +9,7 @@ a signed-in owner of the estate sees their own units' shares and may object (→
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,38 +23,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from wuye.accounts.models import Role
 from wuye.core.access import refuse
 from wuye.core.listing import page_window, paginate
-from wuye.governance.models import Motion
+from wuye.core.money import round_half_up
+from wuye.disclosure.models import DisclosureStatus, IncomeItem, IncomeReport
 
+from . import selectors as sel
 from . import services as svc
-from .forms import (
-    CostForm,
-    IncomeFilterForm,
-    IncomeNewForm,
-    ItemForm,
-    NoteForm,
-    ObjectionForm,
-    UseForm,
-)
-from ..models import DisclosureStatus, IncomeEvent, IncomeItem, IncomeObjection, IncomeReport, IncomeShare
-from .selectors import (
-    LIST_ROLES,
-    OFFICIAL_ROLES,
-    estates_for_new_report,
-    official_estates,
-    report_get_for_user,
-    reports_public,
-    reports_visible_to,
-    search_q,
-)
+from .forms import CostForm, IncomeFilterForm, IncomeNewForm, ItemForm, NoteForm, ObjectionForm, UseForm
+from .workflow import EVENT_LABELS, TRANSITIONS
 
 STATUS_STYLE = {"draft": "secondary", "submitted": "primary", "returned": "warning", "published": "success",
                 "withdrawn": "light"}
 SOURCE_COLORS = {"lift_ad": "#1d4e89", "wall_ad": "#3f88c5", "common_parking": "#f49d37", "venue": "#6a994e",
                  "other": "#8d99ae"}
-PER_M2_PLACES = Decimal("0.0001")
 
 
 def _crumbs(*items):
@@ -67,15 +49,14 @@ def _query(request) -> str:
     return params.urlencode()
 
 
-def _gate(request, allowed: bool, reason: str = "无权访问公共收益公示") -> None:
-    if not allowed:
-        refuse(user=request.user, model=IncomeReport, pk="", reason=reason, status=403)
+def _refuse(request, reason: str = "无权访问公共收益公示"):
+    refuse(user=request.user, model=IncomeReport, pk="", reason=reason, status=403)
 
 
 def per_m2(report: IncomeReport) -> Decimal | None:
     if not report.total_area:
         return None
-    return (report.net / report.total_area).quantize(PER_M2_PLACES, rounding=ROUND_HALF_UP)
+    return round_half_up(report.net / report.total_area, 4)
 
 
 # ---- the list ---------------------------------------------------------------------------------------
@@ -86,9 +67,10 @@ def per_m2(report: IncomeReport) -> Decimal | None:
 def income_list(request):
     """``/disclosure/income/``: the reports the user may see, with filters, counts and pages."""
     user = request.user
-    _gate(request, user.role in LIST_ROLES)
-    base = reports_visible_to(user)
-    form = IncomeFilterForm(request.GET or None)
+    if not sel.can_list_reports(user):
+        _refuse(request)
+    base = sel.reports_visible_to(user)
+    form = IncomeFilterForm(request.GET or None, districts=sel.district_choices())
     qs = base
     if form.is_valid():
         d = form.cleaned_data
@@ -99,15 +81,15 @@ def income_list(request):
         if d.get("district"):
             qs = qs.filter(estate__district=d["district"])
         if d.get("q"):
-            qs = qs.filter(search_q(d["q"].strip()))
+            qs = qs.filter(sel.search_q(d["q"].strip()))
     qs = qs.select_related("estate", "estate__district", "company").order_by("-period_end", "-id")
     page = paginate(request, qs)
     counts = dict(base.order_by().values_list("status").annotate(n=Count("id")))
     return render(request, "disclosure/income/list.html", {
         "page": page, "window": page_window(page), "query": _query(request), "form": form,
         "counts": [(v, label, counts.get(v, 0)) for v, label in DisclosureStatus.choices],
-        "style": STATUS_STYLE, "can_create": user.role in (Role.COMPANY_MANAGER, Role.COMPANY_STAFF),
-        "officials": user.role in OFFICIAL_ROLES, "breadcrumbs": [(_("公共收益公示"), None)],
+        "style": STATUS_STYLE, "can_create": sel.can_create_report(user),
+        "officials": sel.is_official(user), "breadcrumbs": [(_("公共收益公示"), None)],
     })
 
 
@@ -116,9 +98,9 @@ def income_list(request):
 def income_new(request):
     """``/disclosure/income/new/``: the company drafts a report for one of its estates."""
     user = request.user
-    _gate(request, user.role in (Role.COMPANY_MANAGER, Role.COMPANY_STAFF) and user.company_id,
-          "只有物业服务企业可以编制公共收益报告")
-    estates = estates_for_new_report(user).order_by("name")
+    if not sel.can_create_report(user):
+        _refuse(request, "只有物业服务企业可以编制公共收益报告")
+    estates = sel.estates_for_new_report(user).order_by("name")
     form = IncomeNewForm(request.POST or None, estates=estates, initial={"estate": request.GET.get("estate")})
     status = 200
     if request.method == "POST":
@@ -145,17 +127,17 @@ def _editor_context(request, report: IncomeReport, *, item_form=None, cost_form=
                     error: str = "") -> dict:
     items = list(report.items.all())
     costs = list(report.cost_items.all())
-    editable = svc.can_edit(request.user, report)
+    editable = sel.can_edit_report(request.user, report)
     ctx = {"report": report, "items": items, "costs": costs, "editable": editable, "error": error}
     if editable:
-        motions = Motion.objects.filter(estate_id=report.estate_id).order_by("-notice_date")
+        motions = sel.estate_motions(report.estate_id)
         ctx.update({
             "item_form": item_form or ItemForm(),
             "cost_form": cost_form or CostForm(),
             "use_form": use_form or UseForm(motions=motions, initial={
                 "use": report.use, "decision_ref": report.decision_ref, "decision_motion": report.decision_motion_id,
                 "use_note": report.use_note}),
-            "parking": svc.common_road_parking(report.estate_id, report.period_start, report.period_end),
+            "parking": sel.common_road_parking(report.estate_id, report.period_start, report.period_end),
         })
     return ctx
 
@@ -164,19 +146,17 @@ def _editor_context(request, report: IncomeReport, *, item_form=None, cost_form=
 @login_required
 def income_detail(request, pk: int):
     """``/disclosure/income/<id>/``: the report, its editor or figures, actions, timeline, shares."""
-    report = report_get_for_user(request.user, pk)
-    committee = svc.has_current_committee(report.estate_id)
-    actions = svc.allowed_actions(request.user, report, committee=committee)
+    report = sel.report_get_for_user(request.user, pk)
+    committee = sel.has_current_committee(report.estate_id)
+    actions = sel.allowed_actions(request.user, report, committee=committee)
     shares = None
     if report.status == DisclosureStatus.PUBLISHED:
-        shares_qs = IncomeShare.objects.filter(report=report).select_related("unit", "unit__building").order_by("unit_id")
-        shares = Paginator(shares_qs, 50).get_page(request.GET.get("page"))
-    events = list(IncomeEvent.objects.filter(report=report).select_related("actor").order_by("at", "id"))
-    objections = list(IncomeObjection.objects.filter(report=report).select_related("complaint", "owner")
-                      .order_by("-created_at")[:50])
+        shares = Paginator(sel.report_shares(report), 50).get_page(request.GET.get("page"))
+    events = sel.report_timeline(report)
+    objections = sel.report_objections(report)
     ctx = _editor_context(request, report)
     ctx.update({
-        "actions": actions, "labels": svc.EVENT_LABELS, "events": events, "shares": shares,
+        "actions": actions, "labels": EVENT_LABELS, "events": events, "shares": shares,
         "window": page_window(shares) if shares else [], "query": _query(request), "style": STATUS_STYLE,
         "per_m2": per_m2(report), "committee": committee, "objections": objections,
         "breadcrumbs": _crumbs((f"{report.estate.name} {report.period_start:%Y-%m}—{report.period_end:%Y-%m}", None)),
@@ -194,8 +174,9 @@ def income_edit(request, pk: int, op: str, line: int | None = None):
     if op not in EDIT_OPS:
         raise Http404
     user = request.user
-    report = report_get_for_user(user, pk)
-    _gate(request, svc.is_company_for(user, report), "只有编制该报告的物业服务企业可以修改")
+    report = sel.report_get_for_user(user, pk)
+    if not sel.is_company_for(user, report):
+        _refuse(request, "只有编制该报告的物业服务企业可以修改")
     forms = {}
     error = ""
     try:
@@ -219,7 +200,7 @@ def income_edit(request, pk: int, op: str, line: int | None = None):
         elif op == "parking":
             svc.income_parking_fill(actor=user, report=report)
         else:
-            motions = Motion.objects.filter(estate_id=report.estate_id)
+            motions = sel.estate_motions(report.estate_id)
             form = forms["use_form"] = UseForm(request.POST, motions=motions)
             if form.is_valid():
                 d = form.cleaned_data
@@ -246,15 +227,13 @@ def income_edit(request, pk: int, op: str, line: int | None = None):
 @require_POST
 @login_required
 def income_act(request, pk: int, action: str):
-    """Submit, confirm, return or withdraw (the table in ``services_income.TRANSITIONS``)."""
-    if action not in svc.TRANSITIONS:
+    """Submit, confirm, return or withdraw (the table in ``income/workflow.py``)."""
+    if action not in TRANSITIONS:
         raise Http404
     user = request.user
-    report = report_get_for_user(user, pk)
-    if action not in svc.allowed_actions(user, report):
-        t = svc.TRANSITIONS[action]
-        if not (t.actors & svc.actor_kinds(user, report)):
-            refuse(user=user, model=IncomeReport, pk=pk, reason=f"无权执行“{t.label}”", status=403)
+    report = sel.report_get_for_user(user, pk)
+    if not sel.can_take(user, report, action):
+        refuse(user=user, model=IncomeReport, pk=pk, reason=f"无权执行“{TRANSITIONS[action].label}”", status=403)
     form = NoteForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:
@@ -283,11 +262,12 @@ def income_act(request, pk: int, action: str):
 def income_overdue(request):
     """``/disclosure/income/overdue/``: estates (with a company) missing last year's published report."""
     user = request.user
-    _gate(request, user.role in OFFICIAL_ROLES, "只有主管部门可以查看逾期未公示名单")
+    if not sel.is_official(user):
+        _refuse(request, "只有主管部门可以查看逾期未公示名单")
     today = timezone.localdate()
     year = today.year - 1
     deadline = svc.income_deadline(today.year)
-    missing = svc.estates_missing(year).filter(pk__in=official_estates(user).values("pk"))
+    missing = sel.estates_missing(year).filter(pk__in=sel.official_estates(user).values("pk"))
     q = (request.GET.get("q") or "").strip()[:50]
     listed = missing
     district = request.GET.get("district") or ""
@@ -312,11 +292,11 @@ def income_overdue(request):
 @require_http_methods(["GET", "POST"])
 def income_public(request, pk: int):
     """``/disclosure/income/<id>/public/``: a published report for everyone; owners' shares and objections."""
-    report = get_object_or_404(reports_public().select_related("estate", "estate__district", "estate__street",
+    report = get_object_or_404(sel.reports_public().select_related("estate", "estate__district", "estate__street",
                                                                "company", "decision_motion"), pk=pk)
     user = request.user
-    own_units = svc.owner_units_in(user, report.estate_id)
-    objection_open = svc.objection_open(report)
+    own_units = sel.owner_units_in(user, report.estate_id)
+    objection_open = sel.objection_open(report)
     form = ObjectionForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -347,14 +327,13 @@ def income_public(request, pk: int):
     mine = []
     my_objections = []
     if own_units:
-        mine = list(IncomeShare.objects.filter(report=report, unit_id__in=own_units)
-                    .select_related("unit", "unit__building").order_by("unit_id"))
-        my_objections = list(IncomeObjection.objects.filter(report=report, user=user).select_related("complaint"))
+        mine = sel.own_shares(report, own_units)
+        my_objections = sel.own_objections(report, user)
     return render(request, "disclosure/income/public.html", {
         "report": report, "items": items, "costs": list(report.cost_items.all()), "chart": chart,
         "per_m2": per_m2(report), "mine": mine, "is_owner": bool(own_units), "objection_open": objection_open,
         "form": form, "my_objections": my_objections,
-        "units_count": IncomeShare.objects.filter(report=report).count(),
+        "units_count": sel.report_share_count(report),
         "public_over": report.public_until is not None and timezone.localdate() > report.public_until,
         "breadcrumbs": [(_("公共收益公示"), None)],
     }, status=status)

@@ -5,9 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from wuye.disclosure.models import ParkingViolation
 from wuye.registry.models import ParkingSpace
-
-from ..models import ParkingViolation
 
 TEXT = {"class": "form-control"}
 SELECT = {"class": "form-select form-select-sm"}
@@ -54,7 +53,7 @@ class RentRequestForm(forms.Form):
 
 
 class OfferForm(forms.Form):
-    space = forms.ModelChoiceField(label=_("安排车位"), queryset=ParkingSpace.objects.none(),
+    space = forms.ModelChoiceField(label=_("安排车位"), queryset=None,
                                    widget=forms.Select(attrs=SELECT), empty_label=_("选择空置车位"))
     monthly_rent = forms.DecimalField(label=_("月租金（元）"), required=False, max_digits=14, decimal_places=2, min_value=0,
                                       widget=forms.NumberInput(attrs={"class": "form-control form-control-sm",

@@ -17,11 +17,13 @@ from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from wuye.accounts.models import Role
+from wuye.accounts.selectors import company_managers, owner_users, unit_users_of_many
 from wuye.core.access import get_visible_or_404, refuse
+from wuye.core.money import money
+from wuye.disclosure.models import ParkingViolation, RentRequest
 from wuye.registry.models import Estate, Ownership, ParkingSpace
 from wuye.registry.selectors import estate_q, estates_visible_to
-
-from ..models import ParkingViolation, RentRequest
+from wuye.territory.models import District
 
 OFFICIALS = {Role.CITY, Role.DISTRICT, Role.STREET, Role.COMMUNITY, Role.DEPARTMENT}
 COMPANY_ROLES = {Role.COMPANY_MANAGER, Role.COMPANY_STAFF}
@@ -39,9 +41,36 @@ OFFERABLE_Q = Q(disposal=ParkingSpace.Disposal.IDLE) & (Q(offered_for_rent=True)
 unless that owner offered it for rent."""
 
 
+def _role(user):
+    return getattr(user, "role", None) if getattr(user, "is_authenticated", False) and user.is_active else None
+
+
 def _require(user, roles, reason, model=ParkingSpace) -> None:
-    if getattr(user, "role", None) not in roles:
+    if _role(user) not in roles:
         refuse(user=user, model=model, pk="", reason=reason, status=403)
+
+
+# ---- policies -------------------------------------------------------------------------------
+
+
+def can_request_rent(user) -> bool:
+    """A verified owner (a resident bound to an owner record) queues for a space."""
+    return _role(user) == Role.RESIDENT and bool(user.owner_id)
+
+
+def require_renter(user) -> None:
+    if not can_request_rent(user):
+        refuse(user=user, model=RentRequest, pk="", reason=_("只有已认证的业主可以申请租用车位"), status=403)
+
+
+def request_actor_kinds(user, request: RentRequest) -> set[str]:
+    """``company``: the company serving the request's estate; ``owner``: the owner who filed it."""
+    kinds = set()
+    if can_offer(user, request.estate):
+        kinds.add("company")
+    if can_request_rent(user) and request.owner_id == user.owner_id:
+        kinds.add("owner")
+    return kinds
 
 
 def parking_estate_get(*, user, pk) -> Estate:
@@ -56,8 +85,7 @@ def waiting_estate_get(*, user, pk) -> Estate:
 
 
 def can_offer(user, estate: Estate) -> bool:
-    return (getattr(user, "role", None) in OFFER_ROLES and bool(user.company_id)
-            and user.company_id == estate.company_id)
+    return _role(user) in OFFER_ROLES and bool(user.company_id) and user.company_id == estate.company_id
 
 
 def parking_matrix(estate_id) -> dict:
@@ -90,7 +118,7 @@ def parking_rates(estate_id) -> list[dict]:
 
 
 def _money(value) -> Decimal | None:
-    return None if value is None else Decimal(value).quantize(Decimal("0.01"))
+    return None if value is None else money(value)
 
 
 def sale_only_count(estate_id) -> int:
@@ -107,7 +135,7 @@ def common_parking_monthly_income(estate_id) -> Decimal:
     total = (ParkingSpace.objects.filter(estate_id=estate_id, disposal=ParkingSpace.Disposal.RENTED)
              .filter(Q(ownership=ParkingSpace.Ownership.COMMON) | Q(kind=ParkingSpace.Kind.COMMON_ROAD))
              .aggregate(s=Sum("monthly_rent"))["s"])
-    return (total or Decimal("0")).quantize(Decimal("0.01"))
+    return money(total or Decimal("0"))
 
 
 # ---- violations -----------------------------------------------------------------------------
@@ -151,14 +179,14 @@ def offerable_spaces(estate_id) -> QuerySet[ParkingSpace]:
 
 def resident_estates(user) -> QuerySet[Estate]:
     """Estates where the logged-in resident owns a unit (none for other roles)."""
-    if getattr(user, "role", None) != Role.RESIDENT or not user.owner_id:
+    if not can_request_rent(user):
         return Estate.objects.none()
     owned = Ownership.objects.filter(owner_id=user.owner_id).values("estate_id")
     return Estate.objects.filter(id__in=owned).select_related("company").order_by("name")
 
 
 def rent_requests_of(user) -> QuerySet[RentRequest]:
-    if getattr(user, "role", None) != Role.RESIDENT or not user.owner_id:
+    if not can_request_rent(user):
         return RentRequest.objects.none()
     return RentRequest.objects.filter(owner_id=user.owner_id).select_related("estate", "space").order_by("-created_at", "-id")
 
@@ -172,3 +200,53 @@ def rent_request_get_for_offer(*, user, pk) -> RentRequest:
     _require(user, OFFER_ROLES, _("只有小区的物业服务企业可以安排车位"), model=RentRequest)
     qs = RentRequest.objects.filter(estate__company_id=user.company_id).select_related("estate", "owner")
     return get_visible_or_404(qs, user=user, pk=pk)
+
+
+def spaces_of(estate_id) -> QuerySet[ParkingSpace]:
+    return ParkingSpace.objects.filter(estate_id=estate_id)
+
+
+def recent_offers(estate_id, *, limit: int = 10) -> list[RentRequest]:
+    return list(RentRequest.objects.filter(estate_id=estate_id, status=RentRequest.Status.OFFERED)
+                .select_related("owner", "space").order_by("-decided_at", "-id")[:limit])
+
+
+def violation_districts(user, violations: QuerySet[ParkingViolation]) -> list[District]:
+    """The district filter of the violations list: every district for the city bureau, else the
+    districts of the violations the user sees."""
+    districts = District.objects.order_by("code")
+    if _role(user) != Role.CITY:
+        districts = districts.filter(pk__in=violations.values("estate__district_id"))
+    return list(districts)
+
+
+def owns_unit_in(user, estate_id) -> bool:
+    return Ownership.objects.filter(owner_id=user.owner_id, estate_id=estate_id).exists()
+
+
+def has_waiting_request(estate_id, owner_id) -> bool:
+    return RentRequest.objects.filter(estate_id=estate_id, owner_id=owner_id, status=RentRequest.Status.WAITING).exists()
+
+
+# ---- who to tell ----------------------------------------------------------------------------
+
+
+def district_officials_by_district(district_ids) -> dict[int, list]:
+    """The district authorities' officials, by district (one query)."""
+    out: dict[int, list] = {}
+    for u in unit_users_of_many("district", district_ids):
+        out.setdefault(u.district_id, []).append(u)
+    return out
+
+
+def estate_managers(estate: Estate) -> list:
+    return list(company_managers(estate.company_id)) if estate.company_id else []
+
+
+def request_owner_users(request: RentRequest) -> list:
+    """The owner's resident accounts, and the account that filed the request."""
+    users = list(owner_users(owner_ids=[request.owner_id], roles=(Role.RESIDENT,))) if request.owner_id else []
+    filer = request.user if request.user_id else None
+    if filer is not None and filer.is_active and all(u.pk != filer.pk for u in users):
+        users.append(filer)
+    return users

@@ -11,12 +11,14 @@
   idle and lettable, it becomes rented at the rate (through the registry's ``parking_update``),
   the request becomes offered and the owner is notified.
 
-Transitions of a request: waiting → offered, waiting → withdrawn; of a violation: open → resolved.
+The transitions of a request (waiting → offered, waiting → withdrawn) and of a violation
+(open → resolved) are the tables of ``workflow.py``.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count
@@ -24,33 +26,30 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wuye.accounts.models import Role, User
 from wuye.core.audit import audit_record
 from wuye.core.errors import ConflictError, ServiceError
 from wuye.core.models import AuditAction
-from wuye.registry.models import Estate, Ownership, ParkingSpace
+from wuye.core.money import money
+from wuye.disclosure.models import ParkingViolation, RentRequest
+from wuye.notifications.services import Message, notify, notify_many
+from wuye.registry.models import Estate, ParkingSpace
 from wuye.registry.services import normalize_phone, parking_update
 
-from ..models import ParkingViolation, RentRequest
-from .selectors import OFFERABLE_Q, SALE_ONLY_Q
+from .selectors import (
+    OFFERABLE_Q,
+    SALE_ONLY_Q,
+    can_offer,
+    can_request_rent,
+    district_officials_by_district,
+    estate_managers,
+    has_waiting_request,
+    owns_unit_in,
+    request_actor_kinds,
+    request_owner_users,
+)
+from .workflow import PARKING_VIOLATION, RENT_REQUEST
 
-REQUEST_TRANSITIONS = {
-    RentRequest.Status.WAITING: {RentRequest.Status.OFFERED, RentRequest.Status.WITHDRAWN},
-    RentRequest.Status.OFFERED: set(),
-    RentRequest.Status.WITHDRAWN: set(),
-}
-VIOLATION_TRANSITIONS = {
-    ParkingViolation.Status.OPEN: {ParkingViolation.Status.RESOLVED},
-    ParkingViolation.Status.RESOLVED: set(),
-}
-
-
-def _transition(qs, *, table, old: str, new: str, message: str, **values) -> None:
-    """Conditional UPDATE old → new on one row; ConflictError when no row (or not one) changed."""
-    if new not in table[old]:  # pragma: no cover - guarded by callers
-        raise ServiceError(_("不允许的状态变更。"))
-    if qs.filter(status=old).update(status=new, **values) != 1:
-        raise ConflictError(message)
+SWEEP = "parking_violation_sweep"
 
 
 # ---- 只售不租 -------------------------------------------------------------------------------
@@ -59,13 +58,10 @@ def _transition(qs, *, table, old: str, new: str, message: str, **values) -> Non
 @transaction.atomic
 def parking_violation_sweep(*, now: datetime | None = None) -> dict[str, int]:
     """Open, refresh and resolve 只售不租 violations for every estate. Returns counts."""
-    from wuye.notifications.services import Message, notify_many
-
     now = now or timezone.now()
     found = dict(ParkingSpace.objects.filter(SALE_ONLY_Q).order_by().values("estate_id")
                  .annotate(n=Count("pk")).values_list("estate_id", "n"))
-    open_rows = dict(ParkingViolation.objects.filter(status=ParkingViolation.Status.OPEN)
-                     .values_list("estate_id", "pk"))
+    open_rows = {v.estate_id: v for v in ParkingViolation.objects.filter(status=ParkingViolation.Status.OPEN)}
     counts = {"opened": 0, "refreshed": 0, "resolved": 0}
 
     new_estates = [e for e in found if e not in open_rows]
@@ -78,13 +74,10 @@ def parking_violation_sweep(*, now: datetime | None = None) -> dict[str, int]:
                                                        found_at=now).select_related("estate"))
         counts["opened"] = len(created)
         messages = []
-        by_district: dict[int, list[User]] = {}
-        for u in User.objects.filter(role=Role.DISTRICT, is_active=True,
-                                     district_id__in={v.estate.district_id for v in created}):
-            by_district.setdefault(u.district_id, []).append(u)
+        by_district = district_officials_by_district({v.estate.district_id for v in created})
         url = reverse("disclosure:parking_violations")
         for v in created:
-            audit_record(action=AuditAction.CREATE, actor=None, obj=v, username="parking_violation_sweep",
+            audit_record(action=AuditAction.CREATE, actor=None, obj=v, username=SWEEP,
                          changes={"estate": v.estate_id, "idle_spaces": v.idle_spaces, "status": v.status},
                          detail=f"发现车位只售不租：空置未出租车位 {v.idle_spaces} 个")
             users = by_district.get(v.estate.district_id, [])
@@ -97,19 +90,18 @@ def parking_violation_sweep(*, now: datetime | None = None) -> dict[str, int]:
                     category="disclosure"))
         notify_many(messages)
 
-    for estate_id, pk in open_rows.items():
+    for estate_id, violation in open_rows.items():
         n = found.get(estate_id, 0)
         if n:
             counts["refreshed"] += ParkingViolation.objects.filter(
-                pk=pk, status=ParkingViolation.Status.OPEN).exclude(idle_spaces=n).update(idle_spaces=n)
+                pk=violation.pk, status=ParkingViolation.Status.OPEN).exclude(idle_spaces=n).update(idle_spaces=n)
             continue
-        changed = ParkingViolation.objects.filter(pk=pk, status=ParkingViolation.Status.OPEN).update(
-            status=ParkingViolation.Status.RESOLVED, resolved_at=now, idle_spaces=0)
-        if changed:  # another worker may have resolved it first: nothing more to do then
-            counts["resolved"] += 1
-            audit_record(action=AuditAction.UPDATE, actor=None, object_type="disclosure.parkingviolation",
-                         object_id=pk, object_repr=f"车位只售不租 #{pk}", username="parking_violation_sweep",
-                         changes={"status": ["open", "resolved"]}, detail="空置车位均已出租、出售或对业主出租，自动整改完毕")
+        try:
+            PARKING_VIOLATION.apply(violation, "resolve", actor=None, resolved_at=now, idle_spaces=0,
+                                    audit_detail="空置车位均已出租、出售或对业主出租，自动整改完毕")
+        except ConflictError:
+            continue  # another worker resolved it first: nothing more to do
+        counts["resolved"] += 1
     return counts
 
 
@@ -119,12 +111,11 @@ def parking_violation_sweep(*, now: datetime | None = None) -> dict[str, int]:
 @transaction.atomic
 def rent_request_file(*, actor, estate: Estate, plate: str = "", phone: str = "") -> RentRequest:
     """A verified owner asks to rent a space in an estate where they own a unit."""
-    if getattr(actor, "role", None) != Role.RESIDENT or not actor.owner_id:
+    if not can_request_rent(actor):
         raise ServiceError(_("只有已认证的业主可以申请租用车位。"))
-    if not Ownership.objects.filter(owner_id=actor.owner_id, estate_id=estate.pk).exists():
+    if not owns_unit_in(actor, estate.pk):
         raise ServiceError(_("您在该小区没有登记的房屋，不能申请租用本小区车位。"))
-    if RentRequest.objects.filter(estate_id=estate.pk, owner_id=actor.owner_id,
-                                  status=RentRequest.Status.WAITING).exists():
+    if has_waiting_request(estate.pk, actor.owner_id):
         raise ServiceError(_("您已在本小区的租车位排队名单中，无需重复申请。"))
     req = RentRequest(estate=estate, owner_id=actor.owner_id, user=actor,
                       plate=(plate or "").strip().upper().replace(" ", "")[:12],
@@ -136,11 +127,8 @@ def rent_request_file(*, actor, estate: Estate, plate: str = "", phone: str = ""
         raise ServiceError(_("您已在本小区的租车位排队名单中，无需重复申请。")) from None
     audit_record(action=AuditAction.CREATE, actor=actor, obj=req, detail="业主申请租用车位",
                  changes={"estate": estate.pk, "owner": actor.owner_id, "plate": req.plate, "status": req.status})
-    managers = list(User.objects.filter(role=Role.COMPANY_MANAGER, company_id=estate.company_id, is_active=True)) \
-        if estate.company_id else []
+    managers = estate_managers(estate)
     if managers:
-        from wuye.notifications.services import notify
-
         notify(users=managers, subject=_("%(estate)s 有业主申请租用车位") % {"estate": estate.name},
                body=_("请在租车位排队名单中按先后顺序安排车位。"),
                url=reverse("disclosure:parking_waiting", args=[estate.pk]), channels=("inapp",),
@@ -150,28 +138,20 @@ def rent_request_file(*, actor, estate: Estate, plate: str = "", phone: str = ""
 
 @transaction.atomic
 def rent_request_withdraw(*, actor, request: RentRequest) -> RentRequest:
-    if getattr(actor, "role", None) != Role.RESIDENT or not actor.owner_id or request.owner_id != actor.owner_id:
+    if "owner" not in request_actor_kinds(actor, request):
         raise ServiceError(_("只能撤回本人的申请。"))
     if request.status != RentRequest.Status.WAITING:
         raise ServiceError(_("该申请已处理，不能撤回。"))
-    now = timezone.now()
-    _transition(RentRequest.objects.filter(pk=request.pk), table=REQUEST_TRANSITIONS, old=RentRequest.Status.WAITING,
-                new=RentRequest.Status.WITHDRAWN, message=_("该申请刚被处理，请刷新后查看。"), decided_at=now,
-                updated_at=now)
-    audit_record(action=AuditAction.UPDATE, actor=actor, obj=request, detail="业主撤回租车位申请",
-                 changes={"status": ["waiting", "withdrawn"]})
-    request.refresh_from_db()
+    RENT_REQUEST.apply(request, "withdraw", actor=actor, kinds={"owner"}, conflict=_("该申请刚被处理，请刷新后查看。"),
+                       audit_detail="业主撤回租车位申请", decided_at=timezone.now())
     return request
 
 
 @transaction.atomic
 def rent_request_offer(*, actor, request: RentRequest, space: ParkingSpace, monthly_rent=None) -> RentRequest:
     """The estate's company lets ``space`` to the owner of a waiting request."""
-    from decimal import Decimal, InvalidOperation
-
     estate = request.estate
-    if (getattr(actor, "role", None) not in (Role.COMPANY_MANAGER, Role.COMPANY_STAFF) or not actor.company_id
-            or actor.company_id != estate.company_id):
+    if not can_offer(actor, estate):
         raise ServiceError(_("只有为本小区提供服务的物业服务企业可以安排车位。"))
     if request.status != RentRequest.Status.WAITING:
         raise ServiceError(_("该申请已不在排队名单中。"))
@@ -184,28 +164,21 @@ def rent_request_offer(*, actor, request: RentRequest, space: ParkingSpace, mont
     if rate in (None, ""):
         raise ServiceError({"monthly_rent": _("车位 %(no)s 尚未定价，请填写月租金。") % {"no": locked.number}})
     try:
-        rate = Decimal(str(rate)).quantize(Decimal("0.01"))
+        rate = money(Decimal(str(rate)))
     except InvalidOperation:
         raise ServiceError({"monthly_rent": _("月租金格式不正确。")}) from None
     if rate < 0:
         raise ServiceError({"monthly_rent": _("月租金不能为负数。")})
-    now = timezone.now()
-    _transition(RentRequest.objects.filter(pk=request.pk), table=REQUEST_TRANSITIONS, old=RentRequest.Status.WAITING,
-                new=RentRequest.Status.OFFERED, message=_("该申请刚被他人处理，请刷新后查看。"), space=locked,
-                decided_at=now, updated_at=now)
+    users = request_owner_users(request)
+    messages = [Message(
+        users=users, subject=_("已为您安排车位"),
+        body=_("%(estate)s 物业已为您安排车位 %(no)s，月租金 %(rate)s 元，请与物业服务中心联系签订租赁协议。")
+        % {"estate": estate.name, "no": locked.number, "rate": rate},
+        url=reverse("disclosure:parking_rent"), channels=("inapp", "sms"), dedup_key=f"rent-offer:{request.pk}",
+        category="disclosure")] if users else []
+    RENT_REQUEST.apply(request, "offer", actor=actor, kinds={"company"}, conflict=_("该申请刚被他人处理，请刷新后查看。"),
+                       audit_detail=f"安排车位 {locked.number}，月租金 {rate} 元",
+                       audit_changes={"space": [None, locked.pk]}, messages=messages, space=locked,
+                       decided_at=timezone.now())
     parking_update(actor=actor, space=locked, disposal=ParkingSpace.Disposal.RENTED, monthly_rent=rate)
-    audit_record(action=AuditAction.UPDATE, actor=actor, obj=request, detail=f"安排车位 {locked.number}，月租金 {rate} 元",
-                 changes={"status": ["waiting", "offered"], "space": [None, locked.pk]})
-    request.refresh_from_db()
-    users = list(User.objects.filter(role=Role.RESIDENT, owner_id=request.owner_id, is_active=True))
-    if request.user_id and all(u.pk != request.user_id for u in users):
-        users += list(User.objects.filter(pk=request.user_id, is_active=True))
-    if users:
-        from wuye.notifications.services import notify
-
-        notify(users=users, subject=_("已为您安排车位"),
-               body=_("%(estate)s 物业已为您安排车位 %(no)s，月租金 %(rate)s 元，请与物业服务中心联系签订租赁协议。")
-               % {"estate": estate.name, "no": locked.number, "rate": rate},
-               url=reverse("disclosure:parking_rent"), channels=("inapp", "sms"),
-               dedup_key=f"rent-offer:{request.pk}", category="disclosure")
     return request

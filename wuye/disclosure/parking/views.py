@@ -14,20 +14,17 @@ from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from wuye.accounts.models import Role
-from wuye.core.access import get_visible_or_404, refuse
+from wuye.core.access import get_visible_or_404
 from wuye.core.audit import audit_record
 from wuye.core.errors import ServiceError, error_text
 from wuye.core.excel import Column, xlsx_response
 from wuye.core.listing import capped_count, page_window, paginate
 from wuye.core.masking import mask_name, mask_phone
 from wuye.core.models import AuditAction
-from wuye.registry.models import ParkingSpace
-from wuye.territory.models import District
+from wuye.disclosure.models import RentRequest
 
 from . import selectors as sel
 from .forms import OfferForm, RentRequestForm, SpaceFilterForm, ViolationFilterForm
-from ..models import RentRequest
 from .services import rent_request_file, rent_request_offer, rent_request_withdraw
 
 
@@ -37,7 +34,7 @@ def parking_estate(request, pk: int):
     estate = sel.parking_estate_get(user=request.user, pk=pk)
     form = SpaceFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
-    qs = ParkingSpace.objects.filter(estate_id=estate.pk)
+    qs = sel.spaces_of(estate.pk)
     for f in ("kind", "ownership", "disposal"):
         if data.get(f):
             qs = qs.filter(**{f: data[f]})
@@ -68,10 +65,7 @@ EXPORT_COLUMNS = [(_("小区"), 24), (_("区县"), 12), (_("街道"), 16), (_("�
 def parking_violations(request):
     user = request.user
     base = sel.violations_visible_to(user)
-    districts = District.objects.order_by("code")
-    if user.role != Role.CITY:
-        districts = districts.filter(pk__in=base.values("estate__district_id"))
-    form = ViolationFilterForm(request.GET or None, districts=list(districts))
+    form = ViolationFilterForm(request.GET or None, districts=sel.violation_districts(user, base))
     data = form.cleaned_data if form.is_valid() else {}
     qs = base
     if data.get("district"):
@@ -131,9 +125,7 @@ def parking_waiting(request, pk: int):
              "phone": mask_phone(r.phone) or "—"} for i, r in enumerate(page.object_list)]
     can_offer = sel.can_offer(request.user, estate)
     spaces = list(sel.offerable_spaces(estate.pk)[:SPACES_SHOWN]) if can_offer else []
-    recent = [{"req": r, "name": mask_name(r.owner.name) if r.owner_id else "—"} for r in
-              RentRequest.objects.filter(estate_id=estate.pk, status=RentRequest.Status.OFFERED)
-              .select_related("owner", "space").order_by("-decided_at", "-id")[:10]]
+    recent = [{"req": r, "name": mask_name(r.owner.name) if r.owner_id else "—"} for r in sel.recent_offers(estate.pk)]
     return render(request, "disclosure/parking/waiting.html", {
         "estate": estate, "page": page, "rows": rows, "window": page_window(page), "query": "",
         "can_offer": can_offer, "spaces": spaces, "recent": recent, "rates": sel.parking_rates(estate.pk),
@@ -144,7 +136,7 @@ def parking_waiting(request, pk: int):
 @login_required
 def parking_offer(request, pk: int):
     req = sel.rent_request_get_for_offer(user=request.user, pk=pk)
-    form = OfferForm(request.POST, spaces=ParkingSpace.objects.filter(estate_id=req.estate_id))
+    form = OfferForm(request.POST, spaces=sel.spaces_of(req.estate_id))
     if not form.is_valid():
         messages.error(request, _g("请选择要安排的车位，并检查月租金。"))
         return redirect("disclosure:parking_waiting", pk=req.estate_id)
@@ -165,8 +157,7 @@ def parking_offer(request, pk: int):
 @login_required
 def parking_rent(request):
     user = request.user
-    if user.role != Role.RESIDENT or not user.owner_id:
-        refuse(user=user, model=RentRequest, pk="", reason=_("只有已认证的业主可以申请租用车位"), status=403)
+    sel.require_renter(user)
     estates = list(sel.resident_estates(user))
     if request.method == "POST":
         form = RentRequestForm(request.POST)

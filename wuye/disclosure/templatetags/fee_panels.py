@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django import template
 
-from ..fees.selectors import fee_notice_current
-from ..fees.services import HOTLINE
+from wuye.disclosure.fees.selectors import fee_notice_current
+from wuye.disclosure.fees.services import HOTLINE
 
 register = template.Library()
 

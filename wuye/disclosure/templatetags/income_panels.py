@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import template
 
-from ..income.selectors import reports_public
+from wuye.disclosure.income.selectors import reports_public
 
 register = template.Library()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import template
 
-from ..parking.selectors import open_violation, parking_rates
+from wuye.disclosure.parking.selectors import open_violation, parking_rates
 
 register = template.Library()
 

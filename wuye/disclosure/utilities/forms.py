@@ -8,9 +8,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from wuye.registry.models import Building, Estate
-
-from ..models import UtilityAllocation
+from wuye.disclosure.models import UtilityAllocation
 
 DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
 
@@ -20,9 +18,9 @@ def _num(**attrs):
 
 
 class AllocationForm(forms.Form):
-    estate = forms.ModelChoiceField(label=_("小区"), queryset=Estate.objects.none(),
+    estate = forms.ModelChoiceField(label=_("小区"), queryset=None,
                                     widget=forms.Select(attrs={"class": "form-select"}))
-    building = forms.ModelChoiceField(label=_("楼栋"), queryset=Building.objects.none(), required=False,
+    building = forms.ModelChoiceField(label=_("楼栋"), queryset=None, required=False,
                                       empty_label=_("全小区（总表计量全小区）"),
                                       help_text=_("总表只计量一栋楼时选择该楼栋。"),
                                       widget=forms.Select(attrs={"class": "form-select"}))
@@ -44,12 +42,12 @@ class AllocationForm(forms.Form):
     unit_price = forms.DecimalField(label=_("单价（元/kWh 或 元/吨）"), min_value=Decimal("0"), max_digits=10,
                                     decimal_places=4, widget=_num(step="0.0001"))
 
-    def __init__(self, *args, estates=None, **kwargs):
+    def __init__(self, *args, estates, buildings, **kwargs):
+        """``estates``: ``selectors.estates_for_new_allocation(user)``; ``buildings``: theirs
+        (``selectors.buildings_of``)."""
         super().__init__(*args, **kwargs)
-        estates = estates if estates is not None else Estate.objects.none()
         self.fields["estate"].queryset = estates.order_by("name")
-        self.fields["building"].queryset = Building.objects.filter(estate__in=estates).select_related("estate") \
-            .order_by("estate__name", "name")
+        self.fields["building"].queryset = buildings
         self.fields["building"].label_from_instance = lambda b: f"{b.estate.name} · {b.name}"
 
     def clean(self):

@@ -18,11 +18,12 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 
 from wuye.core.errors import ServiceError
+from wuye.disclosure.models import UtilityAllocation
 from wuye.registry.importing.base import CellError, Problem, Problems, as_decimal, as_text, is_blank
 from wuye.registry.importing.jobs import check_upload
 
-from ..models import UtilityAllocation
-from .services import units_in_scope, utility_readings_replace
+from .selectors import units_in_scope
+from .services import utility_readings_replace
 
 HEADERS = ("楼栋", "房号", "起数", "止数")
 MAX_ROWS = 20_000
@@ -42,21 +43,66 @@ def _header_key(value) -> str:
     return as_text(value).replace("*", "").replace(" ", "")
 
 
-def check_rows(allocation: UtilityAllocation, upload) -> tuple[list[tuple[int, Decimal, Decimal]], Problems, int]:
-    """Read and check every row; nothing is written here."""
-    problems = Problems()
+def _open_sheet(upload, problems: Problems):
+    """The workbook, or ``None`` with the problem noted."""
     try:
         check_upload(upload)
     except ServiceError as exc:
         problems.add(None, "", "；".join(exc.messages))
-        return [], problems, 0
+        return None
     try:
         wb = load_workbook(upload, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError):
         problems.add(None, "", _("文件无法作为 Excel 工作簿读取，请用本页提供的模板填写后另存为 .xlsx。"))
+        return None
+    return wb
+
+
+def _readings(excel_row: int, cell, problems: Problems) -> dict | None:
+    """起数 and 止数 of one row, checked (None when a problem was noted)."""
+    readings = {}
+    ok = True
+    for name in ("起数", "止数"):
+        raw = cell(name)
+        if is_blank(raw):
+            problems.add(excel_row, name, _("必填。"))
+            ok = False
+            continue
+        try:
+            readings[name] = as_decimal(raw, places=2, max_digits=14)
+        except CellError as exc:
+            problems.add(excel_row, name, str(exc))
+            ok = False
+    if ok and readings["止数"] < readings["起数"]:
+        problems.add(excel_row, "止数", _("止数不能小于起数。"))
+        ok = False
+    return readings if ok else None
+
+
+def _unit_of(allocation, units: dict, seen: dict, excel_row: int, building: str, number: str,
+             problems: Problems) -> int | None:
+    """The unit of 楼栋 + 房号 in the allocation's scope, once per file (None when a problem was noted)."""
+    found = units.get((building, number))
+    if found is None:
+        where = allocation.building.name if allocation.building_id else allocation.estate.name
+        problems.add(excel_row, "房号", _("在%(where)s找不到 %(b)s %(n)s 这套房屋。") % {
+            "where": where, "b": building, "n": number})
+        return None
+    uid = found[0]
+    if uid in seen:
+        problems.add(excel_row, "房号", _("与第 %(row)s 行是同一套房屋。") % {"row": seen[uid]})
+        return None
+    seen[uid] = excel_row
+    return uid
+
+
+def check_rows(allocation: UtilityAllocation, upload) -> tuple[list[tuple[int, Decimal, Decimal]], Problems, int]:
+    """Read and check every row; nothing is written here."""
+    problems = Problems()
+    wb = _open_sheet(upload, problems)
+    if wb is None:
         return [], problems, 0
-    ws = wb.worksheets[0]
-    rows_iter = ws.iter_rows(values_only=True)
+    rows_iter = wb.worksheets[0].iter_rows(values_only=True)
     header = next(rows_iter, None) or ()
     index = {_header_key(v): i for i, v in enumerate(header) if not is_blank(v)}
     missing = [h for h in HEADERS if h not in index]
@@ -79,44 +125,13 @@ def check_rows(allocation: UtilityAllocation, upload) -> tuple[list[tuple[int, D
             problems.add(excel_row, "", _("一次最多导入 %(n)s 行，请拆分后分批导入。") % {"n": MAX_ROWS})
             break
         building, number = as_text(cell("楼栋")), as_text(cell("房号"))
-        row_ok = True
-        if not building:
-            problems.add(excel_row, "楼栋", _("必填。"))
-            row_ok = False
-        if not number:
-            problems.add(excel_row, "房号", _("必填。"))
-            row_ok = False
-        readings = {}
-        for name in ("起数", "止数"):
-            raw = cell(name)
-            if is_blank(raw):
+        for name, value in (("楼栋", building), ("房号", number)):
+            if not value:
                 problems.add(excel_row, name, _("必填。"))
-                row_ok = False
-                continue
-            try:
-                readings[name] = as_decimal(raw, places=2, max_digits=14)
-            except CellError as exc:
-                problems.add(excel_row, name, str(exc))
-                row_ok = False
-        if len(readings) == 2 and readings["止数"] < readings["起数"]:
-            problems.add(excel_row, "止数", _("止数不能小于起数。"))
-            row_ok = False
-        if building and number:
-            found = units.get((building, number))
-            if found is None:
-                where = allocation.building.name if allocation.building_id else allocation.estate.name
-                problems.add(excel_row, "房号", _("在%(where)s找不到 %(b)s %(n)s 这套房屋。") % {
-                    "where": where, "b": building, "n": number})
-                row_ok = False
-            else:
-                uid = found[0]
-                if uid in seen:
-                    problems.add(excel_row, "房号", _("与第 %(row)s 行是同一套房屋。") % {"row": seen[uid]})
-                    row_ok = False
-                else:
-                    seen[uid] = excel_row
-                if row_ok:
-                    out.append((uid, readings["起数"], readings["止数"]))
+        readings = _readings(excel_row, cell, problems)
+        uid = _unit_of(allocation, units, seen, excel_row, building, number, problems) if building and number else None
+        if building and number and readings is not None and uid is not None:
+            out.append((uid, readings["起数"], readings["止数"]))
     wb.close()
     if count == 0 and not problems:
         problems.add(None, "", _("文件中没有读数行。"))

@@ -5,15 +5,14 @@ enters or imports the household readings, computes the split and publishes it fo
 
 - loss = master usage − sum of household usage; a negative loss is a data error and is refused
   (nothing is written);
-- loss rate = loss / master usage × 100 (2 places); above ``DisclosureSettings.utility_loss_threshold``
+- loss rate = loss / master usage × 100 (2 places, half up); above ``DisclosureSettings.utility_loss_threshold``
   the allocation is flagged (exactly at the threshold is not);
-- charge total = loss × unit price rounded to the fen, split over the participating units with
+- charge total = loss × unit price rounded half up to the fen (``core.money``), split over the participating units with
   ``allocation.split_money`` so that the charges add up exactly; quantities are split the same way
   to 3 decimals and add up exactly to the loss.
 
-Status table (a transition is a conditional UPDATE on status and version):
-
-    draft ──publish──▶ published ──withdraw──▶ withdrawn
+The status table is ``workflow.py`` (draft → published → withdrawn, on ``core/workflow``); the
+public period's last day moves off rest days (``public_until``, 民法典 第二百零三条).
 
 The flow of one allocation is kept in its audit rows (``object_history``): created, readings
 entered or imported, computed, published, withdrawn.
@@ -21,8 +20,7 @@ entered or imported, computed, published, withdrawn.
 
 from __future__ import annotations
 
-from datetime import timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 
 from django.db import transaction
@@ -30,39 +28,36 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wuye.accounts.models import Role, User
 from wuye.core.audit import audit_record
+from wuye.core.calendar import period_last_day
 from wuye.core.errors import ConflictError, ServiceError
 from wuye.core.models import AuditAction
-from wuye.notifications.services import notify
-from wuye.registry.models import Building, Ownership, Unit
+from wuye.core.money import money, round_half_up
+from wuye.core.workflow import conditional_update
+from wuye.disclosure.allocation import split_money
+from wuye.disclosure.models import DisclosureSettings, HouseholdReading, UtilityAllocation, UtilityShare
+from wuye.notifications.services import Message
+from wuye.registry.models import Building, Unit
 
-from ..allocation import split_money
-from ..models import DisclosureSettings, DisclosureStatus, HouseholdReading, UtilityAllocation, UtilityShare
+from .selectors import (
+    actor_kinds,
+    can_draft_for,
+    is_computed,
+    officials_to_tell,
+    owners_to_tell,
+    units_in_scope,
+)
+from .workflow import MACHINE, S
 
-S = DisclosureStatus
 M = UtilityAllocation.Method
-FEN = Decimal("0.01")
-MILLI = Decimal("0.001")
-WEIGHT_PLACES = Decimal("0.0000000001")
-
-# action → (allowed from-statuses, to-status)
-TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    "publish": (frozenset({S.DRAFT}), S.PUBLISHED),
-    "withdraw": (frozenset({S.PUBLISHED}), S.WITHDRAWN),
-}
+WEIGHT_PLACES = 10
+CONFLICT = "该水电公摊已被他人修改，请刷新页面后重试。"
+TRANSITION_CONFLICT = "该水电公摊已被他人处理或修改，请刷新页面后查看最新状态。"
 
 NEGATIVE_LOSS = "分户表读数合计超过总表读数，损耗为负数，请核对抄表数据"
 
 
 # ---------------------------------------------------------------------------- permissions
-
-
-def can_draft_for(user, estate) -> bool:
-    """Only the estate's own property company (manager or staff) drafts its utility allocations."""
-    return (getattr(user, "is_authenticated", False) and user.is_active
-            and user.role in (Role.COMPANY_MANAGER, Role.COMPANY_STAFF)
-            and user.company_id is not None and estate.company_id == user.company_id)
 
 
 def _require_drafter(actor, estate) -> None:
@@ -132,20 +127,12 @@ def utility_allocation_create(*, actor, estate, utility: str, period_start, peri
 # ---------------------------------------------------------------------------- readings
 
 
-def units_in_scope(allocation: UtilityAllocation):
-    """The units whose meters this allocation covers: its building's, or the whole estate's."""
-    if allocation.building_id:
-        return Unit.objects.filter(building_id=allocation.building_id)
-    return Unit.objects.filter(estate_id=allocation.estate_id)
-
-
 def _reset_computation(allocation: UtilityAllocation) -> None:
     """Readings changed: the old split no longer holds."""
     UtilityShare.objects.filter(allocation=allocation).delete()
-    UtilityAllocation.objects.filter(pk=allocation.pk).update(
-        household_usage=Decimal(0), loss=Decimal(0), loss_rate=Decimal(0), flagged=False,
-        total_charge=Decimal(0), version=allocation.version + 1, updated_at=timezone.now())
-    allocation.refresh_from_db()
+    conditional_update(UtilityAllocation, allocation, expect={"status": S.DRAFT}, conflict=_(CONFLICT),
+                       household_usage=Decimal(0), loss=Decimal(0), loss_rate=Decimal(0), flagged=False,
+                       total_charge=Decimal(0))
 
 
 def _lock_draft(allocation: UtilityAllocation) -> UtilityAllocation:
@@ -243,8 +230,7 @@ def utility_allocation_compute(*, actor, allocation: UtilityAllocation,
     """Loss, loss rate, flag, and each participating unit's quantity and charge (exact sums)."""
     _require_drafter(actor, allocation.estate)
     allocation = _lock_draft(allocation)
-    if expected_version is not None and allocation.version != expected_version:
-        raise ConflictError(_("该水电公摊已被他人修改，请刷新页面后重试。"))
+    _check_version(allocation, expected_version, CONFLICT)
     readings = list(
         HouseholdReading.objects.filter(allocation=allocation, unit__in=units_in_scope(allocation))
         .select_related("unit").order_by("unit__building_id", "unit__number", "unit_id"))
@@ -258,24 +244,24 @@ def utility_allocation_compute(*, actor, allocation: UtilityAllocation,
     rate = loss_rate_of(loss, master_usage)
     threshold = DisclosureSettings.current().utility_loss_threshold
     flagged = rate > Fraction(threshold)
-    rate_2 = (Decimal(rate.numerator) / Decimal(rate.denominator)).quantize(FEN, rounding=ROUND_HALF_UP)
-    total_charge = (loss * allocation.unit_price).quantize(FEN, rounding=ROUND_HALF_UP)
+    rate_2 = round_half_up(rate, 2)
+    # The charge total is rounded half up to the fen once (四舍五入, core.money); the split below
+    # then gives every unit its share of that total exactly (rules.md §3).
+    total_charge = money(loss * allocation.unit_price)
     areas = [r.unit.exclusive_area for r in readings]
     weights = weights_for(allocation.method, areas, allocation.area_weight)
     charges = split_money(total_charge, weights)
-    quantities = split_money(loss.quantize(MILLI), weights, places=3)
+    quantities = split_money(round_half_up(loss, 3), weights, places=3)
     UtilityShare.objects.filter(allocation=allocation).delete()
     UtilityShare.objects.bulk_create([
         UtilityShare(allocation=allocation, unit_id=r.unit_id, area=r.unit.exclusive_area,
-                     weight=(Decimal(w.numerator) / Decimal(w.denominator)).quantize(WEIGHT_PLACES),
+                     weight=round_half_up(w, WEIGHT_PLACES),
                      quantity=q, charge=c)
         for r, w, q, c in zip(readings, weights, quantities, charges, strict=True)
     ], batch_size=1000)
-    changed = UtilityAllocation.objects.filter(pk=allocation.pk, status=S.DRAFT, version=allocation.version).update(
-        master_usage=master_usage, household_usage=household, loss=loss, loss_rate=rate_2, flagged=flagged,
-        total_charge=total_charge, version=allocation.version + 1, updated_at=timezone.now())
-    if changed != 1:
-        raise ConflictError(_("该水电公摊已被他人修改，请刷新页面后重试。"))
+    conditional_update(UtilityAllocation, allocation, expect={"status": S.DRAFT}, conflict=_(CONFLICT),
+                       master_usage=master_usage, household_usage=household, loss=loss, loss_rate=rate_2,
+                       flagged=flagged, total_charge=total_charge)
     audit_record(action=AuditAction.UPDATE, actor=actor, obj=allocation, changes={
         "master_usage": master_usage, "household_usage": household, "loss": loss, "loss_rate": rate_2,
         "flagged": flagged, "total_charge": total_charge, "units": len(readings)},
@@ -284,52 +270,49 @@ def utility_allocation_compute(*, actor, allocation: UtilityAllocation,
     return allocation
 
 
-def is_computed(allocation: UtilityAllocation) -> bool:
-    return allocation.shares.exists()
-
-
 # ---------------------------------------------------------------------------- transitions
 
 
-def _transition(allocation: UtilityAllocation, action: str, *, actor, expected_version: int | None,
-                note: str = "", **fields) -> UtilityAllocation:
-    sources, target = TRANSITIONS[action]
-    if allocation.status not in sources:
-        raise ServiceError(_("当前状态（%(status)s）不能执行此操作。") % {"status": allocation.get_status_display()})
-    version = allocation.version if expected_version is None else expected_version
-    changed = UtilityAllocation.objects.filter(pk=allocation.pk, status=allocation.status, version=version).update(
-        status=target, version=version + 1, updated_at=timezone.now(), **fields)
-    if changed != 1:
-        raise ConflictError(_("该水电公摊已被他人处理或修改，请刷新页面后查看最新状态。"))
-    audit_record(action=AuditAction.UPDATE, actor=actor, obj=allocation,
-                 changes={"status": [allocation.status, target], **fields}, detail=f"{action}: {note}"[:500])
-    allocation.refresh_from_db()
-    return allocation
+def _check_version(allocation: UtilityAllocation, expected_version: int | None, conflict: str) -> None:
+    """The form carries the version the user saw: a change made since then wins."""
+    if expected_version is not None and allocation.version != expected_version:
+        raise ConflictError(_(conflict))
 
 
-def _notify_published(allocation: UtilityAllocation) -> None:
+def public_until(start, days: int):
+    """The last day of the public period (公示期) of ``days`` days from ``start``: counting starts the
+    next day, and a last day on a rest day moves to the next working day (民法典 第二百零一条、
+    第二百零三条; ``core.calendar.period_last_day``)."""
+    return period_last_day(start, days)
+
+
+def _published_messages(allocation: UtilityAllocation) -> list[Message]:
     estate = allocation.estate
     label = str(allocation)
-    owner_ids = Ownership.objects.filter(
-        unit_id__in=UtilityShare.objects.filter(allocation=allocation).values("unit_id")).values("owner_id")
-    residents = list(User.objects.filter(role=Role.RESIDENT, is_active=True, owner_id__in=owner_ids))
-    committee = list(User.objects.filter(role=Role.COMMITTEE, is_active=True, estate_id=estate.pk))
-    notify(users=residents + committee, channels=("inapp",), category="utility",
-           subject=_("水电公摊已公示：%(label)s") % {"label": label},
-           body=_("%(estate)s 的水电公摊已公示：损耗 %(loss)s，单价 %(price)s 元，合计 %(total)s 元。"
-                  "您可在“我的水电公摊”中查看本户分摊及计算过程。") % {
-               "estate": estate.name, "loss": allocation.loss, "price": allocation.unit_price,
-               "total": allocation.total_charge},
-           url=reverse("disclosure:utility_mine"), dedup_key=f"utility-published:{allocation.pk}")
+    messages = [Message(
+        users=owners_to_tell(allocation), channels=("inapp",), category="utility",
+        subject=_("水电公摊已公示：%(label)s") % {"label": label},
+        body=_("%(estate)s 的水电公摊已公示：损耗 %(loss)s，单价 %(price)s 元，合计 %(total)s 元。"
+               "您可在“我的水电公摊”中查看本户分摊及计算过程。") % {
+            "estate": estate.name, "loss": allocation.loss, "price": allocation.unit_price,
+            "total": allocation.total_charge},
+        url=reverse("disclosure:utility_mine"), dedup_key=f"utility-published:{allocation.pk}")]
     if allocation.flagged:
-        officials = list(User.objects.filter(is_active=True).filter(
-            role=Role.DISTRICT, district_id=estate.district_id) | User.objects.filter(
-            is_active=True, role=Role.STREET, street_id=estate.street_id))
-        notify(users=officials, channels=("inapp",), category="utility",
-               subject=_("水电公摊损耗率超预警线：%(estate)s") % {"estate": estate.name},
-               body=_("%(label)s 损耗率 %(rate)s%%，超过预警线，请安排核查。") % {
-                   "label": label, "rate": allocation.loss_rate},
-               url=reverse("disclosure:utility_flagged"), dedup_key=f"utility-flagged:{allocation.pk}")
+        messages.append(Message(
+            users=officials_to_tell(estate), channels=("inapp",), category="utility",
+            subject=_("水电公摊损耗率超预警线：%(estate)s") % {"estate": estate.name},
+            body=_("%(label)s 损耗率 %(rate)s%%，超过预警线，请安排核查。") % {
+                "label": label, "rate": allocation.loss_rate},
+            url=reverse("disclosure:utility_flagged"), dedup_key=f"utility-flagged:{allocation.pk}"))
+    return messages
+
+
+def _apply(allocation: UtilityAllocation, action: str, *, actor, note: str = "", messages=(),
+           **fields) -> UtilityAllocation:
+    MACHINE.apply(allocation, action, actor=actor, kinds=actor_kinds(actor, allocation), note=note,
+                  conflict=_(TRANSITION_CONFLICT), audit_detail=f"{action}: {(note or '').strip()}",
+                  audit_changes=fields, messages=messages, **fields)
+    return allocation
 
 
 @transaction.atomic
@@ -337,15 +320,14 @@ def utility_allocation_publish(*, actor, allocation: UtilityAllocation,
                                expected_version: int | None = None) -> UtilityAllocation:
     """Publish a computed draft for the public period (``DisclosureSettings.utility_public_days``)."""
     _require_drafter(actor, allocation.estate)
-    allocation = UtilityAllocation.objects.select_for_update().get(pk=allocation.pk)
+    allocation = UtilityAllocation.objects.select_for_update().select_related("estate").get(pk=allocation.pk)
     if allocation.status == S.DRAFT and not is_computed(allocation):
         raise ServiceError(_("请先计算公摊，再公示。"))
+    _check_version(allocation, expected_version, TRANSITION_CONFLICT)
     today = timezone.localdate()
-    days = DisclosureSettings.current().utility_public_days
-    allocation = _transition(allocation, "publish", actor=actor, expected_version=expected_version,
-                             public_from=today, public_until=today + timedelta(days=days))
-    _notify_published(allocation)
-    return allocation
+    until = public_until(today, DisclosureSettings.current().utility_public_days)
+    return _apply(allocation, "publish", actor=actor, messages=_published_messages(allocation),
+                  public_from=today, public_until=until)
 
 
 @transaction.atomic
@@ -356,8 +338,9 @@ def utility_allocation_withdraw(*, actor, allocation: UtilityAllocation, reason:
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError({"reason": _("请填写撤回原因。")})
-    allocation = UtilityAllocation.objects.select_for_update().get(pk=allocation.pk)
-    return _transition(allocation, "withdraw", actor=actor, expected_version=expected_version, note=reason)
+    allocation = UtilityAllocation.objects.select_for_update().select_related("estate").get(pk=allocation.pk)
+    _check_version(allocation, expected_version, TRANSITION_CONFLICT)
+    return _apply(allocation, "withdraw", actor=actor, note=reason)
 
 
 @transaction.atomic

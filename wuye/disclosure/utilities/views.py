@@ -16,41 +16,31 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Sum
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from wuye.accounts.models import Role
 from wuye.core.access import refuse
 from wuye.core.listing import page_window, paginate
-from wuye.registry.selectors import estates_visible_to
+from wuye.core.money import round_half_up
+from wuye.disclosure.models import DisclosureSettings, UtilityAllocation
 
+from . import selectors as sel
 from . import services as svc
 from .forms import AllocationForm, FilterForm, ImportForm, ReadingForm, WithdrawForm
 from .imports import template_workbook, utility_readings_import
-from ..models import DisclosureSettings, DisclosureStatus, HouseholdReading, UtilityAllocation, UtilityShare
-from .selectors import (
-    APP_ROLES,
-    allocation_get_for_user,
-    allocation_get_public,
-    allocations_flagged_for,
-    allocations_visible_to,
-    can_see_flagged,
-    shares_of_resident,
-)
+from .workflow import S
 
-S = DisclosureStatus
 STATUS_STYLE = {"draft": "secondary", "published": "success", "withdrawn": "light", "submitted": "info",
                 "returned": "warning"}
 UNIT_LABEL = {"electricity": "kWh", "water": "吨"}
 
 
-def _gate(request, allowed: bool, reason: str = "无权访问水电公摊") -> None:
-    if not allowed:
-        refuse(user=request.user, model=UtilityAllocation, pk="", reason=reason, status=403)
+def _refuse(request, reason: str = "无权访问水电公摊"):
+    refuse(user=request.user, model=UtilityAllocation, pk="", reason=reason, status=403)
 
 
 def _crumbs(*items):
@@ -102,15 +92,16 @@ def _month_end(first: date) -> date:
 @require_safe
 def utility_list(request):
     """``/disclosure/utilities/``: the allocations of the estates the user may see."""
-    _gate(request, request.user.role in APP_ROLES)
-    qs = allocations_visible_to(request.user).select_related("estate", "building")
+    if not sel.can_use_utilities(request.user):
+        _refuse(request)
+    qs = sel.allocations_visible_to(request.user).select_related("estate", "building")
     qs, form = _filtered(request, qs)
     page = paginate(request, qs.order_by("-period_end", "estate__name", "utility", "-id"))
-    can_create = request.user.role in (Role.COMPANY_MANAGER, Role.COMPANY_STAFF)
+    can_create = sel.can_draft(request.user)
     return render(request, "disclosure/utilities/list.html", {
         "page": page, "window": page_window(page), "form": form, "query": _query(request),
-        "can_create": can_create, "can_see_flagged": can_see_flagged(request.user), "status_style": STATUS_STYLE,
-        "is_resident": request.user.role == Role.RESIDENT,
+        "can_create": can_create, "can_see_flagged": sel.can_see_flagged(request.user), "status_style": STATUS_STYLE,
+        "is_resident": sel.is_resident(request.user),
         "breadcrumbs": [(_("水电公摊"), None)],
     })
 
@@ -122,10 +113,10 @@ def utility_list(request):
 @require_http_methods(["GET", "HEAD", "POST"])
 def utility_new(request):
     user = request.user
-    _gate(request, user.role in (Role.COMPANY_MANAGER, Role.COMPANY_STAFF) and user.company_id is not None,
-          "只有物业服务企业可以编制水电公摊")
-    estates = estates_visible_to(user).filter(company_id=user.company_id)
-    form = AllocationForm(request.POST or None, estates=estates)
+    if not sel.can_draft(user):
+        _refuse(request, "只有物业服务企业可以编制水电公摊")
+    estates = sel.estates_for_new_allocation(user)
+    form = AllocationForm(request.POST or None, estates=estates, buildings=sel.buildings_of(estates))
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -160,17 +151,12 @@ def _chart(allocation) -> dict:
 
 def _detail_context(request, allocation, **extra) -> dict:
     user = request.user
-    can_edit = svc.can_draft_for(user, allocation.estate)
+    can_edit = sel.can_draft_for(user, allocation.estate)
     draft = allocation.status == S.DRAFT
-    readings = HouseholdReading.objects.filter(allocation=allocation).select_related("unit", "unit__building") \
-        .order_by("unit__building__name", "unit__number", "unit_id")
-    totals = HouseholdReading.objects.filter(allocation=allocation).aggregate(n=Count("id"), usage=Sum("usage"))
-    rpage = paginate(_with_page(request, "rpage"), readings, per_page=20)
-    shares = UtilityShare.objects.filter(allocation=allocation).select_related("unit", "unit__building") \
-        .order_by("unit__building__name", "unit__number", "unit_id")
-    spage = paginate(request, shares, per_page=20)
-    share_totals = UtilityShare.objects.filter(allocation=allocation).aggregate(
-        n=Count("id"), area=Sum("area"), quantity=Sum("quantity"), charge=Sum("charge"))
+    totals = sel.reading_totals(allocation)
+    rpage = paginate(_with_page(request, "rpage"), sel.readings_of(allocation), per_page=20)
+    spage = paginate(request, sel.shares_of(allocation), per_page=20)
+    share_totals = sel.share_totals(allocation)
     computed = share_totals["n"] > 0
     return {
         "a": allocation, "can_edit": can_edit and draft, "can_withdraw": can_edit and allocation.status == S.PUBLISHED,
@@ -200,15 +186,17 @@ def _with_page(request, key):
 @login_required
 @require_safe
 def utility_detail(request, pk: int):
-    _gate(request, request.user.role in APP_ROLES)
-    allocation = allocation_get_for_user(request.user, pk)
+    if not sel.can_use_utilities(request.user):
+        _refuse(request)
+    allocation = sel.allocation_get_for_user(request.user, pk)
     return render(request, "disclosure/utilities/detail.html", _detail_context(request, allocation))
 
 
 def _editable(request, pk: int) -> UtilityAllocation:
-    _gate(request, request.user.role in APP_ROLES)
-    allocation = allocation_get_for_user(request.user, pk)
-    if not svc.can_draft_for(request.user, allocation.estate):
+    if not sel.can_use_utilities(request.user):
+        _refuse(request)
+    allocation = sel.allocation_get_for_user(request.user, pk)
+    if not sel.can_draft_for(request.user, allocation.estate):
         refuse(user=request.user, model=UtilityAllocation, pk=pk, reason="只有该小区的物业服务企业可以操作",
                status=403)
     return allocation
@@ -225,8 +213,7 @@ def utility_reading_add(request, pk: int):
     form = ReadingForm(request.POST)
     if form.is_valid():
         d = form.cleaned_data
-        unit = svc.units_in_scope(allocation).filter(building__name=d["building"].strip(),
-                                                     number=d["number"].strip()).first()
+        unit = sel.unit_in_scope(allocation, building=d["building"], number=d["number"])
         if unit is None:
             form.add_error("number", _("在本次公摊范围内找不到该房屋，请核对楼栋和房号。"))
         else:
@@ -363,8 +350,9 @@ def utility_delete(request, pk: int):
 @require_safe
 def utility_flagged(request):
     """Officials: published allocations above the loss threshold, by district."""
-    _gate(request, can_see_flagged(request.user), "仅监管部门可查看")
-    qs = allocations_flagged_for(request.user)
+    if not sel.can_see_flagged(request.user):
+        _refuse(request, "仅监管部门可查看")
+    qs = sel.allocations_flagged_for(request.user)
     by_district = list(qs.values("estate__district__name").annotate(n=Count("id"))
                        .order_by("-n", "estate__district__name"))
     rows = qs.select_related("estate", "estate__district", "estate__street", "building", "company") \
@@ -383,15 +371,11 @@ def utility_flagged(request):
 @require_safe
 def utility_public(request, pk: int):
     """PUBLIC: a published allocation; units by number and charge only (no owners' names)."""
-    allocation = allocation_get_public(pk)
+    allocation = sel.allocation_get_public(pk)
     if allocation is None:
         raise Http404(_("未找到该公示，或已撤回。"))
-    shares = UtilityShare.objects.filter(allocation=allocation).select_related("unit", "unit__building") \
-        .only("quantity", "charge", "area", "unit__number", "unit__building__name") \
-        .order_by("unit__building__name", "unit__number", "unit_id")
-    page = paginate(request, shares, per_page=50)
-    totals = UtilityShare.objects.filter(allocation=allocation).aggregate(
-        n=Count("id"), area=Sum("area"), charge=Sum("charge"), quantity=Sum("quantity"))
+    page = paginate(request, sel.public_shares_of(allocation), per_page=50)
+    totals = sel.share_totals(allocation)
     return render(request, "disclosure/utilities/public.html", {
         "a": allocation, "page": page, "window": page_window(page), "query": _query(request), "totals": totals,
         "qty_unit": qty_unit(allocation), "chart": _chart(allocation),
@@ -403,7 +387,7 @@ def utility_public(request, pk: int):
 
 
 def _fmt(value: Decimal, places: int = 2) -> str:
-    return f"{Decimal(value):,.{places}f}"
+    return f"{round_half_up(value, places):,.{places}f}"
 
 
 def _plain(value: Decimal) -> str:
@@ -434,17 +418,17 @@ def explain(share, allocation, *, total_area: Decimal, households: int) -> str:
 @require_safe
 def utility_mine(request):
     """The resident's own units' shares of published allocations, with the calculation."""
-    _gate(request, request.user.role == Role.RESIDENT, "仅业主本人可查看")
-    shares = shares_of_resident(request.user).select_related(
+    if not sel.is_resident(request.user):
+        _refuse(request, "仅业主本人可查看")
+    shares = sel.shares_of_resident(request.user).select_related(
         "allocation", "allocation__estate", "allocation__building", "unit", "unit__building") \
         .order_by("-allocation__period_end", "allocation__utility", "unit_id")
     page = paginate(request, shares, per_page=10)
     ids = {s.allocation_id for s in page.object_list}
-    totals = {r["allocation_id"]: r for r in UtilityShare.objects.filter(allocation_id__in=ids)
-              .values("allocation_id").annotate(area=Sum("area"), n=Count("id"))} if ids else {}
+    totals = sel.area_and_households(ids)
     items = []
     for s in page.object_list:
-        t = totals.get(s.allocation_id, {"area": Decimal(0), "n": 0})
+        t = totals.get(s.allocation_id) or sel.no_totals()
         items.append({"share": s, "a": s.allocation, "qty_unit": qty_unit(s.allocation),
                       "explain": explain(s, s.allocation, total_area=t["area"] or Decimal(0), households=t["n"])})
     return render(request, "disclosure/utilities/mine.html", {

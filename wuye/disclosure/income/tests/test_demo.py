@@ -13,9 +13,8 @@ from django.db import transaction
 from wuye.accounts.models import User
 from wuye.demo.disclosure_income import build_demo_income
 from wuye.demo.generator import build_demo_city
-from wuye.disclosure.income import services as inc
-from wuye.disclosure.models import IncomeItem, IncomeReport, IncomeShare
-from wuye.disclosure.income.selectors import reports_visible_to
+from wuye.disclosure.income.selectors import owner_units_in, reports_visible_to
+from wuye.disclosure.models import IncomeEvent, IncomeItem, IncomeReport, IncomeShare
 from wuye.registry.models import Unit
 
 NOW = datetime(2026, 5, 10, 9, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -39,9 +38,8 @@ def test_small_city_reports(city):
         assert IncomeShare.objects.filter(report=r).count() == Unit.objects.filter(estate_id=r.estate_id).count()
         assert r.gross == sum(IncomeItem.objects.filter(report=r).values_list("amount", flat=True))
         assert r.net == r.gross - r.costs and r.public_until > r.public_from
-    from wuye.disclosure.models import IncomeEvent
 
-    assert not IncomeEvent.objects.filter(at__gt=NOW).exists()
+    assert not IncomeEvent.objects.filter(created_at__gt=NOW).exists()
     featured = IncomeReport.objects.get(estate__name="幸福里小区", status="published")
     assert (featured.gross, featured.costs, featured.net) == (Decimal("139200.00"), Decimal("12000.00"),
                                                               Decimal("127200.00"))
@@ -57,8 +55,8 @@ def test_demo_logins_see_their_reports(city):
     mine = reports_visible_to(resident)
     assert mine.exists() and not mine.exclude(status="published").exists()
     report = mine.first()
-    assert inc.owner_units_in(resident, report.estate_id)
-    assert IncomeShare.objects.filter(report=report, unit_id__in=inc.owner_units_in(resident, report.estate_id)).exists()
+    assert owner_units_in(resident, report.estate_id)
+    assert IncomeShare.objects.filter(report=report, unit_id__in=owner_units_in(resident, report.estate_id)).exists()
 
 
 def test_same_seed_same_rows(db):
@@ -74,12 +72,11 @@ def test_same_seed_same_rows(db):
 
 
 def test_nothing_is_dated_after_now_even_in_january(db):
-    from wuye.disclosure.models import IncomeEvent
 
     early = datetime(2026, 1, 8, 9, tzinfo=ZoneInfo("Asia/Shanghai"))
     built = build_demo_city(scale="small", seed=1, complaints=False, supervision=False, transparency=False)
     build_demo_income(scale="small", seed=1, now=early, city_id=built.city_id)
-    assert not IncomeEvent.objects.filter(at__gt=early).exists()
+    assert not IncomeEvent.objects.filter(created_at__gt=early).exists()
     assert not IncomeReport.objects.filter(public_from__gt=early.date()).exists()
     assert IncomeReport.objects.filter(estate__name="幸福里小区", status="published", period_end__year=2024).exists()
     assert IncomeReport.objects.filter(estate__name="幸福里小区", status="draft", period_end=date(2025, 12, 31)).exists()

@@ -17,12 +17,14 @@ from wuye.conftest import make_user
 from wuye.core.errors import ServiceError
 from wuye.core.models import AuditAction, AuditLog
 from wuye.disclosure.models import ParkingViolation, RentRequest
+from wuye.disclosure.parking.selectors import queue_position, waiting_list
 from wuye.disclosure.parking.services import (
     parking_violation_sweep,
     rent_request_file,
     rent_request_offer,
     rent_request_withdraw,
 )
+from wuye.disclosure.parking.tasks import parking_violation_daily
 from wuye.notifications.models import Notification
 from wuye.registry import services as rs
 from wuye.registry.models import ParkingSpace
@@ -134,7 +136,6 @@ def test_withdraw_only_own_waiting_request(world):
 
 
 def test_waiting_list_order_and_positions(world):
-    from wuye.disclosure.parking.selectors import queue_position, waiting_list
 
     users = [world.users["resident"]] + [resident(world, f"业主{i}", f"3-2-{i:03d}") for i in range(1, 4)]
     reqs = [rent_request_file(actor=u, estate=world.estate_a) for u in users]
@@ -379,7 +380,6 @@ def test_parking_public_panel(world, django_assert_num_queries):
 
 
 def test_daily_task_runs_the_sweep(world):
-    from wuye.disclosure.parking.tasks import parking_violation_daily
 
     parking_violation_daily.call_local()
     assert ParkingViolation.objects.filter(estate=world.estate_a, status=V.OPEN).count() == 1

@@ -11,9 +11,9 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from wuye.core.models import AuditLog
+from wuye.disclosure.models import HouseholdReading
 from wuye.disclosure.utilities import services as svc
 from wuye.disclosure.utilities.imports import utility_readings_import
-from wuye.disclosure.models import HouseholdReading
 
 from .test_services import draft, make_building
 

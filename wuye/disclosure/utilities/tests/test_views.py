@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from wuye.core.models import AuditLog
-from wuye.disclosure.utilities import services as svc
 from wuye.disclosure.models import HouseholdReading, UtilityAllocation, UtilityShare
+from wuye.disclosure.utilities import services as svc
 from wuye.registry import services as rs
 
 from .test_services import draft, make_building, put_readings
