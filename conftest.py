@@ -1,7 +1,37 @@
+import os
+
 import pytest
 from django.utils import translation
+from hypothesis import HealthCheck, is_hypothesis_test, settings
 
 from wuye.core.db import audit_triggers_lifted, audit_triggers_set
+
+# ---- Hypothesis profiles (issue 12 item 17) ---------------------------------------------------------
+# ``ci``: a fixed seed per test (derandomize), so that CI cannot fail by chance; loaded when ``CI``
+# is set and by ``make test`` (``--hypothesis-profile=ci``). ``fuzz``: many more examples, on demand
+# (``make fuzz``); a test that names its own ``max_examples`` gets FUZZ_FACTOR times as many.
+# ``HYPOTHESIS_PROFILE`` (or ``--hypothesis-profile``) picks any of them.
+FUZZ_FACTOR = 20
+settings.register_profile("ci", derandomize=True, database=None, deadline=None, print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("fuzz", max_examples=100 * FUZZ_FACTOR, deadline=None, print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "default"))
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under the ``fuzz`` profile, scale the examples of tests that name their own ``max_examples``
+    (an explicit ``@settings`` value would otherwise win over the profile)."""
+    if settings.get_current_profile_name() != "fuzz":
+        return
+    for item in items:
+        test = getattr(getattr(item, "obj", None), "__func__", getattr(item, "obj", None))
+        if test is None or not is_hypothesis_test(test) or getattr(test, "_wuye_fuzzed", False):
+            continue
+        own = test._hypothesis_internal_use_settings
+        test._hypothesis_internal_use_settings = settings(own, max_examples=max(own.max_examples * FUZZ_FACTOR,
+                                                                                settings.default.max_examples))
+        test._wuye_fuzzed = True
 
 
 @pytest.fixture(autouse=True)
