@@ -86,6 +86,7 @@ def seed(apps=None) -> int:
     """Create the rules that do not exist yet (idempotent); returns how many were created.
     ``apps`` is the migration state (None: the real models)."""
     if apps is None:
+        # Here, not at the top: a migration imports this module and must not load today's models.
         from .models import CreditRule, CreditSettings
     else:
         CreditRule = apps.get_model("credit", "CreditRule")

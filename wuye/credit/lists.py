@@ -1,12 +1,10 @@
-"""Red and black lists and benchmarks, as sets of ids other apps can ask about."""
+"""Red and black lists and benchmarks, as sets of ids other apps can ask about (the benchmark
+companies, an input of the score's lists, are ``scoring.benchmark_company_ids``)."""
 
 from __future__ import annotations
 
 from .models import Benchmark, CompanyCredit
-from .scoring import benchmark_company_ids, company_score
-
-__all__ = ["benchmark_company_ids", "benchmark_estate_ids", "black_listed_company_ids", "company_grade",
-           "red_listed_company_ids"]
+from .scoring import company_score
 
 
 def benchmark_estate_ids() -> set[int]:

@@ -7,16 +7,19 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
+from drf_spectacular.generators import SchemaGenerator
 
 from wuye.cases.models import UnitMonthStat
 from wuye.core.errors import ServiceError
 from wuye.credit.managers import manager_register_check, manager_training_check, training_record_add
 from wuye.credit.metrics_feed import credit_metrics_feed, previous_month
 from wuye.credit.models import CompanyCredit, CreditEvent, ManagerCredit, TrainingRecord
-from wuye.credit.scoring import credit_recompute
-from wuye.credit.services import credit_basic_refresh, credit_refresh
+from wuye.credit.scoring import credit_recompute, manager_recompute
+from wuye.credit.services import credit_basic_refresh, credit_event_confirm, credit_refresh
+from wuye.registry import services as rs
 from wuye.registry.models import PropertyCompany, Staff
 
 from .conftest import confirmed
@@ -79,8 +82,6 @@ def test_company_credit_api_never_writes_and_reads_not_yet_rated(world):
 
 def test_company_credit_api_is_rate_limited(world, settings):
     settings.WUYE_CREDIT_API_RATE_IP_HOUR = 2
-    from django.core.cache import cache
-
     cache.clear()
     client = Client(REMOTE_ADDR="10.9.8.7")
     url = f"/api/v1/companies/{world.company_a.pk}/credit/"
@@ -89,8 +90,6 @@ def test_company_credit_api_is_rate_limited(world, settings):
 
 
 def test_api_is_in_the_schema():
-    from drf_spectacular.generators import SchemaGenerator
-
     schema = SchemaGenerator().get_schema(request=None, public=True)
     op = schema["paths"]["/api/v1/companies/{id}/credit/"]["get"]
     assert op["operationId"] == "company_credit" and "200" in op["responses"]
@@ -154,8 +153,6 @@ def test_basic_refresh_records_jc01_for_a_filed_company_and_ends_it_when_unfiled
 
 
 def _manager(world, name, *, post_started, registered_days_later):
-    from wuye.registry import services as rs
-
     s = rs.staff_create(actor=world.users["city"], company=world.company_a, name=name, role="project_manager",
                         estate=world.estate_a)
     Staff.objects.filter(pk=s.pk).update(post_started=post_started,
@@ -173,11 +170,7 @@ def test_mg01_when_registered_more_than_30_days_after_taking_the_post(world):
     assert manager_register_check() == 0
     e = CreditEvent.objects.get(source_key=f"mg01:staff:{late.pk}")
     assert (e.rule.code, e.manager_id, e.company_id, e.status) == ("MG01", late.pk, world.company_a.pk, S.NOTICE)
-    from wuye.credit.services import credit_event_confirm
-
     credit_event_confirm(event=e, now=e.notice_end + timedelta(seconds=1))
-    from wuye.credit.scoring import manager_recompute
-
     assert manager_recompute(late.pk).score == Decimal("95")
 
 

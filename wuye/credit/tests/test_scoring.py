@@ -8,7 +8,9 @@ from decimal import Decimal
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from stdnum.cn import uscc
 
+from wuye.credit.auto import credit_event_auto
 from wuye.credit.benchmarks import benchmark_designate
 from wuye.credit.lists import black_listed_company_ids, company_grade, red_listed_company_ids
 from wuye.credit.models import CompanyCredit, CreditEvent, CreditRule, CreditSettings, ExitCase
@@ -16,6 +18,7 @@ from wuye.credit.scoring import credit_recompute, credit_recompute_all, lists_fo
 from wuye.credit.services import credit_event_act, credit_refresh
 from wuye.credit.sweep import credit_nightly_recompute
 from wuye.notifications.models import Notification
+from wuye.registry import services as rs
 
 from .conftest import confirmed
 
@@ -74,8 +77,6 @@ def test_company_score_from_confirmed_events_only(world):
     confirmed(a, "XJ05")  # +5
     confirmed(a, "GS01")  # −5
     # A bad item still in notice does not count.
-    from wuye.credit.auto import credit_event_auto
-
     credit_event_auto(company=a, rule_code="SF01", source_key="pending:1", occurred_on=date.today(), description="x")
     c = credit_recompute(a.pk)
     assert (c.basic, c.good, c.bad, c.score, c.grade) == (D("80"), D("5"), D("5"), D("80"), "AA")
@@ -178,8 +179,6 @@ def test_recompute_all_agrees_with_recompute_one_by_one(world):
 
 
 def test_recompute_all_needs_few_queries_whatever_the_data(world, django_assert_max_num_queries):
-    from wuye.registry import services as rs
-
     for i in range(6):
         c = rs.company_create(actor=world.users["city"], name=f"测试物业{i}", credit_code=_code(i),
                               legal_representative="甲", address="乙", service_phone="01065550009")
@@ -191,8 +190,6 @@ def test_recompute_all_needs_few_queries_whatever_the_data(world, django_assert_
 
 
 def _code(i: int) -> str:
-    from stdnum.cn import uscc
-
     body = f"9111010{i % 10}MA{7000 + i:07d}"[:17].ljust(17, "0")
     return body + uscc.calc_check_digit(body)
 

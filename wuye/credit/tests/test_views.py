@@ -25,8 +25,10 @@ from wuye.credit.models import (
 )
 from wuye.credit.scoring import credit_recompute
 from wuye.credit.services import credit_event_record, credit_refresh
+from wuye.registry import services as rs
 
 from .conftest import confirmed
+from .test_scoring import _code
 
 S = CreditEvent.Status
 
@@ -99,10 +101,6 @@ def test_public_red_and_black_lists_search_and_fixed_queries(world):
     assert b.name in black and a.name not in black and "一票否决" in black
     assert b.name not in client.get("/credit/black/?q=安居").content.decode()
     n_red, n_black = _count(client, "/credit/red/"), _count(client, "/credit/black/")
-    from wuye.registry import services as rs
-
-    from .test_scoring import _code
-
     for i in range(4):
         c = rs.company_create(actor=world.users["city"], name=f"黑名单物业{i}", credit_code=_code(i),
                               legal_representative="甲", address="乙", service_phone="01065550009")

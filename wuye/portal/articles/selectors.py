@@ -11,8 +11,7 @@ from django.db.models import QuerySet
 
 from wuye.accounts.models import Role
 from wuye.cases.search import _lookup_class, query_tokens
-
-from ..models import Article
+from wuye.portal.models import Article
 
 HOME_ARTICLES = 5
 PUBLISHER_ROLES = (Role.CITY, Role.DISTRICT)

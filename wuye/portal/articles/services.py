@@ -22,10 +22,10 @@ from wuye.core.audit import audit_record
 from wuye.core.errors import ServiceError
 from wuye.core.models import AuditAction
 from wuye.core.workflow import conditional_update
+from wuye.portal.models import Article
+from wuye.portal.sanitise import plain_text, sanitise_html
+from wuye.portal.selectors_public import public_cache_bump
 
-from ..models import Article
-from ..sanitise import plain_text, sanitise_html
-from ..selectors_public import public_cache_bump
 from .selectors import can_manage, can_publish
 from .workflow import MACHINE, PUBLISHER
 

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from wuye.core.access import refuse
 from wuye.core.errors import ServiceError
 from wuye.core.listing import page_window, paginate
+from wuye.portal.models import Article
 
-from ..models import Article
 from . import services as svc
 from .forms import ArticleForm, WithdrawForm
 from .selectors import article_managed_get, articles_managed_by, can_publish

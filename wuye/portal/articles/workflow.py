@@ -14,8 +14,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from wuye.core.workflow import Machine, T
-
-from ..models import Article
+from wuye.portal.models import Article
 
 S = Article.Status
 PUBLISHER = "publisher"

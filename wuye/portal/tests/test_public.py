@@ -8,12 +8,15 @@ from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from wuye.cases import services as cs
 from wuye.cases.models import Category, Complaint
+from wuye.credit.models import CompanyCredit, CreditEvent, CreditRule
 from wuye.credit.scoring import credit_recompute
 from wuye.portal import selectors_public as sel
 from wuye.portal.articles import services as arts
@@ -123,8 +126,6 @@ def test_home_shows_search_lists_news_and_figures(world, anon):
 
 
 def test_home_lists_black_listed_companies(world, anon):
-    from wuye.credit.models import CompanyCredit
-
     credit_recompute(world.company_b.pk)
     CompanyCredit.objects.filter(company=world.company_b).update(black=True, grade="C")
     html = body(anon.get(url("public:home")))
@@ -215,9 +216,6 @@ def test_complaint_figures_without_complaints_show_dashes(world, anon):
 
 
 def test_estate_page_reads_a_fixed_number_of_rows(world, anon, django_assert_max_num_queries, django_assert_num_queries):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     with CaptureQueriesContext(connection) as first:
         anon.get(url("public:estate", world.estate_a.pk))
     cache.clear()
@@ -234,8 +232,6 @@ def test_estate_page_reads_a_fixed_number_of_rows(world, anon, django_assert_max
 
 
 def test_company_page_shows_grade_estates_and_confirmed_events(world, anon):
-    from wuye.credit.models import CreditEvent, CreditRule
-
     credit_recompute(world.company_a.pk)
     rule = CreditRule.objects.filter(points__gt=0).exclude(code__startswith="B").first() or CreditRule.objects.first()
     today = timezone.localdate()
@@ -256,9 +252,6 @@ def test_company_page_shows_grade_estates_and_confirmed_events(world, anon):
 
 
 def test_company_estates_are_paginated_and_queries_do_not_grow(world, anon, django_assert_num_queries):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     with CaptureQueriesContext(connection) as first:
         anon.get(url("public:company", world.company_a.pk))
     cache.clear()
@@ -300,8 +293,6 @@ def test_cache_key_holds_the_language(world, anon):
 
 
 def _key_in(lang, *parts):
-    from django.utils import translation
-
     with translation.override(lang):
         return sel.public_cache_key(*parts)
 
@@ -324,9 +315,6 @@ def test_cached_page_keeps_a_fresh_csrf_token_for_each_visitor(world):
 
 
 def test_ttl_setting_zero_disables_the_cache(world, anon, settings):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     settings.WUYE_PUBLIC_CACHE_SECONDS = 0
     anon.get(url("public:estate", world.estate_a.pk))
     with CaptureQueriesContext(connection) as second:

@@ -28,6 +28,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from wuye.credit.catalogue import seed
+from wuye.credit.models import CompanyCredit, CreditEvent, CreditRule
+from wuye.credit.scoring import credit_recompute_all
+from wuye.registry.models import PropertyCompany
+
 
 class Command(BaseCommand):
     help = "Benchmark credit recomputation and the public company page at city scale."
@@ -40,11 +45,6 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=20260501)
 
     def handle(self, *args, **opts):
-        from wuye.credit.catalogue import seed
-        from wuye.credit.models import CreditEvent, CreditRule
-        from wuye.credit.scoring import credit_recompute_all
-        from wuye.registry.models import PropertyCompany
-
         seed()
         rnd = random.Random(opts["seed"])
         have = PropertyCompany.objects.count()
@@ -87,8 +87,6 @@ class Command(BaseCommand):
             times.append(time.perf_counter() - t)
             self.stdout.write(f"credit_recompute_all round {r + 1}: {times[-1]:.2f} s {out}")
         # Worst case: every company's figures change (e.g. after the bureau changed a cap).
-        from wuye.credit.models import CompanyCredit
-
         CompanyCredit.objects.update(score=Decimal("-1"), basic=Decimal("-1"))
         t = time.perf_counter()
         out = credit_recompute_all()

@@ -3,8 +3,12 @@ sanitised on save; every write leaves an audit row; transitions are conditional.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -78,8 +82,6 @@ def test_sanitiser_removes_scripts_handlers_and_javascript_urls_and_keeps_format
 def test_sanitised_html_never_holds_active_content(html):
     clean = sanitise_html(html).lower()
     assert "<script" not in clean and "<style" not in clean and "<iframe" not in clean and "<svg" not in clean
-    import re
-
     for tag in re.findall(r"<[a-z0-9]+[^>]*>", clean):
         assert not re.search(r"\son[a-z]+\s*=", tag), tag
         assert "javascript:" not in tag, tag
@@ -248,9 +250,6 @@ def test_article_list_queries_do_not_grow(world, login, django_assert_num_querie
     for i in range(3):
         make(world, title=f"文章{i}")
     c.get(LIST)
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     with CaptureQueriesContext(connection) as few:
         c.get(LIST)
     for i in range(25):
