@@ -98,7 +98,7 @@ def parking_violation_sweep(*, now: datetime | None = None) -> dict[str, int]:
             continue
         try:
             PARKING_VIOLATION.apply(violation, "resolve", actor=None, resolved_at=now, idle_spaces=0,
-                                    audit_detail="空置车位均已出租、出售或对业主出租，自动整改完毕")
+                                    audit_username=SWEEP, audit_detail="空置车位均已出租、出售或对业主出租，自动整改完毕")
         except ConflictError:
             continue  # another worker resolved it first: nothing more to do
         counts["resolved"] += 1
