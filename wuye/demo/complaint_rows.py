@@ -42,7 +42,7 @@ C_FIELDS = [
     "company_id", "category_id", "title", "description", "location", "search_tokens", "reporter_user_id",
     "reporter_name", "reporter_phone", "anonymous", "created_by_id", "confidential", "emergency", "status", "version",
     "routed_unit_kind", "routed_unit_id", "unit_kind", "unit_id", "unit_name", "accept_due", "sign_due", "contact_due",
-    "resolve_due", "created_at", "accepted_at", "dispatched_at", "signed_at", "contacted_at", "replied_at",
+    "resolve_due", "dispatch_due", "dispatch_overdue", "created_at", "accepted_at", "dispatched_at", "signed_at", "contacted_at", "replied_at",
     "published_at", "callback_at", "closed_at", "accept_overdue", "sign_overdue", "contact_overdue", "resolve_overdue",
     "supervision_level", "next_check_at", "duplicate_of_id", "return_final", "reply", "public_reply",
     "callback_resolved", "satisfaction", "callback_comment", "unreasonable", "reopen_count", "return_count",
@@ -117,14 +117,14 @@ STOP_BEFORE = {
 class _Probe:
     """What ``deadlines.next_check`` reads of a complaint, with aware datetimes."""
 
-    __slots__ = ("status", "supervision_level", "accept_due", "sign_due", "contact_due", "resolve_due",
-                 "accept_overdue", "sign_overdue", "contact_overdue", "resolve_overdue")
+    __slots__ = ("status", "supervision_level", "accept_due", "sign_due", "contact_due", "resolve_due", "dispatch_due",
+                 "accept_overdue", "sign_overdue", "contact_overdue", "resolve_overdue", "dispatch_overdue")
 
     def __init__(self, c: _Case):
         self.status = c.status
         self.supervision_level = c.supervision_level
-        for f in ("accept_overdue", "sign_overdue", "contact_overdue", "resolve_overdue"):
+        for f in ("accept_overdue", "sign_overdue", "contact_overdue", "resolve_overdue", "dispatch_overdue"):
             setattr(self, f, getattr(c, f))
-        for f in ("accept_due", "sign_due", "contact_due", "resolve_due"):
+        for f in ("accept_due", "sign_due", "contact_due", "resolve_due", "dispatch_due"):
             v = getattr(c, f)
             setattr(self, f, v.replace(tzinfo=SH) if v is not None else None)

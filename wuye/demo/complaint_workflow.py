@@ -199,7 +199,13 @@ class WorkflowMixin:
         self.sweep_to(c, t)
         self.event(c, t, "accept", S.ACCEPTED, public=True, label=self.dispatcher_label(c))
         c.status, c.accepted_at, c.accept_overdue = S.ACCEPTED, t, t > c.accept_due
+        self.desk_clock(c, t)
         c.version += 1
+
+    def desk_clock(self, c: _Case, t: datetime) -> None:
+        """Waiting in "accepted" for the desk: the dispatch clock, the category's accept limit from ``t``
+        (the services' ``_desk_clock``; rules.md §7)."""
+        c.dispatch_due, c.dispatch_overdue = self.due(t, c.cat.accept), False
 
     def do_refuse(self, c: _Case, t: datetime) -> None:
         self.sweep_to(c, t)
@@ -227,6 +233,8 @@ class WorkflowMixin:
         frm = c.status
         if c.accepted_at is None:
             extra.update(accepted_at=t, accept_overdue=t > c.accept_due)
+        if c.status == S.ACCEPTED and c.dispatch_due:  # the desk's dispatch clock stops; its flag freezes
+            extra.update(dispatch_overdue=c.dispatch_overdue or t > c.dispatch_due)
         self.move(c, status=S.DISPATCHED, unit_kind=unit[0], unit_id=unit[1], unit_name=unit[2], dispatched_at=t,
                   sign_due=self.due(t, cat.sign), contact_due=self.due(t, cat.contact),
                   resolve_due=self.due(t, cat.resolve), signed_at=None, contacted_at=None, replied_at=None,
@@ -338,6 +346,7 @@ class WorkflowMixin:
             self.event(c, t, "decide_return", S.ACCEPTED, note=note, task=k, label=self.dispatcher_label(c),
                        data={"approve": True})
             self.move(c, status=S.ACCEPTED, return_count=c.return_count + 1)
+            self.desk_clock(c, t)
         else:
             k.returned = False
             k.version += 1

@@ -360,7 +360,8 @@ class ComplaintBuilder(WorkflowMixin, LifeMixin, UnitsMixin, FeaturedMixin):
         c.created_at = created
         c.accepted_at = c.dispatched_at = c.signed_at = c.contacted_at = c.replied_at = None
         c.published_at = c.callback_at = c.closed_at = c.next_check_at = None
-        c.accept_overdue = c.sign_overdue = c.contact_overdue = c.resolve_overdue = False
+        c.accept_overdue = c.sign_overdue = c.contact_overdue = c.resolve_overdue = c.dispatch_overdue = False
+        c.dispatch_due = None
         c.supervision_level = 0
         c.duplicate_of_id = None
         c.return_final = c.unreasonable = False

@@ -294,7 +294,6 @@ class EstatesMixin:
         building_label = rng.choice(("{}号楼", "{}号楼", "{}栋", "{}幢"))
         buildings = self.t_building
         units = self.t_unit
-        ownerships = self.t_ownership
         estate_people: list[tuple] = []
         org_owner: dict[str, int] = {}
         featured = e is self.featured_estate
@@ -325,50 +324,16 @@ class EstatesMixin:
                         built = layouts[room - 1] + randint(-40, 40)
                         exclusive = built * ratio // 100
                         total_built += built
-                        r = rnd()
-                        if r < p_unsold:
-                            status = "unsold"
-                            source = "surveyed" if rnd() < 0.6 else "contract"
-                        elif r < p_unsold + p_undelivered:
-                            status = "sold_undelivered"
-                            source = "contract" if rnd() < 0.7 else "surveyed"
-                        else:
-                            status = "delivered"
-                            r2 = rnd()
-                            source = "registered" if r2 < 0.88 else "surveyed" if r2 < 0.97 else "contract"
+                        status, source = _unit_status(rnd, p_unsold, p_undelivered)
                         number = f"{b}-{ent}-{fl}{room:02d}"
                         units.append((uid, eid, bid, number, fl, money(exclusive), source, money(built), status, ts, ts))
                         n_units += 1
                         # Who owns it.
-                        if status == "unsold":
-                            oid = org_owner.get("developer") or self._org_owner(org_owner, "developer", e)
-                            ownerships.append((w.next_id(Ownership), uid, oid, eid, "100.00", None, ts, ts))
+                        person = self._own(e, uid, status, since_from, since_span, org_owner, estate_people)
+                        if person is None:
                             continue
-                        since = date.fromordinal(since_from + int(rnd() * since_span)).isoformat() if status == "delivered" else None
-                        if kind == "old_compound" and rnd() < 0.03:
-                            oid = org_owner.get("work_unit") or self._org_owner(org_owner, "work_unit", e)
-                            ownerships.append((w.next_id(Ownership), uid, oid, eid, "100.00", since, ts, ts))
-                            continue
-                        r = rnd()
-                        if r < 0.05 and estate_people:
-                            person = estate_people[int(rnd() * len(estate_people))]
-                        elif r < 0.065 and self.recent_owners:
-                            person = self.recent_owners[int(rnd() * len(self.recent_owners))]
-                            estate_people.append(person)
-                        else:
-                            person = self._new_person(kind, year)
-                            estate_people.append(person)
-                        if rnd() < 0.13:
-                            spouse = self._new_person(kind, year)
-                            estate_people.append(spouse)
-                            share = "50.00" if rnd() < 0.8 else "60.00"
-                            ownerships.append((w.next_id(Ownership), uid, person[0], eid, share, since, ts, ts))
-                            ownerships.append((w.next_id(Ownership), uid, spouse[0], eid,
-                                               "50.00" if share == "50.00" else "40.00", since, ts, ts))
-                        else:
-                            ownerships.append((w.next_id(Ownership), uid, person[0], eid, "100.00", since, ts, ts))
-                            if featured and status == "delivered" and person[3]:
-                                candidates.append(person)
+                        if featured and status == "delivered" and person[3] and person[4]:
+                            candidates.append(person[:4])
                         if featured:
                             owner_units[person[0]] = owner_units.get(person[0], 0) + 1
         if featured:
@@ -382,6 +347,47 @@ class EstatesMixin:
         e["people"] = estate_people
         e["units"] = n_units
         return total_built
+
+    def _own(self, e: dict, uid: int, status: str, since_from: int, since_span: int, org_owner: dict,
+             estate_people: list) -> tuple | None:
+        """The ownerships of one unit: the developer's while unsold, now and then a work unit's in an old
+        compound, else one person (an owner of this estate or a recent buyer elsewhere, sometimes) or a
+        couple. Returns the person (with a sixth field: alone) or None for an organisation."""
+        rng = self.rng_units
+        rnd = rng.random
+        w = self.writer
+        ts = self.ts
+        eid = e["id"]
+        kind, year = e["kind"], e["year"]
+        ownerships = self.t_ownership
+        if status == "unsold":
+            oid = org_owner.get("developer") or self._org_owner(org_owner, "developer", e)
+            ownerships.append((w.next_id(Ownership), uid, oid, eid, "100.00", None, ts, ts))
+            return None
+        since = date.fromordinal(since_from + int(rnd() * since_span)).isoformat() if status == "delivered" else None
+        if kind == "old_compound" and rnd() < 0.03:
+            oid = org_owner.get("work_unit") or self._org_owner(org_owner, "work_unit", e)
+            ownerships.append((w.next_id(Ownership), uid, oid, eid, "100.00", since, ts, ts))
+            return None
+        r = rnd()
+        if r < 0.05 and estate_people:
+            person = estate_people[int(rnd() * len(estate_people))]
+        elif r < 0.065 and self.recent_owners:
+            person = self.recent_owners[int(rnd() * len(self.recent_owners))]
+            estate_people.append(person)
+        else:
+            person = self._new_person(kind, year)
+            estate_people.append(person)
+        if rnd() < 0.13:
+            spouse = self._new_person(kind, year)
+            estate_people.append(spouse)
+            share = "50.00" if rnd() < 0.8 else "60.00"
+            ownerships.append((w.next_id(Ownership), uid, person[0], eid, share, since, ts, ts))
+            ownerships.append((w.next_id(Ownership), uid, spouse[0], eid, "50.00" if share == "50.00" else "40.00", since,
+                               ts, ts))
+            return (*person[:4], False)
+        ownerships.append((w.next_id(Ownership), uid, person[0], eid, "100.00", since, ts, ts))
+        return (*person[:4], True)
 
     def _new_person(self, kind: str, year: int) -> tuple:
         """A new natural-person owner: (id, name, phone, has id number)."""
@@ -416,3 +422,14 @@ class EstatesMixin:
                              self.ts, self.ts))
         cache[role] = oid
         return oid
+
+
+def _unit_status(rnd, p_unsold: float, p_undelivered: float) -> tuple[str, str]:
+    """A unit's sales status and where its area comes from (registered, surveyed, or the sales contract)."""
+    r = rnd()
+    if r < p_unsold:
+        return "unsold", "surveyed" if rnd() < 0.6 else "contract"
+    if r < p_unsold + p_undelivered:
+        return "sold_undelivered", "contract" if rnd() < 0.7 else "surveyed"
+    r2 = rnd()
+    return "delivered", "registered" if r2 < 0.88 else "surveyed" if r2 < 0.97 else "contract"

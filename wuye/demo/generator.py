@@ -32,8 +32,11 @@ from . import identifiers as ids
 from . import names as N
 from .bulk import BulkWriter, timestamp
 from .common import Initials, People, weighted
+from .complaints import build_demo_complaints
 from .estate_services import EstateServicesMixin
 from .estates import EstatesMixin
+from .supervision import build_demo_supervision
+from .transparency import build_demo_transparency
 
 DEMO_PASSWORD = "Wuye@2026"
 FEATURED_COMPANY = "示范市安居物业服务有限公司"
@@ -287,19 +290,13 @@ def build_demo_city(*, scale: str = "small", seed: int = 2026, say: Callable[[st
         builder.writer.finish()
         result = builder.result()
         if complaints:
-            from .complaints import build_demo_complaints
-
             done = build_demo_complaints(scale=scale, seed=seed, now=now, city_id=builder.city_id, say=say)
             result.counts.update(complaint=done.complaints, task=done.tasks, event=done.events)
         if supervision:
-            from .supervision import build_demo_supervision
-
             sup = build_demo_supervision(scale=scale, seed=seed, now=now or (done.now if complaints else None),
                                          city_id=builder.city_id, say=say)
             result.counts.update(inspection=sup.counts.get("inspection", 0), creditevent=sup.counts.get("creditevent", 0))
         if transparency:
-            from .transparency import build_demo_transparency
-
             tr = build_demo_transparency(scale=scale, seed=seed, now=now or (done.now if complaints else None),
                                          city_id=builder.city_id, say=say)
             result.counts.update(tr)

@@ -25,6 +25,7 @@ from wuye.supervision.models import (
     OrderEvent,
     RectificationOrder,
 )
+from wuye.supervision.orders.workflow import ORDER
 
 from . import identifiers as ids
 from . import names as N
@@ -37,6 +38,16 @@ HALF = Decimal("0.5")
 ORGANISATIONS = ["住房和城乡建设局物业科", "房产服务中心", "物业管理办公室", "街道城市管理办公室"]
 EXPERTISE = ["物业管理", "房屋安全", "设施设备", "消防安全", "环境卫生", "园林绿化", "电梯安全", "财务审计"]
 DEFECT_NOTES = ["现场抽查未达标", "记录缺失", "部分区域未落实", "设施损坏未及时维修", "台账不完整"]
+
+
+# The rectification sweep's event note (``wuye.supervision.orders.sweep``).
+OVERDUE_NOTE = "超过整改期限未完成"
+
+
+def sweep_tick_after(moment: datetime) -> datetime:
+    """The first pass of the rectification sweep (every 10 minutes) that finds ``moment`` passed."""
+    floor = moment.replace(minute=moment.minute - moment.minute % 10, second=0, microsecond=0)
+    return floor + timedelta(minutes=10)
 
 
 class InspectionsMixin:
@@ -100,7 +111,13 @@ class InspectionsMixin:
             if iid not in self.inspector_user:
                 self.pool[did].append(iid)
                 self.inspector_user[iid] = uid
-        # One declared conflict per district: an inspector who used to work for a company there.
+        conflicts = self.build_conflicts(rng)
+        w.flush()
+        self.stage(f"检查人员库：{sum(len(v) for v in self.pool.values())} 人（新建账号 {len(users)} 个），回避关系 {len(conflicts) or len(self.conflicts)} 条")
+
+    def build_conflicts(self, rng) -> list[tuple]:
+        """One declared conflict per district: an inspector who used to work for a company there."""
+        w = self.writer
         conflicts = w.table(InspectorConflict, ["id", "inspector_id", "company_id", "estate_id", "reason", "created_at", "updated_at"])
         self.conflicts: dict[int, set[int]] = defaultdict(set)  # inspector → blocked estate ids
         by_district = defaultdict(list)
@@ -116,8 +133,7 @@ class InspectionsMixin:
             company = rng.choice(estates)["company_id"]
             conflicts.append((w.next_id(InspectorConflict), iid, company, None, "曾在该企业任职（三年内）", self.ts, self.ts))
             self.conflicts[iid].update(e["id"] for e in estates if e["company_id"] == company)
-        w.flush()
-        self.stage(f"检查人员库：{sum(len(v) for v in self.pool.values())} 人（新建账号 {len(users)} 个），回避关系 {len(conflicts) or len(self.conflicts)} 条")
+        return conflicts
 
     # -- plans, draws, inspections, orders ---------------------------------------------------------
 
@@ -148,17 +164,11 @@ class InspectionsMixin:
         self.inspection_inspectors = w.table(Inspection.inspectors.through, ["id", "inspection_id", "inspector_id"])
         self.scores = w.table(InspectionScore, ["id", "inspection_id", "item_id", "deduction", "score", "not_applicable",
                                                 "is_defect", "note"])
-        self.orders = w.table(RectificationOrder, [
-            "id", "number", "inspection_id", "item_id", "estate_id", "company_id", "district_id", "street_id", "defect",
-            "requirement", "status", "version", "deadline", "issued_by_id", "submitted_at", "closed_at",
-            "reinspected_by_id", "reopen_count", "overdue_at", "created_at", "updated_at"])
-        self.order_events = w.table(OrderEvent, ["id", "order_id", "actor_id", "action", "from_status", "to_status", "note", "created_at"])
-        self.order_numbers: Counter = Counter()
+        self.open_order_tables()
         self.inspection_status: Counter = Counter()
         # Results other stages use.
         self.inspection_results: list[dict] = []  # submitted inspections: id, estate, company, district, day, score, concluded
         self.latest_inspection: dict[int, dict] = {}
-        self.overdue_orders: list[dict] = []
         city_user = self.logins.get("city")
         self.city_user_id = city_user.pk if city_user else None
         by_district = defaultdict(list)
@@ -313,16 +323,21 @@ class InspectionsMixin:
         if prev is None or prev["day"] <= day:
             self.latest_inspection[e["id"]] = result
 
-    def order(self, inspection_id: int, e: dict, item: dict, issued: datetime, issuer: int, q: float, rng):
+    def open_order_tables(self) -> None:
         w = self.writer
-        oid = w.next_id(RectificationOrder)
-        prefix = f"ZG{issued:%Y%m}"
-        self.order_numbers[prefix] += 1
-        number = f"{prefix}{self.order_numbers[prefix]:04d}"
+        self.orders = w.table(RectificationOrder, [
+            "id", "number", "inspection_id", "item_id", "estate_id", "company_id", "district_id", "street_id", "defect",
+            "requirement", "status", "version", "deadline", "issued_by_id", "submitted_at", "closed_at",
+            "reinspected_by_id", "reopen_count", "overdue_at", "created_at", "updated_at"])
+        self.order_events = w.table(OrderEvent, ["id", "order_id", "actor_id", "action", "from_status", "to_status", "note", "created_at"])
+        self.order_numbers: Counter = Counter()
+        self.overdue_orders: list[dict] = []
+
+    def order(self, inspection_id: int, e: dict, item: dict, issued: datetime, issuer: int, q: float, rng):
+        """One rectification order: when the company answers and when the re-inspection closes it are
+        drawn from its quality; the rows are what ``order_replay`` writes for those times."""
         deadline = self.deadline(issued)
-        events = [("issue", issuer, "", RectificationOrder.Status.OPEN, f"{item['text'][:60]}未达标", issued)]
-        submitted_at = closed_at = overdue_at = reinspector = None
-        status = RectificationOrder.Status.OPEN
+        submitted_at = closed_at = None
         span = max(1, int((deadline - issued).total_seconds() // 3600))
         if deadline < self.now:
             if rng.random() < 0.9 + 0.09 * q:
@@ -330,42 +345,53 @@ class InspectionsMixin:
                 submitted_at = issued + timedelta(hours=rng.randrange(24, span)) if not late else \
                     deadline + timedelta(days=rng.randint(1, 6), hours=rng.randint(1, 8))
                 closed_at = submitted_at + timedelta(days=rng.randint(1, 4), hours=rng.randint(0, 6))
-                if late:
-                    overdue_at = deadline + timedelta(minutes=5)
-                if closed_at > self.now or (overdue_at and overdue_at > self.now):
-                    closed_at = None
-                status = RectificationOrder.Status.CLOSED if closed_at else RectificationOrder.Status.SUBMITTED
-            else:
-                overdue_at = deadline + timedelta(minutes=5)
-                if rng.random() < 0.3:
-                    submitted_at = min(self.now - timedelta(hours=2), deadline + timedelta(days=rng.randint(1, 5)))
-                    status = RectificationOrder.Status.SUBMITTED
-        else:
-            if rng.random() < 0.4:
-                submitted_at = issued + timedelta(hours=rng.randrange(12, max(13, int((self.now - issued).total_seconds() // 3600) + 13)))
-                if submitted_at < self.now:
-                    status = RectificationOrder.Status.SUBMITTED
-                else:
-                    submitted_at = None
-        if overdue_at and overdue_at <= self.now:
-            events.append(("overdue", None, RectificationOrder.Status.OPEN, RectificationOrder.Status.OPEN, "整改逾期未完成", overdue_at))
+            elif rng.random() < 0.3:
+                submitted_at = min(self.now - timedelta(hours=2), deadline + timedelta(days=rng.randint(1, 5)))
+        elif rng.random() < 0.4:
+            submitted_at = issued + timedelta(hours=rng.randrange(12, max(13, int((self.now - issued).total_seconds() // 3600) + 13)))
+        return self.order_replay(inspection_id, e, item, issued, issuer, deadline, submitted_at, closed_at)
+
+    def order_replay(self, inspection_id: int, e: dict, item: dict, issued: datetime, issuer: int, deadline: datetime,
+                     submitted_at: datetime | None, closed_at: datetime | None) -> tuple[bool, datetime | None]:
+        """The rows the services write for an order issued at ``issued`` (``order_issue``), answered at
+        ``submitted_at`` (``ORDER`` "submit") and closed by the re-inspection at ``closed_at`` (``ORDER``
+        "close"), with the rectification sweep's overdue mark: its first pass (every 10 minutes) after the
+        deadline finds the order open or submitted (``orders.sweep.sweep_orders``; it changes no version).
+        Steps after ``now`` have not happened. Returns (closed, closed_at)."""
+        O = RectificationOrder.Status  # noqa: E741
+        w = self.writer
+        oid = w.next_id(RectificationOrder)
+        prefix = f"ZG{issued:%Y%m}"
+        self.order_numbers[prefix] += 1
+        number = f"{prefix}{self.order_numbers[prefix]:04d}"
+        if submitted_at is None or submitted_at > self.now:
+            submitted_at = closed_at = None
+        if closed_at is not None and closed_at > self.now:
+            closed_at = None
+        defect = f"{item['code']} {item['text']}"[:500]
+        requirement = f"按“{item['code']} {item['text']}”的要求整改到位，并上传整改前后照片。"[:500]  # order_issue's wording
+        events = [("issue", issuer, "", O.OPEN, defect, issued)]
+        tick = sweep_tick_after(deadline)
+        overdue_at = tick if tick <= self.now and (closed_at is None or closed_at > tick) else None
+        steps = [(at, action, actor, note) for at, action, actor, note in (
+            (submitted_at, "submit", None, "已整改，上传整改前后照片"),
+            (closed_at, "close", issuer, "回头看：已整改到位，予以销号"),
+            (overdue_at, "overdue", None, OVERDUE_NOTE)) if at is not None]
+        status, version, updated = O.OPEN, 0, issued
+        for at, action, actor, note in sorted(steps, key=lambda s: s[0]):
+            if action == "overdue":
+                events.append((action, actor, status, status, note, at))
+                continue
+            t = ORDER[action]
+            events.append((action, actor, status, t.target, note, at))
+            status, version, updated = t.target, version + 1, at
+        if overdue_at:
             self.overdue_orders.append({"id": oid, "estate": e["id"], "company": e["company_id"], "district": e["district_id"],
                                         "day": overdue_at.date(), "number": number, "closed_at": closed_at})
-        else:
-            overdue_at = None
-        if submitted_at:
-            events.append(("submit", None, RectificationOrder.Status.OPEN, RectificationOrder.Status.SUBMITTED,
-                           "已整改，上传整改前后照片", submitted_at))
-        if closed_at:
-            reinspector = issuer
-            events.append(("close", issuer, RectificationOrder.Status.SUBMITTED, RectificationOrder.Status.CLOSED,
-                           "回头看：已整改到位，予以销号", closed_at))
-        events.sort(key=lambda ev: ev[5])
-        updated = events[-1][5]
         self.orders.append((oid, number, inspection_id, item["id"], e["id"], e["company_id"], e["district_id"], e["street_id"],
-                            f"{item['code']} {item['text']}"[:500], f"按“{item['code']}”的要求整改到位，并上传整改前后照片。"[:500],
-                            status, len(events) - 1, timestamp(deadline), issuer, self.t(submitted_at), self.t(closed_at),
-                            reinspector, 0, self.t(overdue_at), timestamp(issued), timestamp(updated)))
+                            defect, requirement, status, version, timestamp(deadline), issuer, self.t(submitted_at),
+                            self.t(closed_at), issuer if closed_at else None, 0, self.t(overdue_at), timestamp(issued),
+                            timestamp(updated)))
         for action, actor, frm, to, note, at in events:
             self.order_events.append((w.next_id(OrderEvent), oid, actor, action, frm, to, note, timestamp(at)))
         return closed_at is not None, closed_at

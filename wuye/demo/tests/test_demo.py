@@ -19,6 +19,7 @@ from wuye.core.models import AuditAction, AuditLog
 from wuye.demo.generator import DEMO_PASSWORD, build_demo_city
 from wuye.demo.logins import DEMO_LOGINS
 from wuye.registry import selectors
+from wuye.registry import services as rs
 from wuye.registry.models import (
     Building,
     CommitteeMember,
@@ -251,7 +252,5 @@ def test_demo_beside_existing_data_keeps_both(world):
     assert Estate.objects.get(pk=result.estate_id).name == "幸福里小区"
     assert Estate.objects.get(pk=world.estate_a.pk).name == world.estate_a.name
     # New rows after the bulk insert get fresh ids.
-    from wuye.registry import services as rs
-
     owner = rs.owner_create(actor=world.users["city"], name="新业主")
     assert owner.pk > Owner.objects.exclude(pk=owner.pk).order_by("-pk").first().pk

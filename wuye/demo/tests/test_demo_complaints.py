@@ -19,6 +19,7 @@ from wuye.cases import deadlines, rollups, selectors, units
 from wuye.cases.models import (
     FINAL_STATUSES,
     OPEN_STATUSES,
+    Category,
     Complaint,
     Event,
     Request,
@@ -32,6 +33,7 @@ from wuye.core import calendar
 from wuye.core.models import AuditAction, AuditLog
 from wuye.demo.complaints import build_demo_complaints
 from wuye.demo.generator import build_demo_city
+from wuye.registry.models import Estate
 
 NOW = datetime(2026, 11, 20, 10, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
 SEED = 7
@@ -119,9 +121,6 @@ def test_texts_are_chinese_templates_with_their_search_tokens(d):
 
 def test_routing_is_what_the_routing_table_says(d):
     pairs = Complaint.objects.values_list("estate_id", "category_id", "routed_unit_kind", "routed_unit_id").distinct()
-    from wuye.cases.models import Category
-    from wuye.registry.models import Estate
-
     estates = {e.pk: e for e in Estate.objects.select_related("district", "street", "community", "company")}
     cats = {c.pk: c for c in Category.objects.all()}
     checked = 0
