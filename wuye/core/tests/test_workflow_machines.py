@@ -25,6 +25,8 @@ EXPECTED = {
     "committee_election",
     "income_report",
     "utility_allocation",
+    "rent_request",
+    "parking_violation",
     "article",
     "import_job",
 }
