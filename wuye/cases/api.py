@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 
 import django_filters as df
-from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -36,7 +35,6 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from wuye.accounts.models import Role
 from wuye.core.access import refuse
 from wuye.core.api import Pagination
 from wuye.core.errors import ConflictError, ServiceError
@@ -45,11 +43,9 @@ from wuye.core.viewsets import ListMixin, RetrieveMixin, ScopedViewSet
 
 from . import search, selectors, services
 from . import serializers as s
-from .models import Category, Complaint, Event, IdempotencyKey, Photo, Source, Status, Task
+from .models import Category, Complaint, Source, Status
 from .workflow import TRANSITIONS, actor_kinds, permits
 
-DESK_ROLES = (Role.CITY, Role.DISTRICT)
-REPORTER_ROLES = (Role.RESIDENT, Role.COMMITTEE)
 NO_FILE = _("您的角色不能通过接口提交诉求：业主、业委会成员提交本人诉求，市局和区县受理人员录入热线诉求。")
 DESK_ONLY = _("只有市局或区县受理人员可以填写此项；业主提交时使用账号中的姓名和电话。")
 KEY_REUSED = _("该 Idempotency-Key 已用于内容不同的另一次提交，请使用新的 Key")
@@ -66,16 +62,12 @@ class ComplaintPagination(Pagination):
 # ---- categories -------------------------------------------------------------------------------
 
 
-def categories_visible_to(user):
-    return Category.objects.filter(active=True)
-
-
 class CategoryViewSet(ListMixin, RetrieveMixin, ScopedViewSet):
     """诉求类别（启用中的），任何已登录用户可查看。``confidential`` 为保密类别（涉黑涉恶线索）：只派公安，
     办理情况仅公安与市局可见，物业企业不可见。``limits`` 为各环节时限。"""
 
     model = Category
-    selector = categories_visible_to
+    selector = selectors.active_categories
     serializer_class = s.CategorySerializer
     ordering = ("sort_order", "id")
 
@@ -122,14 +114,6 @@ def _fingerprint(data: dict, photos) -> str:
     return services.request_fingerprint(payload)
 
 
-def _detail_queryset(qs):
-    return qs.select_related("category", "estate", "duplicate_of").prefetch_related(
-        Prefetch("events", queryset=Event.objects.order_by("created_at", "id")),
-        Prefetch("tasks", queryset=Task.objects.order_by("id")),
-        Prefetch("photos", queryset=Photo.objects.order_by("id")),
-    )
-
-
 ACTION_EXAMPLES = [
     OpenApiExample(_("签收"), value={"action": "sign"}, request_only=True),
     OpenApiExample(_("派单（不填 unit 则派往路由单位）"), value={"action": "dispatch", "unit": "company:3", "note": "请尽快处理"},
@@ -157,7 +141,7 @@ class ComplaintViewSet(ListMixin, RetrieveMixin, ScopedViewSet):
     def get_queryset(self):
         qs = super().get_queryset()
         if self.action in ("retrieve", "act"):
-            qs = _detail_queryset(qs)
+            qs = selectors.with_detail(qs)
         return qs
 
     def get_serializer_class(self):
@@ -173,7 +157,8 @@ class ComplaintViewSet(ListMixin, RetrieveMixin, ScopedViewSet):
     # ---- filing ----
 
     def may_create(self) -> bool:
-        return getattr(self.request.user, "role", None) in DESK_ROLES + REPORTER_ROLES
+        user = self.request.user
+        return selectors.is_desk(user) or selectors.files_own_complaints(user)
 
     @extend_schema(
         summary=_("提交诉求"),
@@ -207,7 +192,7 @@ class ComplaintViewSet(ListMixin, RetrieveMixin, ScopedViewSet):
         form.is_valid(raise_exception=True)
         data = dict(form.validated_data)
         photos = data.pop("photos", None) or []
-        desk = user.role in DESK_ROLES
+        desk = selectors.is_desk(user)
         if desk:
             try:
                 phone = s.clean_contact_phone(data.get("reporter_phone", ""))
@@ -232,7 +217,7 @@ class ComplaintViewSet(ListMixin, RetrieveMixin, ScopedViewSet):
             complaint, created = services.complaint_file_idempotent(
                 scope=scope, key=key, fingerprint=fingerprint, photos=photos, **fields)
         except ServiceError:
-            if key and IdempotencyKey.objects.filter(scope=scope, key=key).exclude(request_hash=fingerprint).exists():
+            if key and selectors.idempotency_key_reused(scope, key, fingerprint):
                 return Response({"detail": str(KEY_REUSED)}, status=status.HTTP_409_CONFLICT)
             raise
         data = s.ComplaintCreatedSerializer(complaint, context=self.get_serializer_context()).data
@@ -275,7 +260,7 @@ class ComplaintViewSet(ListMixin, RetrieveMixin, ScopedViewSet):
             return Response({"detail": str(exc.messages[0])}, status=status.HTTP_409_CONFLICT)
         except ServiceError as exc:
             message = str(exc.messages[0])
-            fresh = Complaint.objects.select_related("category", "estate").get(pk=complaint.pk)
+            fresh = selectors.complaint_fresh(complaint.pk)
             ctx = selectors.action_context(user, fresh)
             kinds = actor_kinds(user, fresh, ctx)
             if permits(name, fresh, kinds, ctx):
@@ -283,7 +268,7 @@ class ComplaintViewSet(ListMixin, RetrieveMixin, ScopedViewSet):
             if not (TRANSITIONS[name].actors & kinds):
                 refuse(user=user, model=Complaint, pk=complaint.pk, reason=message, status=403)
             return Response({"detail": message}, status=status.HTTP_409_CONFLICT)
-        complaint = _detail_queryset(Complaint.objects.filter(pk=complaint.pk)).get()
+        complaint = selectors.complaint_detail(complaint.pk)
         return Response(self.output(complaint))
 
 

@@ -36,7 +36,7 @@ ESCALATIONS = [(1, 0), (2, 2), (3, 48), (4, 168)]
 def seed(apps=None) -> int:
     """Create the categories and escalation rules that do not exist yet (idempotent)."""
     if apps is None:
-        from .models import Category, EscalationRule
+        from .models import Category, EscalationRule  # a migration passes its historical models instead
     else:
         Category = apps.get_model("cases", "Category")
         EscalationRule = apps.get_model("cases", "EscalationRule")

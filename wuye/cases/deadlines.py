@@ -1,8 +1,12 @@
 """Stages, deadlines and the instant the supervision sweep next has to look at a complaint.
 
-rules.md §7: accept → sign → first contact → resolve. The resolve clock starts at dispatch and
-keeps running while a return is reviewed (unless the return is approved, which re-dispatches and
-starts new clocks). Overdue flags are set while a stage runs and frozen when its milestone passes.
+rules.md §7: accept → (dispatch) → sign → first contact → resolve. The resolve clock starts at
+dispatch and keeps running while a return is reviewed (unless the return is approved, which sends
+the complaint back to the desk and starts new clocks). Every waiting state has a clock: a complaint
+waiting in "accepted" for the desk runs the dispatch stage (the category's accept limit, counted
+again from the acceptance or the approved return). Overdue flags are set while a stage runs and
+frozen when its milestone passes. A deadline is the last instant that is on time: ``now > due``
+is late (day periods end at 23:59:59.999999, core.calendar).
 """
 
 from __future__ import annotations
@@ -18,11 +22,15 @@ S = Status
 # stage → (deadline field, overdue flag, states in which the stage is running)
 STAGES: dict[str, tuple[str, str, frozenset[str]]] = {
     "accept": ("accept_due", "accept_overdue", frozenset({S.SUBMITTED})),
+    # Waiting at the desk after acceptance or an approved return: the desk's dispatch clock.
+    "dispatch": ("dispatch_due", "dispatch_overdue", frozenset({S.ACCEPTED})),
     "sign": ("sign_due", "sign_overdue", frozenset({S.DISPATCHED})),
     "contact": ("contact_due", "contact_overdue", frozenset({S.DISPATCHED, S.SIGNED})),
     "resolve": ("resolve_due", "resolve_overdue", frozenset({S.DISPATCHED, S.SIGNED, S.IN_PROGRESS, S.RETURN_REVIEW})),
 }
-STAGE_LABELS = {"accept": "受理", "sign": "签收", "contact": "首次联系", "resolve": "办结"}
+STAGE_LABELS = {"accept": "受理", "sign": "签收", "contact": "首次联系", "resolve": "办结", "dispatch": "派单"}
+# The stages the desk (district or city bureau) runs; the others are the handling unit's.
+DESK_STAGES = frozenset({"accept", "dispatch"})
 
 
 def due_after(start: datetime, category, stage: str) -> datetime:
@@ -31,7 +39,7 @@ def due_after(start: datetime, category, stage: str) -> datetime:
 
 
 def running_stages(c: Complaint) -> list[str]:
-    return [name for name, (due_f, _flag, states) in STAGES.items() if c.status in states and getattr(c, due_f)]
+    return [name for name, (due_f, _flag, states) in STAGES.items() if c.status in states and getattr(c, due_f, None)]
 
 
 def overdue_since(c: Complaint, now: datetime) -> datetime | None:

@@ -1,6 +1,6 @@
 """Forms of the city bureau's complaint settings: categories, weights and warnings, escalation
 rules. They collect and check input; the services write (``services.category_save``,
-``services.case_settings_save``, ``services_config.escalation_rule_save``)."""
+``services.case_settings_save``, ``services.escalation_rule_save``)."""
 
 from __future__ import annotations
 

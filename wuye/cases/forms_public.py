@@ -25,8 +25,9 @@ from wuye.core.search import search_q
 from wuye.notifications.sms_codes import normalise_phone
 from wuye.registry.models import Estate
 
-from .models import Category, Satisfaction, Source
+from .models import Satisfaction, Source
 from .photos import MAX_PHOTOS, check_photos
+from .selectors import active_categories, public_estates
 
 ESTATE_SUGGESTIONS = 10
 LANDLINE_RE = re.compile(r"0\d{2,3}-?\d{7,8}(-\d{1,6})?")
@@ -102,7 +103,7 @@ class ComplaintFieldsMixin(StyledForm):
     """What every complaint says: category, title, description, location, photos."""
 
     category = forms.ModelChoiceField(
-        label=_("诉求类别"), queryset=Category.objects.none(), empty_label=_("请选择诉求类别"),
+        label=_("诉求类别"), queryset=active_categories().none(), empty_label=_("请选择诉求类别"),
         error_messages={"required": _("请选择诉求类别"), "invalid_choice": _("请选择有效的诉求类别")},
         help_text=CONFIDENTIAL_NOTE,
     )
@@ -120,7 +121,7 @@ class ComplaintFieldsMixin(StyledForm):
 
     def setup_categories(self):
         field = self.fields["category"]
-        field.queryset = Category.objects.filter(active=True).order_by("sort_order", "id")
+        field.queryset = active_categories()
         field.label_from_instance = lambda c: f"{c.name}（{_('保密')}）" if c.confidential else c.name
 
     def clean_description(self):
@@ -151,7 +152,7 @@ class EstatePickMixin(StyledForm):
         widget=forms.TextInput(attrs={"placeholder": _("输入小区名称、地址或拼音首字母，如 xfl"), "autocomplete": "off"}),
     )
 
-    estate_queryset = Estate.objects.all()
+    estate_queryset = public_estates()
     estate_candidates: list = []
 
     def clean(self):
@@ -258,7 +259,7 @@ class PublicComplaintForm(EstatePickMixin, ComplaintFieldsMixin):
 class ResidentComplaintForm(ComplaintFieldsMixin):
     """A logged-in owner files about one of the estates they own a home in (issue §2)."""
 
-    estate = forms.ModelChoiceField(label=_("小区"), queryset=Estate.objects.none(), empty_label=None,
+    estate = forms.ModelChoiceField(label=_("小区"), queryset=public_estates().none(), empty_label=None,
                                     error_messages={"required": _("请选择诉求所在的小区"),
                                                     "invalid_choice": _("请选择您名下房屋所在的小区")})
     phone = forms.CharField(label=_("手机号码"), max_length=20, required=False,

@@ -1,8 +1,10 @@
-"""Unit metrics, monthly rankings and drill-downs (issue §14, rules.md §7).
+"""Unit metrics, monthly rankings and drill-downs (issue §14, rules.md §7): the exact arithmetic.
 
-Everything here reads the rollup table ``UnitMonthStat`` (kept current by the workflow, see
-``rollups.py``), never the complaints: a page computes its figures from at most a few thousand
-stored rows.
+This module computes figures from counts and nothing else (``compute``, ``figures_of``, the red
+list's size, the months); the queries — which rollup rows a user may read, the ranking order and
+the composite in SQL, the drill-down's tasks — are in ``selectors_metrics.py``. Everything reads
+the rollup table ``UnitMonthStat`` (kept current by the workflow, see ``rollups.py``), never the
+complaints: a page computes its figures from at most a few thousand stored rows.
 
 Rates (per unit and month, in percent)
     timely signing   = signed_in_time / assigned
@@ -31,7 +33,7 @@ Which units are ranked (a decision, documented here)
     A unit is never on both lists: with fewer than twice ``ranking_size`` ranked units, the upper
     half (rounded up) can be on the red list and the rest on the black list.
 
-Who sees what (``unit_stats_visible_to``)
+Who sees what (``selectors_metrics.unit_stats_visible_to``)
     The city bureau sees every unit; a district authority the units whose rollup row belongs to
     its district (``UnitMonthStat.district``; a company belongs to the district where it serves
     most estates); a street office, community, functional department or property company (manager
@@ -49,18 +51,15 @@ from fractions import Fraction
 from functools import cached_property
 from html import escape
 
-from django.db import connection
-from django.db.models import BigIntegerField, Case, Count, F, Max, Min, Q, QuerySet, Sum, When, Window
-from django.db.models.functions import Cast, Collate, RowNumber
+from django.db.models import Q
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from wuye.accounts.models import Role
+from wuye.core.calendar import add_months
 
 from .models import CaseSettings, UnitKind, UnitMonthStat
-from .units import unit_key_of
 
 # Unit kinds that have a monthly ranking, in the order of the tabs.
 RANKED_KINDS: tuple[str, ...] = (UnitKind.COMPANY, UnitKind.COMMUNITY, UnitKind.STREET, UnitKind.DEPARTMENT)
@@ -313,10 +312,10 @@ def compute(counts: dict[str, int], weights: Weights, *, unit_kind: str = "", un
             unit_name: str = "", month: date | None = None, district_id: int | None = None) -> Figures:
     """Rates and composite from the counts of one unit-month (or a sum of them)."""
     c = {k: int(counts.get(k) or 0) for k in COUNT_FIELDS}
-    return _figures(c, weights, unit_kind, unit_id, unit_name, month, district_id)
+    return figures_of_counts(c, weights, unit_kind, unit_id, unit_name, month, district_id)
 
 
-def _figures(c: dict[str, int], weights: Weights, unit_kind: str, unit_id: int | None, unit_name: str,
+def figures_of_counts(c: dict[str, int], weights: Weights, unit_kind: str, unit_id: int | None, unit_name: str,
              month: date | None, district_id: int | None) -> Figures:
     """``compute`` for counts that are already a dict of every count field as ints."""
     assigned, callbacks = c["assigned"], c["callbacks"]
@@ -345,159 +344,20 @@ def figures_of(stat: UnitMonthStat | dict, weights: Weights) -> Figures:
 ROW_FIELDS = ("id", "month", "unit_kind", "unit_id", "unit_name", "district_id", *COUNT_FIELDS)
 
 
-def figures_for(qs: QuerySet[UnitMonthStat], weights: Weights | None = None) -> list[Figures]:
-    """Figures of every row of ``qs`` (one query, plain tuples: a page reads thousands)."""
-    weights = weights or Weights.current()
-    out = []
-    for row in qs.values_list(*ROW_FIELDS[1:]):
-        month, unit_kind, unit_id, unit_name, district_id = row[:5]
-        out.append(_figures(dict(zip(COUNT_FIELDS, row[5:], strict=True)), weights, unit_kind, unit_id,
-                            unit_name or "", month, district_id))
-    return out
-
-
-def summary(qs: QuerySet[UnitMonthStat], weights: Weights, *, name: str = "") -> Figures:
-    """Totals over the rows of ``qs`` summed by the database (one query)."""
-    sums = qs.aggregate(**{k: Sum(k) for k in COUNT_FIELDS})
-    return compute(sums, weights, unit_name=name)
-
-
 # The counts behind the response, resolution and satisfaction rates and the composite.
 COMPOSITE_FIELDS = ("assigned", "contacted_in_time", "callbacks", "resolved", "satisfied", "basically_satisfied")
 
 
-def monthly_series(qs: QuerySet[UnitMonthStat], weights: Weights, months: list[date],
-                   fields: Iterable[str] = COUNT_FIELDS) -> list[Figures]:
-    """One total per month of ``months`` (one query) of the counts ``fields`` (the others are 0);
-    months without data have no rates."""
-    by_month = {
-        row["month"]: row
-        for row in qs.filter(month__in=months).values("month").annotate(**{k: Sum(k) for k in fields}).order_by()
-    }
-    return [compute(by_month.get(m, {}), weights, month=m) for m in months]
-
-
-# ---- ordering and ranking (in SQL) ---------------------------------------------------------
-#
-# A month has a rollup row for each of about 3,000 companies and 1,400 other units on a megacity.
-# The ranking order, each kind's red and black lists and the table's sorted page are therefore
-# taken in SQL: only the rows shown become ``Figures``. The SQL composite repeats ``_figures``'
-# integer arithmetic exactly (the tests compare both on random counts), so the order is that of
-# the published values.
-#
-# Ranking order (best first): composite (published value) desc, then more assigned, then name in
-# code-point order, then unit id; units without a composite (no callback) come after all ranked
-# units and have no rank.
-
-
-def _int(name: str):
-    return Cast(F(name), BigIntegerField())
-
-
-def _half_up_tenths(num, den, when: Q):
-    """``(2·num + den) ÷ (2·den)`` in integers: ``num/den`` rounded half up, as ``_pct`` does;
-    NULL unless ``when``."""
-    return Case(When(when, then=(2 * num + den) / (2 * den)), default=None, output_field=BigIntegerField())
-
-
-def _rate_sql(num, den: str):
-    return _half_up_tenths(1000 * num, _int(den), Q(**{f"{den}__gt": 0}))
-
-
-def composite_sql(weights: Weights):
-    """The composite in tenths of a percent (``_figures``' formula), NULL without a callback."""
-    assigned, callbacks = _int("assigned"), _int("callbacks")
-    good = _int("satisfied") + _int("basically_satisfied")
-    num = 10 * (weights.response * _int("contacted_in_time") * callbacks
-                + (weights.resolution * _int("resolved") + weights.satisfaction * good) * assigned)
-    return _half_up_tenths(num, assigned * callbacks, Q(assigned__gt=0, callbacks__gt=0))
-
-
-RANKED = Q(assigned__gt=0, callbacks__gt=0)  # the units that have a composite
-
-# Table sorts: each key's SQL value (NULL shown as "—"); the composite is the ``_composite``
-# annotation of ``with_composite``.
-SORT_SQL: dict[str, Callable[[], object]] = {
-    "assigned": lambda: F("assigned"),
-    "callbacks": lambda: F("callbacks"),
-    "excluded": lambda: F("excluded"),
-    "signing": lambda: _rate_sql(_int("signed_in_time"), "assigned"),
-    "response": lambda: _rate_sql(_int("contacted_in_time"), "assigned"),
-    "completion": lambda: _rate_sql(_int("done_in_time"), "assigned"),
-    "resolution": lambda: _rate_sql(_int("resolved"), "callbacks"),
-    "satisfaction": lambda: _rate_sql(_int("satisfied") + _int("basically_satisfied"), "callbacks"),
-    "return_rate": lambda: _rate_sql(_int("returned"), "assigned"),
-    "reopen_rate": lambda: _rate_sql(_int("reopened"), "assigned"),
-    "composite": lambda: F("_composite"),
-}
-SORT_KEYS = frozenset({"name", *SORT_SQL})
-
-
-def code_point_order(name: str):
-    """A text compared by its characters' code points, as Python compares ``str``: bytewise
-    (``C``) on PostgreSQL — UTF-8's byte order is code-point order — and ``BINARY`` on SQLite."""
-    return Collate(F(name), "C" if connection.vendor == "postgresql" else "BINARY")
-
-
-def rank_order() -> list:
-    return [F("_composite").desc(nulls_last=True), F("assigned").desc(), code_point_order("unit_name").asc(),
-            F("unit_id").asc()]
-
-
-def with_composite(qs: QuerySet[UnitMonthStat], weights: Weights) -> QuerySet[UnitMonthStat]:
-    return qs.annotate(_composite=composite_sql(weights))
-
-
-def _figures_of_row(row, weights: Weights, rank=None) -> Figures:
+def figures_of_row(row, weights: Weights, rank=None) -> Figures:
     month, unit_kind, unit_id, unit_name, district_id = row[:5]
-    f = _figures(dict(zip(COUNT_FIELDS, row[5:5 + len(COUNT_FIELDS)], strict=True)), weights, unit_kind, unit_id,
+    f = figures_of_counts(dict(zip(COUNT_FIELDS, row[5:5 + len(COUNT_FIELDS)], strict=True)), weights, unit_kind, unit_id,
                  unit_name or "", month, district_id)
     f.rank = rank if f.composite is not None else None
     return f
 
 
-def table(qs: QuerySet[UnitMonthStat], weights: Weights, key: str, descending: bool):
-    """The rows of ``qs`` (one kind, one month) sorted by a column, for a paginator: units
-    without a value ("—") come last both ways, ties in ranking order. Each row is a tuple of
-    ``ROW_FIELDS[1:]`` and its rank; ``figures_of_page`` turns a page of them into ``Figures``."""
-    qs = with_composite(qs, weights)
-    if key == "name":
-        value = code_point_order("unit_name")
-        first = value.desc() if descending else value.asc()
-    else:
-        qs = qs.alias(_sort=SORT_SQL[key]())
-        first = F("_sort").desc(nulls_last=True) if descending else F("_sort").asc(nulls_last=True)
-    return (
-        qs.annotate(_rank=Window(RowNumber(), order_by=rank_order()))
-        .order_by(first, *rank_order())
-        .values_list(*ROW_FIELDS[1:], "_rank")
-    )
-
-
 def figures_of_page(rows: Iterable[tuple], weights: Weights) -> list[Figures]:
-    return [_figures_of_row(row, weights, row[-1]) for row in rows]
-
-
-def top(qs: QuerySet[UnitMonthStat], weights: Weights, n: int) -> list[Figures]:
-    """The best ``n`` ranked units of ``qs`` (one kind, one month), best first."""
-    rows = with_composite(qs.filter(RANKED), weights).order_by(*rank_order()).values_list(*ROW_FIELDS[1:])[:n]
-    return [_figures_of_row(row, weights, i) for i, row in enumerate(rows, start=1)]
-
-
-def position(qs: QuerySet[UnitMonthStat], weights: Weights, own: Figures) -> tuple[int, int] | None:
-    """Where ``own`` stands among the ranked units of ``qs``: (rank, number ranked); None when it
-    is not ranked. One query: the units before it in ranking order are counted."""
-    if own.composite is None:
-        return None
-    c = int(own.composite * 10)
-    a, name, uid = own.counts["assigned"], own.unit_name, own.unit_id or 0
-    before = (Q(_c__gt=c) | Q(_c=c, assigned__gt=a) | Q(_c=c, assigned=a, _name__lt=name)
-              | Q(_c=c, assigned=a, _name=name, unit_id__lt=uid))
-    counts = (
-        qs.filter(RANKED).alias(_c=composite_sql(weights), _name=code_point_order("unit_name"))
-        .aggregate(n=Count("id"), before=Count("id", filter=before))
-    )
-    return counts["before"] + 1, counts["n"]
+    return [figures_of_row(row, weights, row[-1]) for row in rows]
 
 
 @dataclass
@@ -519,77 +379,6 @@ def red_count(n: int, size: int) -> int:
     return min(size, (n + 1) // 2) if n < 2 * size else size
 
 
-def rankings(qs: QuerySet[UnitMonthStat], weights: Weights, size: int,
-             kinds: Iterable[str] = RANKED_KINDS) -> list[Ranking]:
-    """The red list (best ``size``) and black list (worst ``size``, worst first) of each kind
-    among the rows of ``qs`` (one month). Two queries: the counts per kind, and each kind's two
-    ends of its ranking order (a window numbers the units of each kind)."""
-    kinds = list(kinds)
-    qs = qs.filter(unit_kind__in=kinds)
-    counts = {
-        kind: (n, ranked)
-        for kind, n, ranked in qs.values_list("unit_kind").annotate(n=Count("id"), ranked=Count("id", filter=RANKED))
-        .order_by()
-    }
-    ends = (
-        with_composite(qs.filter(RANKED), weights)
-        .annotate(_rank=Window(RowNumber(), partition_by=[F("unit_kind")], order_by=rank_order()),
-                  _n=Window(Count("*"), partition_by=[F("unit_kind")]))
-        .filter(Q(_rank__lte=size) | Q(_rank__gt=F("_n") - size))
-        .order_by()  # the few rows are put in order below
-        .values_list(*ROW_FIELDS[1:], "_rank")
-    ) if size else []
-    by_kind: dict[str, list[Figures]] = {k: [] for k in kinds}
-    for row in ends:
-        by_kind[row[1]].append(_figures_of_row(row, weights, row[-1]))
-    out = []
-    for kind in kinds:
-        n, ranked = counts.get(kind, (0, 0))
-        rows = sorted(by_kind[kind], key=lambda f: f.rank)
-        n_red = red_count(ranked, size)
-        out.append(Ranking(
-            kind=kind, count=ranked, unranked=n - ranked,
-            red=[f for f in rows if f.rank <= n_red],
-            black=[f for f in reversed(rows) if f.rank > n_red and f.rank > ranked - size],
-        ))
-    return out
-
-
-# ---- scope ---------------------------------------------------------------------------------
-
-UNIT_ROLES = {Role.STREET, Role.COMMUNITY, Role.DEPARTMENT, Role.COMPANY_MANAGER, Role.COMPANY_STAFF}
-
-
-def unit_stats_visible_to(user) -> QuerySet[UnitMonthStat]:
-    """The rollup rows the user may read (see the module docstring)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return UnitMonthStat.objects.none()
-    role = user.role
-    if role == Role.CITY:
-        return UnitMonthStat.objects.all()
-    if role == Role.DISTRICT and user.district_id:
-        return UnitMonthStat.objects.filter(district_id=user.district_id)
-    if role in UNIT_ROLES:
-        key = unit_key_of(user)
-        if key is not None:
-            return UnitMonthStat.objects.filter(unit_kind=key[0], unit_id=key[1])
-    return UnitMonthStat.objects.none()
-
-
-def can_see_metrics(user) -> bool:
-    role = getattr(user, "role", None)
-    if role == Role.CITY:
-        return True
-    if role == Role.DISTRICT:
-        return bool(user.district_id)
-    return role in UNIT_ROLES and unit_key_of(user) is not None
-
-
-def can_see_rankings(user) -> bool:
-    role = getattr(user, "role", None)
-    return role == Role.CITY or (role == Role.DISTRICT and bool(getattr(user, "district_id", None)))
-
-
 # ---- months -------------------------------------------------------------------------------
 
 
@@ -608,29 +397,8 @@ def parse_month(value) -> date | None:
         return None
 
 
-def add_months(m: date, n: int) -> date:
-    index = m.year * 12 + (m.month - 1) + n
-    return date(index // 12, index % 12 + 1, 1)
-
-
 def last_complete_month(today: date) -> date:
     return add_months(today.replace(day=1), -1)
-
-
-def months_with_data(qs: QuerySet[UnitMonthStat], limit: int = 36) -> list[date]:
-    """The months from the first to the last that have rollup rows, newest first, at most
-    ``limit`` of them (one query: the first and last month come from the month index; a
-    DISTINCT over the whole table would read every row)."""
-    bounds = qs.aggregate(first=Min("month"), last=Max("month"))
-    first, last = bounds["first"], bounds["last"]
-    if first is None:
-        return []
-    months = []
-    m = last
-    while m >= first and len(months) < limit:
-        months.append(m)
-        m = add_months(m, -1)
-    return months
 
 
 def default_month(available: list[date], today: date) -> date:
@@ -705,15 +473,6 @@ DRILL_GROUPS = (
     ("returned", "reopened"),
 )
 assert {k for g in DRILL_GROUPS for k in g} == set(DRILLS)
-
-
-def drill_tasks(stat: UnitMonthStat, metric: str):
-    """The tasks behind one figure of one unit-month."""
-    from .models import Task
-
-    return Task.objects.filter(unit_kind=stat.unit_kind, unit_id=stat.unit_id, month=stat.month).filter(
-        DRILLS[metric].q
-    )
 
 
 def drill_figure(stat: UnitMonthStat, metric: str) -> int:

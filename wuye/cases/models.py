@@ -7,13 +7,17 @@ which state) is one table in ``workflow.py``; writes are in ``services.py``; who
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wuye.core.calendar import PeriodUnit
 from wuye.core.models import SettingsModel, TimeStampedModel
+from wuye.core.workflow import WorkflowEvent
 from wuye.territory.models import Department
 
 
@@ -178,6 +182,9 @@ class Complaint(models.Model):
     sign_due = models.DateTimeField(_("签收期限"), null=True, blank=True)
     contact_due = models.DateTimeField(_("联系期限"), null=True, blank=True)
     resolve_due = models.DateTimeField(_("办结期限"), null=True, blank=True)
+    # The desk's clock while the complaint waits in "accepted" to be dispatched (after accepting
+    # it, or after an approved return with no new unit): the category's accept limit again.
+    dispatch_due = models.DateTimeField(_("派单期限"), null=True, blank=True)
     created_at = models.DateTimeField(_("提交时间"), db_index=True)
     accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
     dispatched_at = models.DateTimeField(_("派单时间"), null=True, blank=True)
@@ -192,6 +199,7 @@ class Complaint(models.Model):
     sign_overdue = models.BooleanField(_("签收超期"), default=False)
     contact_overdue = models.BooleanField(_("联系超期"), default=False)
     resolve_overdue = models.BooleanField(_("办结超期"), default=False)
+    dispatch_overdue = models.BooleanField(_("派单超期"), default=False)
     supervision_level = models.PositiveSmallIntegerField(
         _("督办等级"), choices=SupervisionLevel.choices, default=SupervisionLevel.NONE,
     )
@@ -333,23 +341,17 @@ class Task(models.Model):
         return self.state in (self.State.PENDING, self.State.SIGNED)
 
 
-class Event(models.Model):
-    """Every action appends one row (DESIGN.md: every transition appends an event)."""
+class Event(WorkflowEvent):
+    """Every action appends one row (DESIGN.md: every transition appends an event); the fields
+    every timeline shares come from ``core.workflow.WorkflowEvent``."""
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
     task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.SET_NULL, related_name="events")
-    action = models.CharField(_("动作"), max_length=30)
-    from_status = models.CharField(_("原状态"), max_length=20, blank=True)
-    to_status = models.CharField(_("新状态"), max_length=20, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     actor_label = models.CharField(_("操作人"), max_length=100, blank=True)
-    note = models.TextField(_("说明"), blank=True)
     data = models.JSONField(default=dict, blank=True)
     public = models.BooleanField(_("对诉求人公开"), default=False)
-    created_at = models.DateTimeField(_("时间"))
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(WorkflowEvent.Meta):
         verbose_name = _("办理记录")
         verbose_name_plural = _("办理记录")
         indexes = [models.Index(fields=["complaint", "created_at"])]
@@ -359,10 +361,6 @@ class Event(models.Model):
 
 
 def photo_path(instance, filename: str) -> str:
-    import secrets
-
-    from django.utils import timezone
-
     now = timezone.localtime()
     ext = (instance.content_type or "image/jpeg").rsplit("/", 1)[-1].replace("jpeg", "jpg")
     return f"complaints/{now:%Y/%m}/{secrets.token_hex(12)}.{ext}"

@@ -28,7 +28,7 @@ def max_bytes() -> int:
 
 def check_photos(files) -> list[CheckedPhoto]:
     """Open every file with Pillow; refuse anything that is not a whole JPEG/PNG/WebP/GIF image."""
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image, UnidentifiedImageError  # Pillow is loaded only by the requests that carry photos
 
     files = [f for f in (files or []) if f]
     if len(files) > MAX_PHOTOS:

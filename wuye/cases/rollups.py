@@ -12,13 +12,13 @@ from datetime import date
 
 from django.db.models import Count, Q
 
+from wuye.registry.models import Estate
+from wuye.territory.models import Community, Department, Street
+
 from .models import Task, UnitKind, UnitMonthStat
 
 
 def _district_of(kind: str, pk: int):
-    from wuye.registry.models import Estate
-    from wuye.territory.models import Community, Department, Street
-
     if kind == UnitKind.DISTRICT:
         return pk
     if kind == UnitKind.DEPARTMENT:

@@ -28,6 +28,9 @@ import re
 import unicodedata
 
 import jieba
+from django.db.models import Lookup
+
+from .models import Complaint
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -95,8 +98,6 @@ _TOKEN_RE = re.compile(r"^w[0-9a-f]{10}$")
 
 
 def _lookup_class():
-    from django.db.models import Lookup
-
     class AllTokens(Lookup):
         """``search_tokens__all_tokens=[tok, …]``: the text holds every token.
 
@@ -139,8 +140,6 @@ def _register() -> None:
     global _registered
     if _registered:
         return
-    from .models import Complaint
-
     Complaint._meta.get_field("search_tokens").register_lookup(_lookup_class())
     _registered = True
 

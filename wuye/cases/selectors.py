@@ -11,13 +11,28 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from wuye.accounts.models import Role
 from wuye.core.access import get_visible_or_404, refuse
 from wuye.core.masking import mask_name, mask_phone
+from wuye.registry.models import Estate, PropertyCompany
+from wuye.territory.models import Community, Department, District, Street
 
-from .models import OPEN_STATUSES, Complaint, Request, Task, UnitKind
+from .models import (
+    OPEN_STATUSES,
+    Category,
+    Complaint,
+    EscalationRule,
+    Event,
+    IdempotencyKey,
+    PartnerKey,
+    Photo,
+    Request,
+    Task,
+    UnitKind,
+)
 from .units import unit_key_of
 from .workflow import Context, allowed_actions
 
@@ -160,3 +175,225 @@ def reporter_phone_for(user, complaint: Complaint) -> str:
 
 def refuse_action(*, user, complaint: Complaint, reason) -> None:
     refuse(user=user, model=Complaint, pk=complaint.pk, reason=reason, status=403)
+
+
+# ---- policies: who may do what with complaints (views, forms and the API ask here) -------------
+
+
+def can_configure(user) -> bool:
+    """Categories, time limits, weights and escalation rules: the city bureau only."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.role == Role.CITY)
+
+
+def _role(user):
+    return getattr(user, "role", None) if getattr(user, "is_authenticated", False) else None
+
+
+DESK_ROLES = frozenset({Role.CITY, Role.DISTRICT})
+RESIDENT_ROLES = frozenset({Role.RESIDENT, Role.COMMITTEE})
+QUEUE_ROLES = frozenset({Role.DISTRICT, Role.STREET, Role.COMMUNITY, Role.DEPARTMENT, Role.COMPANY_MANAGER,
+                         Role.COMPANY_STAFF})
+
+
+def is_city_desk(user) -> bool:
+    """The city bureau's complaint desk: the whole city, confidential clue reports included."""
+    return _role(user) == Role.CITY
+
+
+def is_district_desk(user) -> bool:
+    return _role(user) == Role.DISTRICT
+
+
+def is_desk(user) -> bool:
+    """A dispatcher (city bureau or district authority): lists, dispatches, enters hotline calls."""
+    return _role(user) in DESK_ROLES
+
+
+def files_own_complaints(user) -> bool:
+    """Residents and committee members file and follow their own complaints."""
+    return _role(user) in RESIDENT_ROLES
+
+
+def is_official(user) -> bool:
+    """Anyone signed in who handles complaints (not a resident or committee member)."""
+    return bool(getattr(user, "is_authenticated", False)) and _role(user) not in RESIDENT_ROLES
+
+
+def can_use_queue(user) -> bool:
+    """The units with a queue of tasks (the city desk works from the list instead)."""
+    return _role(user) in QUEUE_ROLES
+
+
+def can_use_list(user) -> bool:
+    return _role(user) in QUEUE_ROLES or _role(user) == Role.CITY
+
+
+def hides_reporter_from(user, complaint: Complaint) -> bool:
+    """The resident asked to stay anonymous to the property company (issue §2)."""
+    return bool(complaint.anonymous and _role(user) in COMPANY_ROLES)
+
+
+def is_proven_reporter_account(user, complaint: Complaint) -> bool:
+    """The resident's own account (not a desk officer who entered the complaint for them)."""
+    return bool(complaint.reporter_user_id and complaint.reporter_user_id == getattr(user, "pk", None)
+                and _role(user) in RESIDENT_ROLES)
+
+
+def complaint_scope_label(user) -> str:
+    """What the officers' list holds for this user, in words."""
+    return str({
+        Role.CITY: _("全市诉求（含保密线索）"), Role.DISTRICT: _("本区县诉求"), Role.STREET: _("本街道辖区内的诉求"),
+        Role.COMMUNITY: _("本社区辖区内的诉求"), Role.DEPARTMENT: _("派给本部门或召集本部门办理的诉求"),
+    }.get(_role(user), _("派给本企业办理的诉求")))
+
+
+# ---- reads for the pages and the API -----------------------------------------------------------
+
+
+def active_categories(user=None) -> QuerySet[Category]:
+    """The categories anyone may file under (the public form, the API, Open311)."""
+    return Category.objects.filter(active=True).order_by("sort_order", "id")
+
+
+def categories_for_config() -> QuerySet[Category]:
+    return Category.objects.order_by("-active", "sort_order", "id")
+
+
+def category_by_pk(pk) -> Category | None:
+    return Category.objects.filter(pk=pk).first()
+
+
+def escalation_rules_by_level() -> dict[int, EscalationRule]:
+    return {r.level: r for r in EscalationRule.objects.all()}
+
+
+def escalation_rule_of(level: int) -> EscalationRule | None:
+    return EscalationRule.objects.filter(level=level).first()
+
+
+def district_choices() -> list[tuple[int, str]]:
+    return list(District.objects.order_by("id").values_list("id", "name"))
+
+
+def districts_by_code() -> list[dict]:
+    return list(District.objects.order_by("code", "id").values("id", "name"))
+
+
+def street_choices(district_id: int) -> list[tuple[int, str]]:
+    return list(Street.objects.filter(district_id=district_id).order_by("id").values_list("id", "name"))
+
+
+def department_choices(district_id: int) -> list[tuple[int, str]]:
+    return list(Department.objects.filter(district_id=district_id).order_by("kind", "id").values_list("id", "name"))
+
+
+def place_names(complaint: Complaint) -> dict[str, str | None]:
+    """The names of the complaint's company, community and street (for the unit picker)."""
+    return {
+        "company": PropertyCompany.objects.filter(pk=complaint.company_id).values_list("name", flat=True).first()
+        if complaint.company_id else None,
+        "community": Community.objects.filter(pk=complaint.community_id).values_list("name", flat=True).first(),
+        "street": Street.objects.filter(pk=complaint.street_id).values_list("name", flat=True).first(),
+    }
+
+
+def complaint_tasks(complaint: Complaint) -> list[Task]:
+    return list(Task.objects.filter(complaint=complaint).order_by("dispatched_at", "id"))
+
+
+def complaint_events(complaint: Complaint, *, public_only: bool) -> list[Event]:
+    qs = Event.objects.filter(complaint=complaint).order_by("created_at", "id")
+    return list(qs.filter(public=True) if public_only else qs)
+
+
+def complaint_photos(complaint: Complaint) -> list[Photo]:
+    return list(Photo.objects.filter(complaint=complaint).order_by("id"))
+
+
+def complaint_requests(complaint: Complaint) -> list[Request]:
+    return list(Request.objects.filter(complaint=complaint).select_related("requested_by", "decided_by")
+                .order_by("-requested_at", "-id"))
+
+
+def reply_evidence(complaint: Complaint, reply: Event) -> list[Photo]:
+    return list(Photo.objects.filter(complaint=complaint, event=reply, kind=Photo.Kind.EVIDENCE).order_by("id"))
+
+
+def photo_with_complaint(pk) -> Photo | None:
+    return Photo.objects.select_related("complaint").filter(pk=pk).first()
+
+
+def complaint_by_code(code: str) -> Complaint | None:
+    """A complaint by its tracking code (the public tracking page; it shows only what is public)."""
+    return (Complaint.objects.select_related("estate", "estate__district", "category")
+            .filter(tracking_code=code).first())
+
+
+def complaint_entered_by(user, pk) -> Complaint | None:
+    """A complaint this desk officer entered (the hotline form's confirmation page)."""
+    return (Complaint.objects.select_related("estate", "category").filter(pk=pk, created_by=user).first()
+            if getattr(user, "is_authenticated", False) else None)
+
+
+def idempotency_key(scope: str, key: str) -> IdempotencyKey | None:
+    return IdempotencyKey.objects.filter(scope=scope, key=key).select_related("complaint").first()
+
+
+def idempotency_key_reused(scope: str, key: str, fingerprint: str) -> bool:
+    """Was the key used for a filing with another body?"""
+    return IdempotencyKey.objects.filter(scope=scope, key=key).exclude(request_hash=fingerprint).exists()
+
+
+def complaint_fresh(pk) -> Complaint:
+    """The complaint as it is now (after a refused action, to tell 403 from 409)."""
+    return Complaint.objects.select_related("category", "estate").get(pk=pk)
+
+
+def with_detail(qs: QuerySet[Complaint]) -> QuerySet[Complaint]:
+    """What the API's detail shows of a complaint, read in a fixed number of queries."""
+    return qs.select_related("category", "estate", "duplicate_of").prefetch_related(
+        Prefetch("events", queryset=Event.objects.order_by("created_at", "id")),
+        Prefetch("tasks", queryset=Task.objects.order_by("id")),
+        Prefetch("photos", queryset=Photo.objects.order_by("id")),
+    )
+
+
+def complaint_detail(pk) -> Complaint:
+    return with_detail(Complaint.objects.filter(pk=pk)).get()
+
+
+def partner_keys() -> QuerySet:
+    return PartnerKey.objects.select_related("created_by").order_by("-active", "name", "id")
+
+
+def all_partner_keys() -> QuerySet:
+    return PartnerKey.objects.all()
+
+
+def can_manage_partner_keys(user) -> bool:
+    """Open311 partner keys: the system administrator only."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.role == Role.SYSADMIN)
+
+
+def public_estates() -> QuerySet[Estate]:
+    """Every estate: names and addresses are public (the public form's estate search, Open311)."""
+    return Estate.objects.all()
+
+
+def estate_by_pk(pk) -> Estate | None:
+    return Estate.objects.filter(pk=pk).first()
+
+
+def estates_named(address: str, limit: int = 2) -> list[Estate]:
+    """Estates whose name or address is exactly ``address`` (Open311's address_string)."""
+    return list(Estate.objects.filter(Q(name=address) | Q(address=address))[:limit])
+
+
+def open311_requests() -> QuerySet[Complaint]:
+    """Complaints Open311 may show: everything but confidential clue reports."""
+    return Complaint.objects.filter(confidential=False).select_related("category", "estate", "duplicate_of")
+
+
+def categories_changed_at():
+    """When the catalogue last changed (Open311 discovery's changeset)."""
+    return Category.objects.aggregate(last=Max("updated_at"))["last"]

@@ -18,7 +18,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from wuye.core.api import ChoiceLabelField, FieldsOnce, ScopedRelatedField
-from wuye.registry.models import Estate
+from wuye.core.calendar import shown_due
+from wuye.core.errors import ServiceError
+from wuye.notifications.sms_codes import normalise_phone
 from wuye.registry.selectors import estates_visible_to
 
 from . import selectors
@@ -64,6 +66,24 @@ class CategorySerializer(serializers.ModelSerializer):
 # ---- complaints: output -----------------------------------------------------------------------
 
 
+class DueField(serializers.DateTimeField):
+    """A deadline: a day period ends at 23:59:59.999999 (core.calendar) and is shown as
+    23:59:59, as the API has always promised."""
+
+    def to_representation(self, value):
+        return super().to_representation(shown_due(value))
+
+
+class _DueFields:
+    """Model fields named ``*_due`` / ``due`` are shown with :class:`DueField`."""
+
+    def build_standard_field(self, field_name, model_field):
+        cls, kwargs = super().build_standard_field(field_name, model_field)
+        if cls is serializers.DateTimeField and (field_name == "due" or field_name.endswith("_due")):
+            cls = DueField
+        return cls, kwargs
+
+
 class _ReporterMixin(serializers.Serializer):
     reporter_name = serializers.SerializerMethodField(label=_("诉求人（按权限脱敏）"))
     reporter_phone = serializers.SerializerMethodField(label=_("联系电话（按权限脱敏）"))
@@ -77,7 +97,7 @@ class _ReporterMixin(serializers.Serializer):
         return selectors.reporter_phone_for(_viewer(self), obj)
 
 
-class ComplaintListSerializer(FieldsOnce, _ReporterMixin, serializers.ModelSerializer):
+class ComplaintListSerializer(FieldsOnce, _DueFields, _ReporterMixin, serializers.ModelSerializer):
     status_display = ChoiceLabelField(Status, source="status", label=_("状态（名称）"))
     source = serializers.CharField(read_only=True, label=_("来源编码（web、resident、12345、12358、open311、api、staff）"))
     source_display = ChoiceLabelField(Source, source="source", label=_("来源（名称）"))
@@ -129,7 +149,7 @@ class EventSerializer(serializers.ModelSerializer):
         return str(t.label) if t else obj.action
 
 
-class TaskSerializer(serializers.ModelSerializer):
+class TaskSerializer(_DueFields, serializers.ModelSerializer):
     role = serializers.CharField(read_only=True, label=_("角色编码：lead 主办、co 协办、joint 联合执法"))
     role_display = _name("get_role_display", _("角色（名称）"))
     state_display = _name("get_state_display", _("状态（名称）"))
@@ -197,7 +217,7 @@ class ComplaintDetailSerializer(ComplaintListSerializer):
         "description": _("accept（受理）、sign（签收）、contact（首次联系）、resolve（办结）各环节的期限与超期标记"),
     })
     def get_deadlines(self, obj: Complaint) -> dict:
-        field = serializers.DateTimeField()
+        field = DueField()
         return {
             stage: {"due": field.to_representation(getattr(obj, f"{stage}_due")) if getattr(obj, f"{stage}_due") else None,
                     "overdue": getattr(obj, f"{stage}_overdue")}
@@ -239,9 +259,7 @@ class ComplaintDetailSerializer(ComplaintListSerializer):
     def _reporter_view(user, obj: Complaint) -> bool:
         """The resident (or committee member) who filed it sees what a reporter sees; an official
         who happens to have filed it (a desk officer entering a call) sees the whole case."""
-        from wuye.accounts.models import Role
-
-        return _is_reporter(user, obj) and getattr(user, "role", None) in (Role.RESIDENT, Role.COMMITTEE)
+        return selectors.is_proven_reporter_account(user, obj)
 
 
 # ---- complaints: input ------------------------------------------------------------------------
@@ -250,9 +268,6 @@ class ComplaintDetailSerializer(ComplaintListSerializer):
 def clean_contact_phone(raw: str) -> str:
     """A reporter's phone as given to a desk officer or a partner system: a mainland mobile number
     (normalised, so that SMS reaches it) or a landline with its area code."""
-    from wuye.core.errors import ServiceError
-    from wuye.notifications.sms_codes import normalise_phone
-
     raw = (raw or "").strip()
     if not raw:
         return ""
@@ -282,17 +297,13 @@ class CategoryField(ScopedRelatedField):
     }
 
 
-def active_categories(user=None):
-    return Category.objects.filter(active=True)
-
-
 class ComplaintInput(FieldsOnce, serializers.Serializer):
     """A complaint filed through the API. Residents and owners' committee members file their own
     (name and phone come from the account); the city bureau's and the districts' desk officers
     enter calls and transfers with the reporter's name, phone, source and ticket number."""
 
-    estate = EstateField(selector=estates_visible_to, queryset=Estate.objects.all(), label=_("小区编号"))
-    category = CategoryField(selector=active_categories, queryset=Category.objects.all(), label=_("诉求类别编号"))
+    estate = EstateField(selector=estates_visible_to, label=_("小区编号"))
+    category = CategoryField(selector=selectors.active_categories, label=_("诉求类别编号"))
     description = serializers.CharField(label=_("诉求内容"), max_length=2000, allow_blank=True, trim_whitespace=True,
                                         error_messages={"required": _("请填写诉求内容")})
     title = serializers.CharField(label=_("标题"), max_length=100, required=False, allow_blank=True, default="")

@@ -4,7 +4,7 @@ It looks only at complaints whose ``next_check_at`` has come (an indexed range),
 warns the unit before a deadline, marks running stages overdue, and escalates supervision
 (催办 → 督办 → 挂牌督办 → 通报) by the city's ``EscalationRule`` table, notifying the unit, its
 supervisor and the street — one digest per unit when a pass has several complaints for it
-(deadlines in days all end at 23:59:59). Each complaint is claimed by a conditional UPDATE of its
+(deadlines in days all end at 23:59:59.999999). Each complaint is claimed by a conditional UPDATE of its
 ``next_check_at`` (and version) — one statement per batch on PostgreSQL — so running the sweep
 twice at once, or on two workers, never acts twice; notifications carry de-duplication keys as a
 second guard.
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import connection, transaction
@@ -23,10 +23,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wuye.accounts.selectors import unit_user_field, unit_users, unit_users_of_many
 from wuye.notifications.services import Message, notify_many
 
 from . import deadlines
 from .models import Complaint, Event, SupervisionLevel, Task, UnitKind
+from .services.common import sweep_settings
+from .services.recipients import DESK_STATES, desk_unit, supervision_messages, supervision_units, unit_message
 
 log = logging.getLogger("wuye.cases.sweep")
 BATCH = 2000
@@ -67,7 +70,8 @@ def _plan(c: Complaint, now: datetime, warn_before, escalations) -> _Plan:
     return _Plan(c, updates, newly_overdue, level, nxt)
 
 
-_CLAIM_FIELDS = ("accept_overdue", "sign_overdue", "contact_overdue", "resolve_overdue", "supervision_level")
+_CLAIM_FIELDS = ("accept_overdue", "sign_overdue", "contact_overdue", "resolve_overdue", "dispatch_overdue",
+                 "supervision_level")
 
 
 def _claim(plans: list[_Plan]) -> set[int]:
@@ -92,7 +96,7 @@ def _claim(plans: list[_Plan]) -> set[int]:
         rows, params = [], []
         for p in chunk:
             rows.append("(%s::bigint, %s::integer, %s::timestamptz, %s::timestamptz, "
-                        "%s::boolean, %s::boolean, %s::boolean, %s::boolean, %s::smallint)")
+                        "%s::boolean, %s::boolean, %s::boolean, %s::boolean, %s::boolean, %s::smallint)")
             values = {f: p.updates.get(f, getattr(p.c, f)) for f in _CLAIM_FIELDS}
             params += [p.c.pk, p.c.version, p.c.next_check_at, p.nxt, *(values[f] for f in _CLAIM_FIELDS)]
         sql = (
@@ -131,59 +135,144 @@ def _digest(purpose: str, level: int, kind: str, pk: int, items: list, now: date
                    dedup_key=f"sweep:{purpose}:{level}:{kind}:{pk}:{complaints[0].pk}:{now.isoformat()}")
 
 
+class _Users:
+    """The users of the units one pass may notify, read once per pass (one query per kind of
+    unit and batch, from ``accounts.selectors``)."""
+
+    def __init__(self) -> None:
+        self.cache: dict[tuple[str, int], list] = {}
+
+    def __call__(self, kind: str, pk: int) -> list:
+        key = (kind, pk)
+        if key not in self.cache:
+            self.cache[key] = list(unit_users(kind, pk))
+        return self.cache[key]
+
+    def preload(self, plans: list[_Plan]) -> None:
+        """Read the users of every unit this batch may notify, one query per kind of unit."""
+        wanted: dict[str, set[int]] = defaultdict(set)
+        for p in plans:
+            for kind, pk in _units_to_tell(p):
+                wanted[kind].add(pk)
+        for kind, pks in wanted.items():
+            pks = {pk for pk in pks if (kind, pk) not in self.cache}
+            if pks:
+                self._read(kind, pks)
+
+    def _read(self, kind: str, pks: set[int]) -> None:
+        found: dict[int, list] = {pk: [] for pk in pks}
+        if kind == UnitKind.CITY:
+            found[0] = list(unit_users(kind, 0))
+        else:
+            attr = unit_user_field(kind)
+            for user in unit_users_of_many(kind, pks):
+                found[getattr(user, attr)].append(user)
+        for pk, users in found.items():
+            self.cache[(kind, pk)] = users
+
+
+def _units_to_tell(p: _Plan) -> list[tuple[str, int]]:
+    c = p.c
+    units = []
+    if c.unit_kind:
+        units.append((c.unit_kind, c.unit_id))
+    if c.status in DESK_STATES:
+        units.append(desk_unit(c))
+    if "supervision_level" in p.updates:
+        units += [(UnitKind.STREET, c.street_id), (UnitKind.DISTRICT, c.district_id), (UnitKind.CITY, 0)]
+    return units
+
+
+def _warned_unit(c: Complaint, stage: str) -> tuple[str, int] | None:
+    """Who is warned of a stage's deadline: the desk for its own stages (accept, dispatch), else
+    the handling unit."""
+    if stage in deadlines.DESK_STAGES:
+        return desk_unit(c)
+    return (c.unit_kind, c.unit_id) if c.unit_kind else None
+
+
+@dataclass
+class _Batch:
+    """What one claimed batch writes: timeline rows, task urgencies and (per unit) notices."""
+
+    now: datetime
+    warn_before: object
+    users_of: _Users
+    stats: dict
+    events: list = field(default_factory=list)
+    # (purpose, level, unit kind, unit id) -> [(complaint, its message)]: one digest per unit below
+    told: dict = field(default_factory=lambda: defaultdict(list))
+    urgency: dict = field(default_factory=lambda: defaultdict(list))
+
+    def add(self, p: _Plan) -> None:
+        self.stats["checked"] += 1
+        self._warn(p)
+        self._mark_overdue(p)
+        if "supervision_level" in p.updates:
+            self._escalate(p)
+
+    def _warn(self, p: _Plan) -> None:
+        c, now = p.c, self.now
+        for stage in deadlines.running_stages(c):
+            due = getattr(c, deadlines.STAGES[stage][0])
+            unit = _warned_unit(c, stage)
+            if not (now < due <= now + self.warn_before) or stage in p.newly_overdue or unit is None:
+                continue
+            self.told[("warn", 0, *unit)].append((c, unit_message(
+                *unit, c, _("即将到期"),
+                _("诉求 %(code)s 的%(stage)s期限 %(due)s 即将到期。") % {
+                    "code": c.tracking_code, "stage": deadlines.STAGE_LABELS[stage],
+                    "due": timezone.localtime(due).strftime("%m-%d %H:%M")},
+                key=f"warn:{stage}:{due.isoformat()}", users=self.users_of(*unit))))
+            self.stats["warned"] += 1
+
+    def _mark_overdue(self, p: _Plan) -> None:
+        c = p.c
+        for stage in p.newly_overdue:
+            self.events.append(Event(
+                complaint=c, action="overdue", from_status=c.status, to_status=c.status, actor_label=_("系统"),
+                note=_("%(stage)s超期") % {"stage": deadlines.STAGE_LABELS[stage]}, created_at=self.now,
+                data={"stage": stage},
+            ))
+            self.stats["overdue"] += 1
+
+    def _escalate(self, p: _Plan) -> None:
+        c = p.c
+        c.supervision_level = p.level
+        self.urgency[(2 if c.emergency else 0) + p.level].append(c.pk)
+        self.events.append(Event(
+            complaint=c, action="supervise", from_status=c.status, to_status=c.status, actor_label=_("系统"),
+            note=_("自动升级为%(label)s") % {"label": SupervisionLevel(p.level).label}, created_at=self.now,
+            data={"level": p.level, "manual": False},
+        ))
+        for (kind, pk), message in zip(supervision_units(c, p.level),
+                                       supervision_messages(c, p.level, users_of=self.users_of), strict=True):
+            self.told[("supervise", p.level, kind, pk)].append((c, message))
+        self.stats["escalated"] += 1
+
+    def write(self) -> None:
+        for value, complaint_ids in self.urgency.items():
+            Task.objects.filter(complaint_id__in=complaint_ids, state__in=[Task.State.PENDING, Task.State.SIGNED]).update(
+                urgency=value)
+        if self.events:
+            Event.objects.bulk_create(self.events, batch_size=1000)
+        messages = [items[0][1] if len(items) == 1 else _digest(*key, items, self.now, self.users_of(key[2], key[3]))
+                    for key, items in self.told.items()]
+        if messages:
+            notify_many(messages)
+
+
 def sweep(now: datetime | None = None, *, batch: int = BATCH) -> dict:
     """Run one pass. Returns counts: checked, warned, overdue, escalated.
 
     Rows are read and planned in batches; each batch is claimed, and its events, task urgencies
     and notifications written, in one transaction with a fixed number of statements (the units'
-    users are read once per pass), so a peak minute — day deadlines all end at 23:59:59 — costs
-    seconds, not minutes."""
-    from .services import (
-        _settings,
-        supervision_messages,
-        supervision_units,
-        unit_message,
-        unit_user_field,
-        unit_users,
-        unit_users_of_many,
-    )
-
+    users are read once per pass), so a peak minute — day deadlines all end at 23:59:59.999999 —
+    costs seconds, not minutes."""
     now = now or timezone.now()
-    warn_before, escalations = _settings()
+    warn_before, escalations = sweep_settings()
     stats = {"checked": 0, "warned": 0, "overdue": 0, "escalated": 0}
-    users_cache: dict[tuple[str, int], list] = {}
-
-    def users_of(kind: str, pk: int) -> list:
-        key = (kind, pk)
-        if key not in users_cache:
-            users_cache[key] = list(unit_users(kind, pk))
-        return users_cache[key]
-
-    def preload(plans: list[_Plan]) -> None:
-        """Read the users of every unit this batch may notify, one query per kind of unit."""
-        wanted: dict[str, set[int]] = defaultdict(set)
-        for p in plans:
-            c = p.c
-            if c.unit_kind:
-                wanted[c.unit_kind].add(c.unit_id)
-            if "supervision_level" in p.updates:
-                wanted[UnitKind.STREET].add(c.street_id)
-                wanted[UnitKind.DISTRICT].add(c.district_id)
-                wanted[UnitKind.CITY].add(0)
-        for kind, pks in wanted.items():
-            pks = {pk for pk in pks if (kind, pk) not in users_cache}
-            if not pks:
-                continue
-            found: dict[int, list] = {pk: [] for pk in pks}
-            if kind == UnitKind.CITY:
-                found[0] = list(unit_users(kind, 0))
-            else:
-                attr = unit_user_field(kind)
-                for user in unit_users_of_many(kind, pks):
-                    found[getattr(user, attr)].append(user)
-            for pk, users in found.items():
-                users_cache[(kind, pk)] = users
-
+    users_of = _Users()
     last_id = 0
     while True:
         ids = list(
@@ -194,56 +283,14 @@ def sweep(now: datetime | None = None, *, batch: int = BATCH) -> dict:
         last_id = ids[-1]
         rows = Complaint.objects.filter(id__in=ids, next_check_at__lte=now).select_related("category")
         plans = [_plan(c, now, warn_before, escalations) for c in rows]
-        preload(plans)
+        users_of.preload(plans)
         with transaction.atomic():
             claimed = _claim(plans)
-            events: list[Event] = []
-            # (purpose, level, unit kind, unit id) -> [(complaint, its message)]: one digest per unit below
-            told: dict[tuple, list] = defaultdict(list)
-            urgency: dict[int, list[int]] = defaultdict(list)
+            work = _Batch(now, warn_before, users_of, stats)
             for p in plans:
-                c = p.c
-                if c.pk not in claimed:
-                    continue
-                stats["checked"] += 1
-                for stage in deadlines.running_stages(c):
-                    due = getattr(c, deadlines.STAGES[stage][0])
-                    if now < due <= now + warn_before and stage not in p.newly_overdue and c.unit_kind:
-                        told[("warn", 0, c.unit_kind, c.unit_id)].append((c, unit_message(
-                            c.unit_kind, c.unit_id, c, _("即将到期"),
-                            _("诉求 %(code)s 的%(stage)s期限 %(due)s 即将到期。") % {
-                                "code": c.tracking_code, "stage": deadlines.STAGE_LABELS[stage],
-                                "due": timezone.localtime(due).strftime("%m-%d %H:%M")},
-                            key=f"warn:{stage}:{due.isoformat()}", users=users_of(c.unit_kind, c.unit_id))))
-                        stats["warned"] += 1
-                for stage in p.newly_overdue:
-                    events.append(Event(
-                        complaint=c, action="overdue", from_status=c.status, to_status=c.status, actor_label=_("系统"),
-                        note=_("%(stage)s超期") % {"stage": deadlines.STAGE_LABELS[stage]}, created_at=now,
-                        data={"stage": stage},
-                    ))
-                    stats["overdue"] += 1
-                if "supervision_level" in p.updates:
-                    c.supervision_level = p.level
-                    urgency[(2 if c.emergency else 0) + p.level].append(c.pk)
-                    events.append(Event(
-                        complaint=c, action="supervise", from_status=c.status, to_status=c.status, actor_label=_("系统"),
-                        note=_("自动升级为%(label)s") % {"label": SupervisionLevel(p.level).label}, created_at=now,
-                        data={"level": p.level, "manual": False},
-                    ))
-                    for (kind, pk), message in zip(supervision_units(c, p.level),
-                                                   supervision_messages(c, p.level, users_of=users_of), strict=True):
-                        told[("supervise", p.level, kind, pk)].append((c, message))
-                    stats["escalated"] += 1
-            for value, complaint_ids in urgency.items():
-                Task.objects.filter(complaint_id__in=complaint_ids, state__in=[Task.State.PENDING, Task.State.SIGNED]).update(
-                    urgency=value)
-            if events:
-                Event.objects.bulk_create(events, batch_size=1000)
-            messages = [items[0][1] if len(items) == 1 else _digest(*key, items, now, users_of(key[2], key[3]))
-                        for key, items in told.items()]
-            if messages:
-                notify_many(messages)
+                if p.c.pk in claimed:
+                    work.add(p)
+            work.write()
         if len(ids) < batch:
             break
     if any(stats.values()):

@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from wuye.accounts.models import Role
 from wuye.core.access import refuse
 from wuye.core.calendar import describe_period
 from wuye.core.listing import page_window, paginate
@@ -22,11 +21,18 @@ from wuye.core.listing import page_window, paginate
 from . import services
 from .forms_config import UNIT_HELP, CaseSettingsForm, CategoryForm, EscalationRuleForm
 from .models import CaseSettings, Category, EscalationRule, SupervisionLevel
-from .services_config import escalation_rule_save
+from .selectors import (
+    can_configure,
+    categories_for_config,
+    category_by_pk,
+    escalation_rule_of,
+    escalation_rules_by_level,
+)
+from .services import escalation_rule_save
 
 
-def _gate(request, model=Category) -> None:
-    if getattr(request.user, "role", None) != Role.CITY:
+def _require_configure(request, model=Category) -> None:
+    if not can_configure(request.user):
         refuse(user=request.user, model=model, pk="", reason="非市住房保障房产局访问接诉即办设置")
 
 
@@ -52,8 +58,8 @@ def _limits(c: Category) -> list[tuple[str, str, bool]]:
 @login_required
 def category_list(request):
     """``/complaints/config/``: the catalogue, active and inactive."""
-    _gate(request)
-    qs = Category.objects.order_by("-active", "sort_order", "id")
+    _require_configure(request)
+    qs = categories_for_config()
     page = paginate(request, qs, per_page=50)
     rows = [{"c": c, "limits": _limits(c)} for c in page.object_list]
     return render(request, "cases/config/category_list.html", {
@@ -72,7 +78,7 @@ def _category_form_page(request, form, *, title: str, obj=None):
 @require_http_methods(["GET", "POST"])
 @login_required
 def category_create(request):
-    _gate(request)
+    _require_configure(request)
     form = CategoryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -88,8 +94,8 @@ def category_create(request):
 @require_http_methods(["GET", "POST"])
 @login_required
 def category_edit(request, pk: int):
-    _gate(request)
-    obj = Category.objects.filter(pk=pk).first()
+    _require_configure(request)
+    obj = category_by_pk(pk)
     if obj is None:
         refuse(user=request.user, model=Category, pk=pk, reason="记录不存在")
     form = CategoryForm(request.POST or None, instance=obj)
@@ -108,7 +114,7 @@ def category_edit(request, pk: int):
 
 
 def _rules_table() -> list[dict]:
-    rules = {r.level: r for r in EscalationRule.objects.all()}
+    rules = escalation_rules_by_level()
     return [
         {"level": level, "label": label, "rule": rules.get(level)}
         for level, label in SupervisionLevel.choices
@@ -120,7 +126,7 @@ def _rules_table() -> list[dict]:
 @login_required
 def settings_edit(request):
     """``/complaints/config/settings/``: weights, warning time, ranking size; the escalation rules."""
-    _gate(request, CaseSettings)
+    _require_configure(request, CaseSettings)
     current = CaseSettings.current()
     form = CaseSettingsForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
@@ -138,10 +144,10 @@ def settings_edit(request):
 @login_required
 def escalation_edit(request, level: int):
     """``/complaints/config/escalation/<level>/``: one level's rule (created when missing)."""
-    _gate(request, EscalationRule)
+    _require_configure(request, EscalationRule)
     if level not in SupervisionLevel.values or level == SupervisionLevel.NONE:
         raise Http404("没有该督办等级。")
-    rule = EscalationRule.objects.filter(level=level).first() or EscalationRule(level=level, overdue_hours=0)
+    rule = escalation_rule_of(level) or EscalationRule(level=level, overdue_hours=0)
     form = EscalationRuleForm(request.POST or None, instance=rule)
     if request.method == "POST" and form.is_valid():
         try:

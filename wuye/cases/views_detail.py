@@ -24,7 +24,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from wuye.accounts.models import Role
 from wuye.core.access import refuse
 from wuye.core.audit import audit_record
 from wuye.core.calendar import describe_period
@@ -34,10 +33,8 @@ from wuye.registry.selectors import can_reveal_personal_data
 from . import selectors as sel
 from . import services
 from .forms_pages import ACTION_ICONS, DANGER, FORMS, IRREVERSIBLE
-from .models import Complaint, Event, Photo, Request, Satisfaction, Status, SupervisionLevel, Task
+from .models import Complaint, Event, Photo, Request, Satisfaction, Status, SupervisionLevel
 from .views_pages import (
-    COMPANY_ROLES,
-    DISPATCHER_ROLES,
     deadline,
     is_htmx_partial,
     now,
@@ -47,8 +44,6 @@ from .views_pages import (
 )
 from .workflow import TRANSITIONS
 
-RESIDENT_ROLES = {Role.RESIDENT, Role.COMMITTEE}
-
 
 def _get(request, pk) -> Complaint:
     """The complaint if the user may see it; 404 with a DENIED audit row otherwise."""
@@ -57,9 +52,9 @@ def _get(request, pk) -> Complaint:
 
 def _home(user) -> str:
     """Where a user's complaint pages start: the list for dispatchers, the queue for units."""
-    if user.role in DISPATCHER_ROLES:
+    if sel.is_desk(user):
         return reverse("cases:page_list")
-    if user.role in RESIDENT_ROLES:
+    if sel.files_own_complaints(user):
         return "/"
     return reverse("cases:page_queue")
 
@@ -73,7 +68,7 @@ def may_reveal(user, c: Complaint) -> bool:
         return False
     if not can_reveal_personal_data(user):
         return False
-    return not (c.anonymous and user.role in COMPANY_ROLES)
+    return not sel.hides_reporter_from(user, c)
 
 
 def action_buttons(actions: list[str]) -> list[dict]:
@@ -128,24 +123,21 @@ def _form_context(request, c: Complaint, form, *, error: str = "") -> dict:
 
 def _detail_context(request, c: Complaint, *, open_form=None, form_error: str = "") -> dict:
     user = request.user
-    official = user.role not in RESIDENT_ROLES
+    official = sel.is_official(user)
     moment = now()
     warn = warn_window()
     actions = sel.actions_for(user, c)
-    tasks = list(Task.objects.filter(complaint=c).order_by("dispatched_at", "id"))
+    tasks = sel.complaint_tasks(c)
     for t in tasks:
         t.deadline = deadline(t.due, moment, warn, running=t.is_open, done_at=t.replied_at)
-    events = Event.objects.filter(complaint=c).order_by("created_at", "id")
-    if not official:
-        events = events.filter(public=True)
-    photos = list(Photo.objects.filter(complaint=c).order_by("id"))
+    events = sel.complaint_events(c, public_only=not official)
+    photos = sel.complaint_photos(c)
     for p in photos:
         p.url = photo_url(p)
     evidence_by_event: dict[int, list] = {}
     for p in photos:
         if p.kind == Photo.Kind.EVIDENCE and p.event_id:
             evidence_by_event.setdefault(p.event_id, []).append(p)
-    events = list(events)
     for ev in events:
         ev.label = TRANSITIONS[ev.action].label if ev.action in TRANSITIONS else EVENT_LABELS.get(ev.action, ev.action)
         ev.icon = ACTION_ICONS.get(ev.action) or EVENT_ICONS.get(ev.action, "bi-dot")
@@ -153,7 +145,7 @@ def _detail_context(request, c: Complaint, *, open_form=None, form_error: str = 
         ev.from_label = STATUS_LABELS.get(ev.from_status, "")
         ev.to_label = STATUS_LABELS.get(ev.to_status, "")
         ev.photo_list = evidence_by_event.get(ev.pk, [])
-    requests_ = list(Request.objects.filter(complaint=c).select_related("requested_by", "decided_by").order_by("-requested_at", "-id"))
+    requests_ = sel.complaint_requests(c)
     duplicates = list(c.duplicates.order_by("id").values_list("pk", "tracking_code")) if official else []
     return {
         "c": c, "official": official, "actions": action_buttons(actions), "tasks": tasks, "events": events,
@@ -169,7 +161,7 @@ def _detail_context(request, c: Complaint, *, open_form=None, form_error: str = 
         "open_form": open_form, "form_error": form_error,
         "open_form_ctx": _form_context(request, c, open_form, error=form_error) if open_form is not None else None,
         "back_url": _home(user),
-        "hide_name": c.anonymous and user.role in COMPANY_ROLES,
+        "hide_name": sel.hides_reporter_from(user, c),
     }
 
 
@@ -250,7 +242,7 @@ def complaint_reveal(request, pk: int):
     user = request.user
     c = _get(request, pk)
     if not may_reveal(user, c):
-        reason = _("诉求人要求对物业企业隐藏姓名") if c.anonymous and user.role in COMPANY_ROLES else _("无权查看完整个人信息（诉求人联系方式）")
+        reason = _("诉求人要求对物业企业隐藏姓名") if sel.hides_reporter_from(user, c) else _("无权查看完整个人信息（诉求人联系方式）")
         refuse(user=user, model=Complaint, pk=c.pk, reason=reason, status=403)
     name, phone = reporter_reveal(actor=user, complaint=c)
     if is_htmx_partial(request):

@@ -1,6 +1,6 @@
 """Unit metrics pages (issue §14): the monthly table with charts, the red and black lists, and the
 drill-down from every figure to the tasks behind it. Figures come from the rollup table only
-(``metrics.py``); who sees which units is decided by ``metrics.unit_stats_visible_to``."""
+(``metrics.py`` computes, ``selectors_metrics.py`` reads); who sees which units is decided by ``selectors_metrics.unit_stats_visible_to``."""
 
 from __future__ import annotations
 
@@ -13,30 +13,28 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from wuye.accounts.models import Role
 from wuye.core.access import refuse
 from wuye.core.listing import Sort, page_window, paginate
-from wuye.territory.models import District
 
 from . import metrics as M
+from . import selectors_metrics as MS
 from .models import CaseSettings, UnitKind, UnitMonthStat
-from .selectors import complaints_visible_to, reporter_name_for
+from .selectors import complaints_visible_to, districts_by_code, reporter_name_for
 
 TABLE_PAGE_SIZE = 30
 CHART_TOP = 20
 TREND_MONTHS = 12
 
 
-def _gate(request, allowed: bool) -> None:
-    if not allowed:
-        refuse(user=request.user, model=UnitMonthStat, pk="", reason="无权查看接诉即办考核数据")
+def _refuse(request) -> None:
+    refuse(user=request.user, model=UnitMonthStat, pk="", reason="无权查看接诉即办考核数据")
 
 
 def _district_filter(request, scope):
     """The city bureau may narrow the figures to one district (``?district=<id>``)."""
-    if request.user.role != Role.CITY:
+    if not MS.chooses_district(request.user):
         return scope, None, []
-    districts = list(District.objects.order_by("code", "id").values("id", "name"))
+    districts = districts_by_code()
     try:
         wanted = int(request.GET.get("district") or 0)
     except ValueError:
@@ -61,7 +59,7 @@ def _with_places(rows, districts) -> None:
 
 
 def _month(request, scope):
-    available = M.months_with_data(scope)
+    available = MS.months_with_data(scope)
     month = M.parse_month(request.GET.get("month")) or M.default_month(available, timezone.localdate())
     return month, available
 
@@ -71,9 +69,10 @@ def _weights(cs: CaseSettings) -> M.Weights:
 
 
 def _scope_label(user, district) -> str:
-    if user.role == Role.CITY:
+    scope = MS.metrics_scope(user)
+    if scope == "city":
         return district["name"] if district else _("全市")
-    if user.role == Role.DISTRICT:
+    if scope == "district":
         return str(user.district)
     return user.unit_label
 
@@ -81,7 +80,7 @@ def _scope_label(user, district) -> str:
 def _sort(request, default: str) -> Sort:
     raw = request.GET.get("sort") or default
     key = raw.lstrip("-")
-    if key not in M.SORT_KEYS:
+    if key not in MS.SORT_KEYS:
         raw, key = default, default.lstrip("-")
     return Sort(key, raw.startswith("-"))
 
@@ -98,9 +97,10 @@ def _query_without(request, *names: str) -> str:
 def index(request):
     """``/complaints/metrics/``: the units of one kind in one month, every rate, the composite."""
     user = request.user
-    _gate(request, M.can_see_metrics(user))
-    officials = M.can_see_rankings(user)
-    scope, district, districts = _district_filter(request, M.unit_stats_visible_to(user))
+    if not MS.can_see_metrics(user):
+        _refuse(request)
+    officials = MS.can_see_rankings(user)
+    scope, district, districts = _district_filter(request, MS.unit_stats_visible_to(user))
     month, available = _month(request, scope)
     if officials:
         kind = request.GET.get("kind") if request.GET.get("kind") in M.TAB_KINDS else UnitKind.COMPANY
@@ -113,7 +113,7 @@ def index(request):
     sort = _sort(request, "-composite")
     # One query gives the kind's total line and the number of rows the paginator would count.
     sums = of_kind.aggregate(_n=Count("id"), **{k: Sum(k) for k in M.COUNT_FIELDS})
-    paginator = Paginator(M.table(of_kind, weights, sort.key, sort.descending), TABLE_PAGE_SIZE)
+    paginator = Paginator(MS.table(of_kind, weights, sort.key, sort.descending), TABLE_PAGE_SIZE)
     paginator.count = n = sums.pop("_n")
     page = paginator.get_page(request.GET.get("page"))
     rows = M.figures_of_page(page.object_list, weights)
@@ -148,10 +148,10 @@ def index(request):
         # A unit sees where it stands among all units of its kind in the city that month (its
         # place only, not the others' figures).
         if rows:
-            position = M.position(UnitMonthStat.objects.filter(month=month, unit_kind=kind), weights, rows[0])
+            position = MS.city_position(month, kind, weights, rows[0])
     trend_months = [M.add_months(month, -i) for i in range(TREND_MONTHS - 1, -1, -1)]
-    trend = M.monthly_series(scope, weights, trend_months, M.COMPOSITE_FIELDS)  # the charts' rates only
-    top = M.top(of_kind, weights, CHART_TOP) if officials else []
+    trend = MS.monthly_series(scope, weights, trend_months, M.COMPOSITE_FIELDS)  # the charts' rates only
+    top = MS.top(of_kind, weights, CHART_TOP) if officials else []
     context.update({
         "available": available,
         "month_choices": _month_choices(available, month),
@@ -161,7 +161,7 @@ def index(request):
         "district": district,
         "districts": districts,
         "scope_label": _scope_label(user, district),
-        "summary": M.summary(month_rows, weights, name=_("合计")),
+        "summary": MS.summary(month_rows, weights, name=_("合计")),
         "weights": weights,
         "ranking_size": cs.ranking_size,
         "tab_query": _query_without(request, "page", "kind", "sort"),
@@ -205,12 +205,13 @@ def _month_choices(available, month):
 def ranking(request):
     """``/complaints/metrics/ranking/``: red and black lists per kind of unit for one month."""
     user = request.user
-    _gate(request, M.can_see_rankings(user))
-    scope, district, districts = _district_filter(request, M.unit_stats_visible_to(user))
+    if not MS.can_see_rankings(user):
+        _refuse(request)
+    scope, district, districts = _district_filter(request, MS.unit_stats_visible_to(user))
     month, available = _month(request, scope)
     cs = CaseSettings.current()
     weights = _weights(cs)
-    rankings = M.rankings(scope.filter(month=month), weights, cs.ranking_size)
+    rankings = MS.rankings(scope.filter(month=month), weights, cs.ranking_size)
     if district is None:
         _with_places([f for r in rankings for f in (*r.red, *r.black)], districts)
     return render(request, "cases/metrics/ranking.html", {
@@ -244,17 +245,18 @@ def drill(request, kind: str, unit_id: int, month: str, metric: str):
     """``/complaints/metrics/<kind>/<unit_id>/<yyyy-mm>/<metric>/``: the tasks of one unit-month
     behind one figure. The list has as many rows as the rollup figure shown above it."""
     user = request.user
-    _gate(request, M.can_see_metrics(user))
+    if not MS.can_see_metrics(user):
+        _refuse(request)
     m = M.parse_month(month)
     stat = None
     if kind in UnitKind.values and m is not None and metric in M.DRILLS:
-        stat = M.unit_stats_visible_to(user).filter(unit_kind=kind, unit_id=unit_id, month=m).first()
+        stat = MS.unit_stats_visible_to(user).filter(unit_kind=kind, unit_id=unit_id, month=m).first()
     if stat is None:
         refuse(user=user, model=UnitMonthStat, pk=f"{kind}:{unit_id}:{month}", reason="超出数据权限范围或记录不存在")
     cs = CaseSettings.current()
     figures = M.figures_of(stat, _weights(cs))
     tasks = (
-        M.drill_tasks(stat, metric)
+        MS.drill_tasks(stat, metric)
         .select_related("complaint", "complaint__category", "complaint__estate")
         .order_by("dispatched_at", "id")
     )
@@ -290,7 +292,7 @@ def drill(request, kind: str, unit_id: int, month: str, metric: str):
         "query": query,
         "month_param": M.month_param(stat.month),
         "kind_label": UnitKind(stat.unit_kind).label,
-        "officials": M.can_see_rankings(user),
+        "officials": MS.can_see_rankings(user),
         "rate_labels": M.RATE_LABELS,
     }
     if request.htmx and not request.htmx.boosted and request.htmx.target == "wy-results":

@@ -12,26 +12,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
-from wuye.accounts.models import Role
 from wuye.core.access import refuse
-from wuye.registry.models import PropertyCompany
-from wuye.territory.models import Community, Department, Street
 
 from .deadlines import STAGES
 from .models import CaseSettings, Complaint, UnitKind
+from .selectors import department_choices, place_names
 from .units import Unit, get_unit, unit_name
 
-# Roles whose unit has a queue of dispatched tasks.
-QUEUE_ROLES = {Role.DISTRICT, Role.STREET, Role.COMMUNITY, Role.DEPARTMENT, Role.COMPANY_MANAGER, Role.COMPANY_STAFF}
-# Roles that get the officers' list of complaints (scoped by the selectors).
-LIST_ROLES = QUEUE_ROLES | {Role.CITY}
-DISPATCHER_ROLES = {Role.CITY, Role.DISTRICT}
-COMPANY_ROLES = {Role.COMPANY_MANAGER, Role.COMPANY_STAFF}
 
-
-def require_role(request, roles: set, reason) -> None:
-    """403 (audited) for a user whose role does not use this page."""
-    if getattr(request.user, "role", None) not in roles:
+def require(request, allowed: bool, reason) -> None:
+    """403 (audited) for a user whose role does not use this page (``allowed``: a selectors policy)."""
+    if not allowed:
         refuse(user=request.user, model=Complaint, pk="", reason=reason, status=403)
 
 
@@ -87,8 +78,10 @@ def warn_window() -> timedelta:
     return timedelta(hours=CaseSettings.current().warn_before_hours)
 
 
-STAGE_LABELS = {"accept": _("受理"), "sign": _("签收"), "contact": _("首次联系"), "resolve": _("办结")}
-MILESTONES = {"accept": "accepted_at", "sign": "signed_at", "contact": "contacted_at", "resolve": "replied_at"}
+STAGE_LABELS = {"accept": _("受理"), "dispatch": _("派单"), "sign": _("签收"), "contact": _("首次联系"),
+                "resolve": _("办结")}
+MILESTONES = {"accept": "accepted_at", "dispatch": "dispatched_at", "sign": "signed_at", "contact": "contacted_at",
+              "resolve": "replied_at"}
 
 
 def stage_deadlines(c: Complaint, now: datetime, warn: timedelta) -> list[tuple[str, Deadline, datetime | None]]:
@@ -123,17 +116,14 @@ def candidate_units(c: Complaint) -> list[tuple[str, str]]:
         routed = get_unit(c.routed_unit_kind, c.routed_unit_id)
         if routed:
             units.append(routed)
-    if c.company_id:
-        company = PropertyCompany.objects.filter(pk=c.company_id).values_list("name", flat=True).first()
-        if company:
-            units.append(Unit(UnitKind.COMPANY, c.company_id, company))
-    community = Community.objects.filter(pk=c.community_id).values_list("name", flat=True).first()
-    if community:
-        units.append(Unit(UnitKind.COMMUNITY, c.community_id, community))
-    street = Street.objects.filter(pk=c.street_id).values_list("name", flat=True).first()
-    if street:
-        units.append(Unit(UnitKind.STREET, c.street_id, street))
-    for pk, name in Department.objects.filter(district_id=c.district_id).order_by("kind", "id").values_list("id", "name"):
+    names = place_names(c)
+    if names["company"]:
+        units.append(Unit(UnitKind.COMPANY, c.company_id, names["company"]))
+    if names["community"]:
+        units.append(Unit(UnitKind.COMMUNITY, c.community_id, names["community"]))
+    if names["street"]:
+        units.append(Unit(UnitKind.STREET, c.street_id, names["street"]))
+    for pk, name in department_choices(c.district_id):
         units.append(Unit(UnitKind.DEPARTMENT, pk, name))
     units.append(Unit(UnitKind.DISTRICT, c.district_id, unit_name(UnitKind.DISTRICT, c.district_id)))
     out, seen = [], set()
@@ -149,8 +139,7 @@ def candidate_units(c: Complaint) -> list[tuple[str, str]]:
 
 
 def district_departments(c: Complaint) -> list[tuple[str, str]]:
-    return [(str(pk), name) for pk, name in
-            Department.objects.filter(district_id=c.district_id).order_by("kind", "id").values_list("id", "name")]
+    return [(str(pk), name) for pk, name in department_choices(c.district_id)]
 
 
 def photo_url(photo) -> str:

@@ -22,7 +22,8 @@ from wuye.core.errors import ServiceError
 from wuye.core.listing import page_window, paginate
 
 from .models import PartnerKey
-from .open311.keys import DEMO_KEY, may_manage_partner_keys, partner_key_create, partner_key_deactivate
+from .open311.keys import DEMO_KEY, partner_key_create, partner_key_deactivate
+from .selectors import all_partner_keys, can_manage_partner_keys, partner_keys
 
 
 class PartnerKeyForm(forms.Form):
@@ -34,8 +35,8 @@ class PartnerKeyForm(forms.Form):
     )
 
 
-def _gate(request) -> None:
-    if not may_manage_partner_keys(request.user):
+def _require_admin(request) -> None:
+    if not can_manage_partner_keys(request.user):
         refuse(user=request.user, model=PartnerKey, pk="", reason="非系统管理员访问 Open311 接入密钥管理")
 
 
@@ -46,8 +47,8 @@ def _endpoint(request) -> str:
 @require_GET
 @login_required
 def partner_list(request):
-    _gate(request)
-    page = paginate(request, PartnerKey.objects.select_related("created_by").order_by("-active", "name", "id"))
+    _require_admin(request)
+    page = paginate(request, partner_keys())
     return render(request, "cases/partners/list.html", {
         "page": page, "window": page_window(page), "endpoint": _endpoint(request), "demo_key": DEMO_KEY,
     })
@@ -57,7 +58,7 @@ def partner_list(request):
 @require_http_methods(["GET", "POST"])
 @login_required
 def partner_create(request):
-    _gate(request)
+    _require_admin(request)
     form = PartnerKeyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -72,8 +73,8 @@ def partner_create(request):
 @require_POST
 @login_required
 def partner_deactivate(request, pk: int):
-    _gate(request)
-    key = get_visible_or_404(PartnerKey.objects.all(), user=request.user, pk=pk)
+    _require_admin(request)
+    key = get_visible_or_404(all_partner_keys(), user=request.user, pk=pk)
     try:
         partner_key_deactivate(user=request.user, key=key)
     except ServiceError as exc:

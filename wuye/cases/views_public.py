@@ -32,7 +32,6 @@ from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from wuye.accounts.models import Role
 from wuye.core.access import refuse
 from wuye.core.errors import ServiceError
 from wuye.core.listing import page_window, paginate
@@ -40,9 +39,9 @@ from wuye.core.masking import mask_phone
 from wuye.core.ratelimit import RateLimited, enforce_rate
 from wuye.core.request_context import client_ip
 from wuye.notifications.sms_codes import normalise_phone, sms_code_send, sms_code_verify
-from wuye.registry.models import Estate
 from wuye.registry.selectors import estates_visible_to
 
+from . import selectors as sel
 from . import services
 from .forms_public import (
     CONFIDENTIAL_NOTE,
@@ -68,8 +67,6 @@ SESSION_HOTLINE_LAST = "cases_hotline_last"
 PROVEN_KEEP = 30
 VERIFIED_FOR_SECONDS = 10 * 60
 
-RESIDENT_ROLES = (Role.RESIDENT, Role.COMMITTEE)
-HOTLINE_ROLES = (Role.CITY, Role.DISTRICT)
 NOT_FOUND = _("查询码或手机号不正确，请核对后重试")
 
 # How the resident reads an event; other actions keep the transition table's label.
@@ -132,14 +129,13 @@ def _set_verified(request, phone: str) -> None:
 
 
 def _is_resident(user) -> bool:
-    return getattr(user, "is_authenticated", False) and user.role in RESIDENT_ROLES
+    return sel.files_own_complaints(user)
 
 
 def _reporter_complaint(request, tracking_code: str) -> Complaint | None:
     """The complaint if this session proved it, or the logged-in account filed it; else None."""
     code = (tracking_code or "").strip().upper()
-    c = (Complaint.objects.select_related("estate", "estate__district", "category")
-         .filter(tracking_code=code).first()) if code else None
+    c = sel.complaint_by_code(code) if code else None
     if c is None:
         return None
     user = request.user
@@ -206,7 +202,7 @@ def _send_code(request, raw_phone: str) -> tuple[int, dict]:
 def _filed_for_key(key: str) -> IdempotencyKey | None:
     if not key:
         return None
-    return IdempotencyKey.objects.filter(scope=FORM_SCOPE, key=key).select_related("complaint").first()
+    return sel.idempotency_key(FORM_SCOPE, key)
 
 
 @require_http_methods(["GET", "POST"])
@@ -217,7 +213,7 @@ def public_new(request):
         initial = {}
         raw = request.GET.get("estate", "")
         if raw.isdigit():
-            estate = Estate.objects.filter(pk=raw).first()
+            estate = sel.estate_by_pk(raw)
             if estate:
                 initial.update(estate=estate.pk, estate_q=estate.name)
         return _render_new(request, PublicComplaintForm(initial=initial, verified_phone=verified))
@@ -302,7 +298,7 @@ def public_estates(request):
         _limit("search_ip", _ip(request), _("查询过于频繁，请稍后再试"))
     except RateLimited as exc:
         return _limited(JsonResponse({"detail": exc.messages[0]}, status=429), exc)
-    qs = Estate.objects.all()
+    qs = sel.public_estates()
     if request.GET.get("scope") == "mine" and request.user.is_authenticated:
         qs = estates_visible_to(request.user)
     found = estate_matches(qs, q)
@@ -377,7 +373,7 @@ def published_evidence(c: Complaint) -> list[Photo]:
              .order_by("-created_at", "-id").first())
     if reply is None:
         return []
-    return list(Photo.objects.filter(complaint=c, event=reply, kind=Photo.Kind.EVIDENCE).order_by("id"))
+    return sel.reply_evidence(c, reply)
 
 
 def _deadline(c: Complaint) -> tuple[str, object]:
@@ -456,13 +452,12 @@ def public_photo(request, pk: int):
     """A complaint photo, through a check: officials who can see the complaint get every photo;
     the reporter (account or proven session) gets their own report photos and the evidence of
     the published reply. Anything else is an audited 404."""
-    photo = Photo.objects.select_related("complaint").filter(pk=pk).first()
+    photo = sel.photo_with_complaint(pk)
     user = request.user
     allowed = False
     if photo is not None:
         c = photo.complaint
-        official = (user.is_authenticated and user.role not in RESIDENT_ROLES
-                    and complaints_visible_to(user).filter(pk=c.pk).exists())
+        official = sel.is_official(user) and complaints_visible_to(user).filter(pk=c.pk).exists()
         reporter = c.pk in _proven_ids(request) or (user.is_authenticated and c.reporter_user_id == user.pk)
         if official:
             allowed = True
@@ -538,7 +533,7 @@ def public_mine_new(request):
 
 
 def _require_desk(request) -> None:
-    if request.user.role not in HOTLINE_ROLES:
+    if not sel.is_desk(request.user):
         raise PermissionDenied(_("热线录入仅限市局和区县主管部门的受理人员"))
 
 
@@ -574,6 +569,5 @@ def public_hotline_new(request):
 def public_hotline_done(request):
     _require_desk(request)
     pk = request.session.get(SESSION_HOTLINE_LAST)
-    c = (Complaint.objects.select_related("estate", "category").filter(pk=pk, created_by=request.user).first()
-         if pk else None)
+    c = sel.complaint_entered_by(request.user, pk) if pk else None
     return render(request, "cases/public/hotline_done.html", {"c": c, "estate_label": estate_label(c.estate) if c else ""})

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,7 +24,6 @@ from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
-from wuye.accounts.models import Role
 from wuye.core.audit import audit_record
 from wuye.core.choices import labels
 from wuye.core.excel import Column, xlsx_response
@@ -31,22 +31,13 @@ from wuye.core.listing import COUNT_CAP, SEARCH_COUNT_CAP, capped_count, page_wi
 from wuye.core.masking import mask_phone
 from wuye.core.models import AuditAction
 from wuye.core.widgets import fast_selects
-from wuye.territory.models import District, Street
 
 from . import selectors as sel
 from . import services
 from .filters import OPEN_CHOICE, ComplaintFilter, QueueFilter
 from .forms_pages import BulkSignForm
 from .models import FINAL_STATUSES, OPEN_STATUSES, Source, Status, SupervisionLevel, Task
-from .views_pages import (
-    DISPATCHER_ROLES,
-    LIST_ROLES,
-    QUEUE_ROLES,
-    deadline,
-    is_htmx_partial,
-    require_role,
-    warn_window,
-)
+from .views_pages import deadline, is_htmx_partial, require, warn_window
 
 QUEUE_PAGE_SIZE = 30
 LIST_PAGE_SIZE = 30
@@ -93,9 +84,9 @@ def queue_counts(qs, now) -> dict:
 @login_required
 def queue(request):
     user = request.user
-    if user.role == Role.CITY:
+    if sel.is_city_desk(user):
         return redirect("cases:page_list")
-    require_role(request, QUEUE_ROLES, _("该角色没有承办诉求的待办队列"))
+    require(request, sel.can_use_queue(user), _("该角色没有承办诉求的待办队列"))
     now = timezone.now()
     base = sel.open_tasks_for_unit(user)
     counts = queue_counts(base, now)
@@ -135,7 +126,7 @@ def queue(request):
 @login_required
 def queue_bulk_sign(request):
     user = request.user
-    require_role(request, QUEUE_ROLES, _("该角色没有承办诉求的待办队列"))
+    require(request, sel.can_use_queue(user), _("该角色没有承办诉求的待办队列"))
     form = BulkSignForm(request.POST)
     ids = form.cleaned_data["ids"] if form.is_valid() else []
     back = request.POST.get("next") or ""
@@ -163,7 +154,7 @@ def queue_bulk_sign(request):
 def list_queryset(user):
     """The complaints the list shows: a dispatcher's (city desk: the whole city; district: its own)
     or, for the other units, those the user may see."""
-    if user.role in DISPATCHER_ROLES:
+    if sel.is_desk(user):
         return sel.dispatcher_complaints(user)
     return sel.complaints_visible_to(user)
 
@@ -192,18 +183,18 @@ def _prepare_list_filter(request, user):
     fields = filterset.form.fields
     # district: the city desk only; street: the city desk within a chosen district, and districts.
     # A field removed here is not applied (the filterset filters by the form's cleaned data).
-    district_id = data.get("district") if user.role == Role.CITY else None
-    if user.role == Role.CITY:
-        fields["district"].widget = _select(District.objects.order_by("id").values_list("id", "name"),
+    district_id = data.get("district") if sel.is_city_desk(user) else None
+    if sel.is_city_desk(user):
+        fields["district"].widget = _select(sel.district_choices(),
                                             _g("全部区县"), fields["district"].label)
     else:
         fields.pop("district")
         data.pop("district", None)
-    if user.role == Role.DISTRICT:
+    if sel.is_district_desk(user):
         district_id = user.district_id
     if district_id:
         fields["street"].widget = _select(
-            Street.objects.filter(district_id=district_id).order_by("id").values_list("id", "name"),
+            sel.street_choices(district_id),
             _g("全部街道"), fields["street"].label)
     else:
         fields.pop("street")
@@ -213,8 +204,6 @@ def _prepare_list_filter(request, user):
 
 
 def _select(options, empty: str, label) -> object:
-    from django import forms
-
     return forms.Select(choices=[("", empty)] + [(str(pk), name) for pk, name in options],
                         attrs={"class": "form-select form-select-sm", "aria-label": str(label)})
 
@@ -233,7 +222,7 @@ def status_counts(user) -> list[tuple[str, str, int]]:
 @login_required
 def complaint_list(request):
     user = request.user
-    require_role(request, LIST_ROLES, _("该角色不使用诉求管理列表"))
+    require(request, sel.can_use_list(user), _("该角色不使用诉求管理列表"))
     filterset, data, sort = _prepare_list_filter(request, user)
     qs = filterset.qs
     if sort == "due" and not filterset.form.cleaned_data.get("status"):
@@ -268,29 +257,14 @@ def complaint_list(request):
         "filter_form": filterset.form, "counts": status_counts(user), "list_url": reverse("cases:page_list"),
         "sort": sort, "sort_choices": SORT_CHOICES, "current_status": data.get("status") or "",
         "filtered": any(v for k, v in data.items() if k not in ("page", "sort")),
-        "is_dispatcher": user.role in DISPATCHER_ROLES,
-        "scope_label": _scope_label(user),
+        "is_dispatcher": sel.is_desk(user),
+        "scope_label": sel.complaint_scope_label(user),
     }
     if is_htmx_partial(request) and request.htmx.target == "wy-results":
         return render(request, "cases/pages/_list_results.html", context)
     if is_htmx_partial(request) and request.htmx.target == "wy-list":
         return render(request, "cases/pages/_list_list.html", context)
     return render(request, "cases/pages/list.html", context)
-
-
-def _scope_label(user) -> str:
-    role = user.role
-    if role == Role.CITY:
-        return _g("全市诉求（含保密线索）")
-    if role == Role.DISTRICT:
-        return _g("本区县诉求")
-    if role == Role.STREET:
-        return _g("本街道辖区内的诉求")
-    if role == Role.COMMUNITY:
-        return _g("本社区辖区内的诉求")
-    if role == Role.DEPARTMENT:
-        return _g("派给本部门或召集本部门办理的诉求")
-    return _g("派给本企业办理的诉求")
 
 
 # ---- export -----------------------------------------------------------------------------------------

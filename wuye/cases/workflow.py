@@ -1,8 +1,10 @@
 """The one table of the complaint workflow (DESIGN.md: workflows are explicit tables).
 
 For every action: the states it may start from, the state it leads to, and which actor, in which
-scope, may take it. ``allowed_actions`` reads this table and nothing else; the services check it
-again inside their transaction before the conditional UPDATE.
+scope, may take it — a :class:`wuye.core.workflow.Machine` named "complaint". ``allowed_actions``
+reads this table (and the few conditions kept beside it in ``permits``) and nothing else; the
+services check it again inside their transaction before the conditional UPDATE
+(``core.workflow.conditional_update``).
 
 Actors (rules.md §7, issue §8):
 - ``dispatcher``: the city bureau's complaint desk (the whole city) and each district authority
@@ -22,24 +24,11 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from wuye.accounts.models import Role
+from wuye.core.workflow import SYSTEM, Machine, T, Transition
 
-from .models import Status
+from .models import Complaint, Event, Status
 
 S = Status
-
-
-@dataclass(frozen=True)
-class Transition:
-    label: str
-    sources: frozenset[str]
-    target: str | None  # None: the state does not change (or depends on the input)
-    actors: frozenset[str]
-    needs_note: bool = False
-
-
-def T(label, sources, target, actors, needs_note=False) -> Transition:
-    return Transition(label, frozenset(sources), target, frozenset(actors), needs_note)
-
 
 HANDLING = {S.DISPATCHED, S.SIGNED, S.IN_PROGRESS}
 BEFORE_REPLY = {S.SUBMITTED, S.ACCEPTED, S.DISPATCHED, S.SIGNED, S.IN_PROGRESS, S.RETURN_REVIEW, S.REPLY_REVIEW}
@@ -55,18 +44,29 @@ TRANSITIONS: dict[str, Transition] = {
     "reply": T(_("答复"), {S.IN_PROGRESS}, S.REPLY_REVIEW, {"lead", "joint"}, needs_note=True),
     "approve_reply": T(_("审核通过答复"), {S.REPLY_REVIEW}, S.REPLIED, {"dispatcher"}),
     "reject_reply": T(_("退回答复"), {S.REPLY_REVIEW}, S.IN_PROGRESS, {"dispatcher"}, needs_note=True),
-    "callback": T(_("回访评价"), {S.REPLIED}, None, {"reporter", "dispatcher"}),
+    "callback": T(_("回访评价"), {S.REPLIED}, None, {"reporter", "dispatcher"}, outcomes={S.CLOSED, S.EVALUATED}),
     "close": T(_("办结"), {S.REPLIED, S.EVALUATED}, S.CLOSED, {"dispatcher"}),
     "reopen": T(_("重办"), {S.EVALUATED}, S.DISPATCHED, {"dispatcher"}, needs_note=True),
     "request_return": T(_("申请退单"), HANDLING, S.RETURN_REVIEW, {"lead"}, needs_note=True),
-    "decide_return": T(_("审核退单"), {S.RETURN_REVIEW}, None, {"dispatcher"}),
+    # Approved: back to the desk (accepted), or straight to a new unit (dispatched); rejected: back
+    # to the stage the unit was in (rules.md §7: the rejection is final, the unit must handle it).
+    "decide_return": T(_("审核退单"), {S.RETURN_REVIEW}, None, {"dispatcher"},
+                       outcomes={S.ACCEPTED, S.DISPATCHED, S.SIGNED, S.IN_PROGRESS}),
     "request_extension": T(_("申请延期"), HANDLING, None, {"lead"}, needs_note=True),
     "decide_extension": T(_("审核延期"), HANDLING | {S.RETURN_REVIEW}, None, {"dispatcher"}),
     "withdraw": T(_("撤回"), BEFORE_REPLY, S.WITHDRAWN, {"reporter"}),
     "call_departments": T(_("吹哨报到"), {S.SIGNED, S.IN_PROGRESS}, None, {"caller"}),
-    "supervise": T(_("督办"), OPEN - {S.SUBMITTED}, None, {"supervisor"}),
+    # The sweep (SYSTEM) escalates by the city's EscalationRule table; people supervise by hand.
+    "supervise": T(_("督办"), OPEN - {S.SUBMITTED}, None, {"supervisor", SYSTEM}),
 }
 ACTION_NAMES = tuple(TRANSITIONS)
+
+TERMINAL = frozenset({S.CLOSED, S.REFUSED, S.DUPLICATE, S.WITHDRAWN})
+
+MACHINE = Machine(
+    name="complaint", model=Complaint, transitions=TRANSITIONS, states=Status.values, initial={S.SUBMITTED},
+    terminal=TERMINAL, noun=_("该诉求"), event_model=Event, event_fk="complaint",
+)
 
 
 def is_dispatcher(user, complaint) -> bool:
@@ -134,8 +134,7 @@ FINAL_OR_REVIEW = frozenset({S.CLOSED, S.REFUSED, S.DUPLICATE, S.WITHDRAWN, S.RE
 
 def permits(action: str, complaint, kinds: set[str], ctx: Context) -> bool:
     """Does the table (and the conditions kept beside it) let these actors take the action now?"""
-    t = TRANSITIONS[action]
-    if not (t.actors & kinds):
+    if not (TRANSITIONS[action].actors & kinds):
         return False
     if action in ("sign", "reply") and "lead" not in kinds:
         # A joint unit signs or replies on its own task, which has its own state.
@@ -143,7 +142,7 @@ def permits(action: str, complaint, kinds: set[str], ctx: Context) -> bool:
         if task is None or complaint.status in FINAL_OR_REVIEW:
             return False
         return task.state == ("pending" if action == "sign" else "signed")
-    if complaint.status not in t.sources:
+    if not MACHINE.permits(action, complaint, kinds):
         return False
     if action == "request_return":
         return not complaint.return_final and "return" not in ctx.pending

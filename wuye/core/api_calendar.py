@@ -25,7 +25,7 @@ from rest_framework import serializers, status
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
-from .calendar import PeriodUnit, add_period
+from .calendar import PeriodUnit, add_period, shown_due
 
 MAX_DAYS = 3660
 MAX_HOURS = 24 * 3660
@@ -120,4 +120,4 @@ def calendar_due(request):
         return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
     except OverflowError:
         return Response({"detail": _g("计算结果超出可表示的日期范围。")}, status=status.HTTP_400_BAD_REQUEST)
-    return Response({"due": due.isoformat()})
+    return Response({"due": shown_due(due).isoformat()})

@@ -13,7 +13,10 @@ How a period is counted (民法典 第201条、第203条)
       或者当事人约定的时间开始计算).
     - Days: the start day is not counted (第201条第1款: 按照年、月、日计算期间的，开始的当日不计入，
       自下一日开始计算). A period ends at 24:00 of its last day (第203条第2款: 期间的最后一日的截止
-      时间为二十四时), written here as 23:59:59 with microsecond 0 — the API promises exactly that.
+      时间为二十四时), stored as 23:59:59.999999: the whole last second is on time, so an action
+      at 23:59:59.5 is not late while one at the next day's 00:00:00 is (``now > due``, on SQLite and
+      PostgreSQL alike, which both keep microseconds). Pages and APIs show it as 23:59:59
+      (:func:`shown_due`) — the APIs promise exactly that.
     - Calendar days: if the last day is a rest day (a holiday, or a weekend day that is not a
       make-up working day), the period ends on the next working day (第203条第1款: 期间的最后一日是
       法定休假日的，以法定休假日结束的次日为期间的最后一日).
@@ -68,7 +71,7 @@ class PeriodUnit(models.TextChoices):
     WORKING_DAYS = "working_days", _("工作日")
 
 
-END_OF_DAY = dtime(23, 59, 59)  # "24:00 of the last day"; microsecond 0 exactly
+END_OF_DAY = dtime(23, 59, 59, 999999)  # "24:00 of the last day": the whole last second is on time (第203条第2款)
 VERSION_KEY = "wuye:calendar:version"
 
 # The years the installed chinese_calendar release knows (it raises NotImplementedError outside).
@@ -328,8 +331,8 @@ def _check_amount(amount) -> int:
 def add_period(start: datetime, amount: int, unit: str) -> datetime:
     """The end of a period of ``amount`` ``unit`` (a ``PeriodUnit``) starting at ``start``.
 
-    ``start`` must be aware; the answer is aware, in Asia/Shanghai. Day periods end at 23:59:59
-    (microsecond 0) of their last day; see the module docstring for the rules.
+    ``start`` must be aware; the answer is aware, in Asia/Shanghai. Day periods end at
+    23:59:59.999999 of their last day (the last instant before 24:00); see the module docstring.
     """
     if not isinstance(start, datetime) or timezone.is_naive(start):
         raise ValueError("add_period needs an aware datetime")
@@ -353,6 +356,16 @@ def add_period(start: datetime, amount: int, unit: str) -> datetime:
                 counted += 1
         return _end_of(d)
     raise ValueError(f"unknown period unit: {unit!r}")
+
+
+def shown_due(due: datetime | None) -> datetime | None:
+    """A deadline as pages and APIs show it: a day period's end (23:59:59.999999) without its
+    microseconds ("23:59:59+08:00"); any other instant unchanged."""
+    if due is None:
+        return None
+    if timezone.is_aware(due) and timezone.localtime(due).time() == END_OF_DAY:
+        return due.replace(microsecond=0)
+    return due
 
 
 def describe_period(amount: int, unit: str) -> str:

@@ -188,8 +188,9 @@ class SupervisionBuilder(InspectionsMixin, SurveysStarsMixin, CreditMixin):
             self.quality[cid] = min(self.quality[cid], 0.35)
 
     def _complaint_figures(self) -> list:
-        from wuye.cases.metrics import Weights, figures_for
+        from wuye.cases.metrics import Weights
         from wuye.cases.models import UnitKind, UnitMonthStat
+        from wuye.cases.selectors_metrics import figures_for
 
         start = self.today.replace(day=1) - timedelta(days=366)
         return figures_for(UnitMonthStat.objects.filter(unit_kind=UnitKind.COMPANY, month__gte=start).order_by("month", "unit_id"),

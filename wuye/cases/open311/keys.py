@@ -15,12 +15,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wuye.accounts.models import Role
+from wuye.cases.models import PartnerKey
+from wuye.cases.selectors import can_manage_partner_keys
 from wuye.core.audit import audit_record
 from wuye.core.errors import ServiceError
 from wuye.core.models import AuditAction
-
-from ..models import PartnerKey
 
 DEMO_KEY = "demo-open311-key"
 DEMO_NAME = "演示合作方"
@@ -33,12 +32,8 @@ def key_hash(raw: str) -> str:
     return hashlib.sha256((raw or "").encode("utf-8")).hexdigest()
 
 
-def may_manage_partner_keys(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.role == Role.SYSADMIN)
-
-
 def _require_admin(user) -> None:
-    if not may_manage_partner_keys(user):
+    if not can_manage_partner_keys(user):
         raise ServiceError(_("只有系统管理员可以管理 Open311 接入密钥"))
 
 

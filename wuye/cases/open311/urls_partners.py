@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .. import views_partners as views
+from wuye.cases import views_partners as views
 
 app_name = "open311_partners"
 

@@ -28,22 +28,28 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from django.db import transaction
-from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from wuye.cases import services
+from wuye.cases.models import FINAL_STATUSES, OPEN_STATUSES, Category, Complaint, Source
+from wuye.cases.selectors import (
+    active_categories,
+    categories_changed_at,
+    estate_by_pk,
+    estates_named,
+    open311_requests,
+)
+from wuye.cases.serializers import clean_contact_phone
 from wuye.core.audit import audit_record
 from wuye.core.calendar import describe_period
 from wuye.core.errors import ServiceError
 from wuye.core.models import AuditAction
 from wuye.registry.models import Estate
 
-from .. import services
-from ..models import FINAL_STATUSES, OPEN_STATUSES, Category, Complaint, Source
-from ..serializers import clean_contact_phone
 from . import render
 from .keys import partner_key_for, partner_key_touch
 
@@ -70,7 +76,7 @@ def _method_not_allowed(fmt: str, allowed: tuple[str, ...]):
 
 
 def _categories():
-    return Category.objects.filter(active=True).order_by("sort_order", "id")
+    return active_categories()
 
 
 def _limits(cat: Category) -> str:
@@ -133,7 +139,7 @@ def _request(c: Complaint) -> dict:
 
 def _public_requests():
     """Complaints Open311 may show: everything but confidential clue reports."""
-    return Complaint.objects.filter(confidential=False).select_related("category", "estate", "duplicate_of")
+    return open311_requests()
 
 
 def _find(code: str) -> Complaint | None:
@@ -149,7 +155,7 @@ def _find(code: str) -> Complaint | None:
 def discovery(request, format):
     if request.method not in GET_ONLY:
         return _method_not_allowed(format, GET_ONLY)
-    changed = Category.objects.aggregate(last=Max("updated_at"))["last"]
+    changed = categories_changed_at()
     changeset = _iso(changed) or _iso(timezone.now())
     base = reverse("open311:discovery", kwargs={"format": format}).rsplit("/", 1)[0] + "/"
     return render.respond(format, "discovery", {
@@ -283,13 +289,13 @@ def _estate(params) -> Estate:
     if raw_id:
         if not raw_id.isdigit():
             raise ServiceError(_("attribute[estate_id] 应为小区编号（整数）"))
-        estate = Estate.objects.filter(pk=int(raw_id)).first()
+        estate = estate_by_pk(int(raw_id))
         if estate is None:
             raise ServiceError(_("小区编号 %(id)s 不存在") % {"id": raw_id})
         return estate
     address = (params.get("address_string") or "").strip()
     if address:
-        matches = list(Estate.objects.filter(Q(name=address) | Q(address=address))[:2])
+        matches = estates_named(address)
         if len(matches) == 1:
             return matches[0]
         if matches:

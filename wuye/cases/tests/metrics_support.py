@@ -8,8 +8,8 @@ from datetime import date, datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from wuye.cases import services
 from wuye.cases.models import UnitMonthStat
+from wuye.cases.services import common
 
 from .conftest import act, file
 
@@ -40,7 +40,7 @@ class Clock:
 def clock_fixture(monkeypatch):
     """The services' clock, fixed at 2026-03-02 09:00 (a Monday) until a test moves it."""
     c = Clock(local(2026, 3, 2, 9, 0))
-    monkeypatch.setattr(services, "_now", c)
+    monkeypatch.setattr(common, "now", c)
     return c
 
 

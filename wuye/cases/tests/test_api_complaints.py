@@ -13,7 +13,9 @@ from PIL import Image
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from wuye.cases import services
 from wuye.cases.models import Category, Complaint, Event, IdempotencyKey, Photo, Source, Status, Task
+from wuye.cases.services import filing
 from wuye.core.models import AuditAction, AuditLog
 
 from .conftest import act, category, file
@@ -24,8 +26,6 @@ URL = "/api/v1/complaints/"
 def test_a_retry_replays_even_when_the_filing_would_now_be_refused(cworld):
     """The key is not looked up before filing; a retry that the service would now refuse (the
     category has since been switched off) still gets the first complaint back."""
-    from wuye.cases import services
-
     cat = category("cleaning_greening")
     args = dict(scope="user:test", key="k-late", fingerprint="f", estate=cworld.estate_a, category=cat,
                 description="垃圾桶满了", reporter_name="王秀英", reporter_phone="13812345678")
@@ -40,14 +40,12 @@ def test_a_retry_replays_even_when_the_filing_would_now_be_refused(cworld):
 def test_a_taken_tracking_code_is_drawn_again(cworld, monkeypatch):
     """The filing runs without a savepoint; a clash of the random code fails the whole attempt,
     which is made again with a new code (nothing of the failed attempt remains)."""
-    from wuye.cases import services
-
     cat = category("cleaning_greening")
     args = dict(estate=cworld.estate_a, category=cat, description="垃圾桶满了", reporter_name="王秀英",
                 reporter_phone="13812345678")
     taken = services.complaint_file(**args).tracking_code
     codes = iter([taken, "TS000000AAAAAA", taken, "TS000000BBBBBB"])
-    monkeypatch.setattr(services, "new_tracking_code", lambda moment=None: next(codes))
+    monkeypatch.setattr(filing, "new_tracking_code", lambda moment=None: next(codes))
     assert services.complaint_file(**args).tracking_code == "TS000000AAAAAA"
     again, created = services.complaint_file_idempotent(scope="user:t", key="k-code", fingerprint="f", **args)
     assert (again.tracking_code, created) == ("TS000000BBBBBB", True)

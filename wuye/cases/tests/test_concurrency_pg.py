@@ -20,6 +20,7 @@ from django.db import connection
 
 from wuye.cases import services
 from wuye.cases.models import Complaint, Event, Status, Task
+from wuye.cases.services import actions
 from wuye.core.errors import ConflictError, ServiceError
 
 from .conftest import act, file
@@ -37,14 +38,14 @@ def race(*calls, lockstep: bool = False, monkeypatch=None):
     results: list = [None] * len(calls)
     if lockstep:
         checked = threading.Barrier(len(calls))
-        original = services.permits
+        original = actions.permits
 
         def permits_then_wait(*args, **kwargs):
             allowed = original(*args, **kwargs)
             checked.wait(timeout=10)  # both have read version N and may act: now both UPDATE
             return allowed
 
-        monkeypatch.setattr(services, "permits", permits_then_wait)
+        monkeypatch.setattr(actions, "permits", permits_then_wait)
 
     def run(i, call, pk):
         try:

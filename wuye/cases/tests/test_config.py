@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from wuye.cases import urls_config
 from wuye.cases.models import CaseSettings, Category, EscalationRule
-from wuye.cases.services_config import escalation_rule_save
+from wuye.cases.services import escalation_rule_save
 from wuye.core.errors import ServiceError
 from wuye.core.models import AuditAction, AuditLog
 

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from wuye.cases import metrics as M
+from wuye.cases import selectors_metrics as MS
 from wuye.cases.models import CaseSettings, UnitKind, UnitMonthStat
 from wuye.cases.rollups import rollup_counts
 
@@ -110,13 +111,13 @@ def stored(*rows, month=MARCH):
 
 
 def table_names(qs, key="composite", descending=True):
-    return [f.unit_name for f in M.figures_of_page(M.table(qs, W, key, descending), W)]
+    return [f.unit_name for f in M.figures_of_page(MS.table(qs, W, key, descending), W)]
 
 
 def test_ranking_order_ties_go_to_more_assigned_then_name(db):
     qs = stored(scored("乙物业", 80, assigned=5, pk=1), scored("甲物业", 80, assigned=5, pk=2),
                 scored("丙物业", 80, assigned=9, pk=3), scored("丁物业", 90, pk=4), scored("戊物业", 10, pk=5))
-    rows = M.figures_of_page(M.table(qs, W, "composite", True), W)
+    rows = M.figures_of_page(MS.table(qs, W, "composite", True), W)
     assert [f.unit_name for f in rows] == ["丁物业", "丙物业", "乙物业", "甲物业", "戊物业"]
     assert [f.rank for f in rows] == [1, 2, 3, 4, 5]
     # "乙" (U+4E59) sorts before "甲" (U+7532): ties on composite and assigned go by name.
@@ -124,25 +125,25 @@ def test_ranking_order_ties_go_to_more_assigned_then_name(db):
 
 def test_red_and_black_lists_take_ranking_size_and_never_overlap(db):
     qs = stored(*[scored(f"企业{i:02d}", i, pk=i) for i in range(1, 21)], figures("无回访企业", pk=999, assigned=3))
-    [r] = M.rankings(qs, W, 5, kinds=[UnitKind.COMPANY])
+    [r] = MS.rankings(qs, W, 5, kinds=[UnitKind.COMPANY])
     assert [f.unit_name for f in r.red] == ["企业20", "企业19", "企业18", "企业17", "企业16"]
     assert [f.unit_name for f in r.black] == ["企业01", "企业02", "企业03", "企业04", "企业05"]  # worst first
     assert [f.rank for f in r.black] == [20, 19, 18, 17, 16]
     assert r.unranked == 1 and r.count == 20
 
     UnitMonthStat.objects.all().delete()
-    [few] = M.rankings(stored(*[scored(f"企业{i}", i * 10, pk=i) for i in range(1, 4)]), W, 5, kinds=["company"])
+    [few] = MS.rankings(stored(*[scored(f"企业{i}", i * 10, pk=i) for i in range(1, 4)]), W, 5, kinds=["company"])
     assert [f.unit_name for f in few.red] == ["企业3", "企业2"]
     assert [f.unit_name for f in few.black] == ["企业1"]
     UnitMonthStat.objects.all().delete()
-    [one] = M.rankings(stored(scored("唯一企业", 50, pk=1)), W, 5, kinds=["company"])
+    [one] = MS.rankings(stored(scored("唯一企业", 50, pk=1)), W, 5, kinds=["company"])
     assert [f.unit_name for f in one.red] == ["唯一企业"] and one.black == []
 
 
 def test_rankings_are_per_kind(db):
     qs = stored(scored("企业", 50, pk=1), figures("社区", kind="community", pk=2, assigned=1, contacted_in_time=1,
                                                    callbacks=1, resolved=1, satisfied=1))
-    by_kind = {r.kind: r for r in M.rankings(qs, W, 5)}
+    by_kind = {r.kind: r for r in MS.rankings(qs, W, 5)}
     assert [f.unit_name for f in by_kind["company"].red] == ["企业"]
     assert [f.unit_name for f in by_kind["community"].red] == ["社区"]
     assert by_kind["street"].count == 0 and by_kind["department"].red == by_kind["department"].black == []
@@ -190,7 +191,7 @@ unit_rows = st.lists(
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(unit_rows, st.integers(0, 4),
        st.sampled_from([(30, 35, 35), (100, 0, 0), (0, 50, 50), (34, 33, 33)]),
-       st.sampled_from(sorted(M.SORT_KEYS)), st.booleans())
+       st.sampled_from(sorted(MS.SORT_KEYS)), st.booleans())
 def test_property_sql_order_composite_and_lists_match_the_rules(db, rows, size, w, key, descending):
     """On random rollup rows (huge counts, ties of composite, assigned and name included), the
     SQL gives the composite of ``_figures``, the table order and ranks of the rules above, each
@@ -207,24 +208,24 @@ def test_property_sql_order_composite_and_lists_match_the_rules(db, rows, size, 
         }, weights, unit_kind=kind, unit_id=pk, unit_name=name))
     qs = stored(*figs)
     python = {f.unit_id: f.composite for f in figs}
-    sql = dict(M.with_composite(qs, weights).values_list("unit_id", "_composite"))
+    sql = dict(MS.with_composite(qs, weights).values_list("unit_id", "_composite"))
     assert {pk: None if c is None else Decimal(c).scaleb(-1) for pk, c in sql.items()} == python
 
     for kind in ("company", "street"):
         mine = [f for f in figs if f.unit_kind == kind]
         of_kind = qs.filter(unit_kind=kind)
-        got = M.figures_of_page(M.table(of_kind, weights, key, descending), weights)
+        got = M.figures_of_page(MS.table(of_kind, weights, key, descending), weights)
         assert [f.unit_id for f in got] == [f.unit_id for f in oracle_sorted(mine, key, descending)]
         ranked, red, black = oracle_ranking(mine, size)
         assert {f.unit_id: f.rank for f in got if f.rank} == {f.unit_id: i for i, f in enumerate(ranked, start=1)}
-        [r] = M.rankings(qs, weights, size, kinds=[kind])
+        [r] = MS.rankings(qs, weights, size, kinds=[kind])
         assert (r.count, r.unranked) == (len(ranked), len(mine) - len(ranked))
         assert [f.unit_id for f in r.red] == [f.unit_id for f in red]
         assert [f.unit_id for f in r.black] == [f.unit_id for f in black]
-        assert [f.unit_id for f in M.top(of_kind, weights, 3)] == [f.unit_id for f in ranked[:3]]
+        assert [f.unit_id for f in MS.top(of_kind, weights, 3)] == [f.unit_id for f in ranked[:3]]
         for f in mine:
             expected = (ranked.index(f) + 1, len(ranked)) if f.ranked else None
-            assert M.position(of_kind, weights, f) == expected
+            assert MS.position(of_kind, weights, f) == expected
 
 
 # ---- months -----------------------------------------------------------------------------
@@ -265,13 +266,13 @@ def test_every_drill_down_lists_exactly_the_rollup_figure(cworld, clock):
     assert rollup_counts("company", cworld.company_a.pk, MARCH) == {k: getattr(stat, k) for k in M.COUNT_FIELDS}
     nonzero = 0
     for metric in M.DRILLS:
-        n = M.drill_tasks(stat, metric).count()
+        n = MS.drill_tasks(stat, metric).count()
         assert n == M.drill_figure(stat, metric), metric
         nonzero += bool(n)
     assert nonzero >= 14  # the month exercises (almost) every figure
     # complements: late + in time = all
     assert M.drill_figure(stat, "signed_late") + M.drill_figure(stat, "signed_in_time") == stat.assigned
-    late = M.drill_tasks(stat, "signed_late")
+    late = MS.drill_tasks(stat, "signed_late")
     assert late.filter(signed_in_time=False).count() == 1  # signed after the limit
     assert late.filter(signed_in_time__isnull=True).count() == 2  # not signed at all counts against the rate too
 
@@ -301,7 +302,7 @@ def test_scope_of_the_rollup_rows(cworld, clock):
     clock.at(local(2026, 3, 11, 9, 0))
     handle(cworld, clock, estate=cworld.estate_b, callback=(True, "satisfied"))
     u = cworld.users
-    units = lambda who: set(M.unit_stats_visible_to(u[who]).values_list("unit_kind", "unit_id"))  # noqa: E731
+    units = lambda who: set(MS.unit_stats_visible_to(u[who]).values_list("unit_kind", "unit_id"))  # noqa: E731
     a, b = ("company", cworld.company_a.pk), ("company", cworld.company_b.pk)
     assert units("city") == {a, b}
     assert units("district") == {a} and units("district2") == {b}
@@ -309,10 +310,10 @@ def test_scope_of_the_rollup_rows(cworld, clock):
     assert units("manager_b") == {b}
     for who in ("street", "community", "department", "resident", "committee", "sysadmin", "auditor", "outsider"):
         assert units(who) == set(), who
-    assert M.can_see_rankings(u["city"]) and M.can_see_rankings(u["district"])
-    assert not M.can_see_rankings(u["manager_a"]) and not M.can_see_rankings(u["street"])
-    assert M.can_see_metrics(u["street"]) and M.can_see_metrics(u["manager_a"])
-    assert not M.can_see_metrics(u["resident"]) and not M.can_see_metrics(u["sysadmin"])
+    assert MS.can_see_rankings(u["city"]) and MS.can_see_rankings(u["district"])
+    assert not MS.can_see_rankings(u["manager_a"]) and not MS.can_see_rankings(u["street"])
+    assert MS.can_see_metrics(u["street"]) and MS.can_see_metrics(u["manager_a"])
+    assert not MS.can_see_metrics(u["resident"]) and not MS.can_see_metrics(u["sysadmin"])
 
 
 def test_months_offered_run_from_the_first_to_the_last_with_data(cworld, clock):
@@ -320,15 +321,15 @@ def test_months_offered_run_from_the_first_to_the_last_with_data(cworld, clock):
     handle(cworld, clock, sign_after=None)
     clock.at(local(2026, 3, 2, 9, 0))
     handle(cworld, clock, sign_after=None)
-    assert M.months_with_data(UnitMonthStat.objects.all()) == [date(2026, 3, 1), date(2026, 2, 1), date(2026, 1, 1)]
-    assert M.months_with_data(UnitMonthStat.objects.all(), limit=2) == [date(2026, 3, 1), date(2026, 2, 1)]
-    assert M.months_with_data(UnitMonthStat.objects.none()) == []
+    assert MS.months_with_data(UnitMonthStat.objects.all()) == [date(2026, 3, 1), date(2026, 2, 1), date(2026, 1, 1)]
+    assert MS.months_with_data(UnitMonthStat.objects.all(), limit=2) == [date(2026, 3, 1), date(2026, 2, 1)]
+    assert MS.months_with_data(UnitMonthStat.objects.none()) == []
 
 
 def test_the_fast_path_gives_the_same_figures(cworld, clock):
     company_month(cworld, clock)
     stat = stat_of(cworld)
-    [fast] = M.figures_for(UnitMonthStat.objects.filter(pk=stat.pk), W)
+    [fast] = MS.figures_for(UnitMonthStat.objects.filter(pk=stat.pk), W)
     slow = M.figures_of(stat, W)
     names = ["signing", "response", "completion", "resolution", "satisfaction", "return_rate", "reopen_rate",
              "composite"]

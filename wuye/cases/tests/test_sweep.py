@@ -207,7 +207,7 @@ def test_a_rejected_return_resumes_the_stages_that_ran_before_it(cworld, clock):
 
 def test_escalation_rules_are_the_city_bureaus(cworld, clock):
     from wuye.cases.models import EscalationRule
-    from wuye.cases.services_config import escalation_rule_save
+    from wuye.cases.services import escalation_rule_save
 
     city = cworld.users["city"]
     c = water_cut(cworld, clock)  # reads (and caches) the rules as they were

@@ -115,14 +115,15 @@ def test_sign_by_another_unit_is_refused_and_second_signer_is_told(cworld):
 
 def test_stale_conditional_update_loses(cworld):
     """The conditional UPDATE: an actor holding an old version cannot overwrite a newer one."""
-    from wuye.cases.services import _move
+    from wuye.cases.workflow import MACHINE
     from wuye.core.errors import ConflictError
+    from wuye.core.workflow import conditional_update
 
     c = dispatched(cworld)
     stale = type(c).objects.get(pk=c.pk)
     act(cworld.users["staff_a"], c, "sign")
-    with pytest.raises(ConflictError):
-        _move(stale, status=S.SIGNED)
+    with pytest.raises(ConflictError, match="该诉求已被他人处理，请刷新页面后重试"):
+        conditional_update(type(c), stale, conflict=MACHINE.conflict_text(), status=S.SIGNED)
 
 
 def test_reply_review_reject_then_approve(cworld):

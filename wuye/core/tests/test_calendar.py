@@ -22,7 +22,7 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from wuye.core import calendar as cal
-from wuye.core.calendar import PeriodUnit, add_period, describe_period, is_workday, years_without_data
+from wuye.core.calendar import PeriodUnit, add_period, describe_period, is_workday, shown_due, years_without_data
 from wuye.core.models import CalendarDay
 from wuye.core.services_calendar import calendar_day_delete, calendar_day_set
 
@@ -43,7 +43,7 @@ def at(text: str) -> datetime:
 
 
 def end(day: str) -> datetime:
-    return datetime.fromisoformat(f"{day}T23:59:59").replace(tzinfo=SH)
+    return datetime.fromisoformat(f"{day}T23:59:59.999999").replace(tzinfo=SH)
 
 
 def test_the_package_data_these_tests_rely_on():
@@ -114,7 +114,7 @@ def test_working_days_count_from_the_beijing_date_of_an_instant_given_in_utc():
     due = add_period(start, 1, WD)
     assert due == end("2025-10-10")
     assert due.utcoffset() == timedelta(hours=8)
-    assert due.isoformat() == "2025-10-10T23:59:59+08:00"
+    assert shown_due(due).isoformat() == "2025-10-10T23:59:59+08:00"
 
 
 def test_zero_working_days_is_the_end_of_the_current_working_day():
@@ -145,9 +145,9 @@ def test_zero_calendar_days_is_the_end_of_the_start_day_even_on_a_holiday():
     assert add_period(at("2025-10-03 10:00"), 0, CD) == end("2025-10-03")
 
 
-def test_day_periods_end_at_235959_with_microsecond_zero():
+def test_day_periods_end_at_the_last_microsecond_of_the_day():
     due = add_period(datetime(2025, 9, 30, 10, 0, 0, 987654, tzinfo=SH), 2, CD)
-    assert (due.hour, due.minute, due.second, due.microsecond) == (23, 59, 59, 0)
+    assert (due.hour, due.minute, due.second, due.microsecond) == (23, 59, 59, 999999)
     assert str(due.tzinfo) == "Asia/Shanghai"
 
 
@@ -307,7 +307,7 @@ props = hsettings(max_examples=200, deadline=None, suppress_health_check=[Health
 @given(start=starts, n=st.integers(min_value=1, max_value=40))
 def test_working_days_end_at_235959_of_the_nth_working_day_after_the_start_day(start, n):
     due = add_period(start, n, WD)
-    assert due.timetz().replace(tzinfo=None) == cal.END_OF_DAY and due.microsecond == 0
+    assert due.timetz().replace(tzinfo=None) == cal.END_OF_DAY and due.microsecond == 999999
     assert is_workday(due.date())
     first = start.date()
     days = [first + timedelta(days=i) for i in range(1, (due.date() - first).days + 1)]
@@ -351,3 +351,13 @@ def test_hours_add_exactly_that_many_hours(start, n):
     due = add_period(start, n, H)
     assert due - start == timedelta(hours=n)
     assert due.utcoffset() == timedelta(hours=8)
+
+
+def test_the_whole_last_second_of_a_day_period_is_on_time():
+    """民法典 第二百零三条第二款: a period ends at 24:00 of its last day, so an action at 23:59:59.5
+    is on time and one at the next day's 00:00:00 is late (``late = at > due``)."""
+    due = add_period(at("2025-09-22 10:00"), 1, CD)
+    assert not at("2025-09-23 23:59:59.500000") > due
+    assert at("2025-09-24 00:00:00") > due
+    assert shown_due(due).isoformat() == "2025-09-23T23:59:59+08:00"
+    assert shown_due(add_period(at("2025-09-22 10:00:00.250000"), 2, H)) == at("2025-09-22 12:00:00.250000")
