@@ -87,6 +87,8 @@ def test_election_from_opening_to_filing(world, live, person, shot):  # noqa: F8
     page.wait_for_load_state("networkidle")
     elected_on = timezone.localdate() - timedelta(days=3)
     page.fill("input[name=elected_on]", elected_on.isoformat())
+    page.fill("input[name=total_area]", "1500")  # the assembly's totals: 1200/1500 m² and 110/150 heads ≥ 2/3
+    page.fill("input[name=total_heads]", "150")
     page.fill("input[name=participating_area]", "1200")
     page.fill("input[name=participating_heads]", "110")
     rows = page.locator("[data-testid=result-row]")
