@@ -236,11 +236,12 @@ def test_protected_delete_is_refused_with_a_chinese_message(world, api):
 
 def test_owner_created_with_a_unit_becomes_its_co_owner(world, api):
     response = api("manager_a").post("/api/v1/owners/", {
-        "name": "李建国", "phone": "136 0000 0001", "id_number": "11010519491231002x", "unit": world.unit_a.pk,
+        # A person not yet on file (王秀英's ID number would link her instead: one buyer, one head).
+        "name": "李建国", "phone": "136 0000 0001", "id_number": "11010519820528027x", "unit": world.unit_a.pk,
         "share": "50.00"}, format="json")
     assert response.status_code == 201, response.json()
     owner = Owner.objects.get(pk=response.json()["id"])
-    assert (owner.phone, owner.id_number, owner.search_key) == ("13600000001", "11010519491231002X", "ljg")
+    assert (owner.phone, owner.id_number, owner.search_key) == ("13600000001", "11010519820528027X", "ljg")
     assert Ownership.objects.get(owner=owner).unit == world.unit_a
     assert response.json()["phone"] == "136****0001"
     assert owner.pk in _ids(api("district").get("/api/v1/owners/", {"estate": world.estate_a.pk}))
