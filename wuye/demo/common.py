@@ -19,13 +19,6 @@ def weighted(pairs: list[tuple[str, int]]) -> list[str]:
     return [value for value, weight in pairs for _ in range(weight)]
 
 
-def add_years(d: date, years: int) -> date:
-    try:
-        return d.replace(year=d.year + years)
-    except ValueError:  # 29 February
-        return d.replace(year=d.year + years, day=28)
-
-
 def money(cents: int) -> str:
     return f"{cents // 100}.{cents % 100:02d}"
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+from wuye.core.calendar import add_years
 from wuye.registry.models import (
     CommitteeMember,
     OwnersCommittee,
@@ -17,7 +18,7 @@ from wuye.registry.models import (
 
 from . import identifiers as ids
 from . import names as N
-from .common import REFERENCE_DATE, add_years, money, weighted
+from .common import REFERENCE_DATE, money, weighted
 
 
 class EstateServicesMixin:

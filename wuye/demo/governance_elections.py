@@ -58,13 +58,6 @@ def _at(d: date, hour: int, rng: random.Random) -> datetime:
     return datetime.combine(d, time(hour, rng.randint(0, 59)), tzinfo=SH)
 
 
-def _add_years(d: date, years: int) -> date:
-    try:
-        return d.replace(year=d.year + years)
-    except ValueError:
-        return d.replace(year=d.year + years, day=28)
-
-
 class ElectionBuilder:
     def __init__(self, *, scale: str, seed: int, now: datetime | None, city_id: int, say: Callable[[str], None]):
         self.scale = scale

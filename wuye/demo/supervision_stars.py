@@ -8,7 +8,8 @@ from collections import Counter, defaultdict
 from datetime import timedelta
 from decimal import Decimal
 
-from wuye.core.calendar import PeriodUnit, add_period
+from wuye.core.calendar import PeriodUnit, add_period, add_years
+from wuye.core.money import percent
 from wuye.registry.models import Ownership, Unit
 from wuye.supervision.models import (
     StarApplication,
@@ -18,9 +19,9 @@ from wuye.supervision.models import (
     SurveyAnswer,
     SurveyResponse,
 )
+from wuye.supervision.stars.services import combined_score
 
 from .bulk import timestamp
-from .common import add_years
 
 COMMENTS = ["希望加强夜间巡逻。", "保洁比以前好多了。", "电梯维修太慢。", "车辆乱停问题希望管一管。", "物业服务态度很好。",
             "绿化需要及时修剪。", "收费项目希望公示得更清楚。", ""]
@@ -90,8 +91,7 @@ class SurveysStarsMixin:
                             timestamp(closes), unit_counts.get(e["id"], len(members)), len(sample), satisfied, total,
                             official.get(e["district_id"], self.city_user_id), timestamp(opens - timedelta(days=1)),
                             timestamp(min(closes, self.now))))
-            self.surveys_by_estate[e["id"]] = {"id": sid, "satisfaction": (Decimal(satisfied * 100) / total).quantize(Decimal("0.01"))
-                                               if total else None, "closed": status == Survey.Status.CLOSED, "closes": closes}
+            self.surveys_by_estate[e["id"]] = {"id": sid, "satisfaction": percent(satisfied, total), "closed": status == Survey.Status.CLOSED, "closes": closes}
         w.flush()
         self.stage(f"满意度测评：{len(surveys) or self.writer.counts[Survey]} 次，答卷 {self.writer.counts[SurveyResponse]:,} 份，"
                    f"回答 {self.writer.counts[SurveyAnswer]:,} 条")
@@ -137,8 +137,7 @@ class SurveysStarsMixin:
             satisfaction = survey["satisfaction"] if survey and survey["satisfaction"] is not None else \
                 Decimal(str(round(60 + 38 * q + rng.uniform(-3, 3), 2)))
             satisfaction = min(Decimal("100"), satisfaction)
-            combined = (inspection_score * self.ss.weight_inspection + satisfaction * self.ss.weight_survey) / 100
-            combined = combined.quantize(Decimal("0.01"))
+            combined = combined_score(inspection_score, satisfaction, self.ss)  # the stars service's own rule
             awarded = self.ss.star_for(combined)
             target = min(5, max(1, awarded + (1 if rng.random() < 0.3 else 0))) if awarded else rng.randint(2, 4)
             decided = self.now - timedelta(days=rng.randint(20, 340))
