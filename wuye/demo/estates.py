@@ -214,6 +214,9 @@ class EstatesMixin:
                                                   "is_party_member", "phone", "created_at", "updated_at"])
         self.rng_units = self.rng("units")
         self.rng_owners = self.rng("owners")
+        # One buyer, one head (法释〔2009〕7号 第九条): the database refuses a second owner with the
+        # same ID number or credit code, so a drawn number that is already taken is drawn again.
+        self.taken_numbers: set[str] = set()
         self.rng_parking = self.rng("parking")
         self.rng_staff = self.rng("staff")
         self.rng_contracts = self.rng("contracts")
@@ -401,6 +404,9 @@ class EstatesMixin:
         if rnd() < 0.4:
             birthday = date(born, 1, 1) + timedelta(days=int(rnd() * 365))
             id_number = ids.id_number(rng, born=birthday, male=male)
+            while id_number in self.taken_numbers:
+                id_number = ids.id_number(rng, born=birthday, male=male)
+            self.taken_numbers.add(id_number)
         oid = self.writer.next_id(Owner)
         self.t_owner.append((oid, "person", name, phone, id_number, self.keys[name], self.ts, self.ts))
         return (oid, name, phone, bool(id_number))
@@ -417,6 +423,9 @@ class EstatesMixin:
                 base = base.split(suffix)[0]
             name = N.CITY_NAME + base if base in N.WORK_UNITS else f"{N.CITY_NAME}{e['district']['short']}房产管理所"
         code = ids.credit_code(rng, region=e["district"]["code"], new_style=role == "developer")
+        while code in self.taken_numbers:
+            code = ids.credit_code(rng, region=e["district"]["code"], new_style=role == "developer")
+        self.taken_numbers.add(code)
         oid = self.writer.next_id(Owner)
         self.t_owner.append((oid, "organisation", name, ids.landline(rng, N.CITY_AREA_CODE), code, self.keys[name],
                              self.ts, self.ts))
