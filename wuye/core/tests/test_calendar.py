@@ -22,7 +22,14 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from wuye.core import calendar as cal
-from wuye.core.calendar import PeriodUnit, add_period, describe_period, is_workday, shown_due, years_without_data
+from wuye.core.calendar import (
+    PeriodUnit,
+    add_period,
+    describe_period,
+    is_workday,
+    shown_due,
+    years_without_data,
+)
 from wuye.core.models import CalendarDay
 from wuye.core.services_calendar import calendar_day_delete, calendar_day_set
 
