@@ -32,8 +32,17 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 
 from wuye.accounts.models import Role, User
+from wuye.core.calendar import period_last_day
+from wuye.core.money import money as yuan
 from wuye.disclosure.allocation import split_integer
-from wuye.disclosure.models import IncomeCost, IncomeEvent, IncomeItem, IncomeReport, IncomeShare
+from wuye.disclosure.models import (
+    DisclosureSettings,
+    IncomeCost,
+    IncomeEvent,
+    IncomeItem,
+    IncomeReport,
+    IncomeShare,
+)
 from wuye.governance.models import Motion
 from wuye.registry.models import Estate, OwnersCommittee, ParkingSpace, Unit
 
@@ -44,7 +53,6 @@ FEATURED = "幸福里小区"
 SHARE_BUDGET = {"small": 10_000_000, "city": 150_000, "megacity": 200_000}
 PUBLISH_RATE = 0.8  # of estates with a company: last year's report published
 WAITING_RATE = 0.08  # submitted or returned; the rest have none
-FEN = Decimal("0.01")
 
 COSTS = [
     ("广告位日常维护及电费", (0.03, 0.08)),
@@ -60,7 +68,8 @@ RETURN_REASONS = ["停车收入与车位台账登记的出租数量不符，请�
 
 
 def money(x: float) -> Decimal:
-    return Decimal(str(round(x, 2))).quantize(FEN)
+    """A drawn amount in yuan, rounded half up to the fen by the platform's one rule."""
+    return yuan(Decimal(str(x)))
 
 
 def build_demo_income(*, scale: str = "small", seed: int = 2026, now: datetime | None = None,
@@ -69,6 +78,7 @@ def build_demo_income(*, scale: str = "small", seed: int = 2026, now: datetime |
     say = say or (lambda text: None)
     started = time.monotonic()
     rng = random.Random(f"income:{seed}")
+    public_days = DisclosureSettings.current().income_public_days
     now = (now or timezone.now()).astimezone(SH).replace(microsecond=0)
     # Last year's report is drafted in January and confirmed by mid-February; before that, the demo
     # shows the year before as published and last year's as the featured company's draft.
@@ -129,7 +139,7 @@ def build_demo_income(*, scale: str = "small", seed: int = 2026, now: datetime |
             if e["id"] in parking:
                 n, rent = parking[e["id"]]
                 out.append(("common_parking", f"{n} 个共有道路车位，月租金合计 {rent} 元 × 12 个月",
-                            (Decimal(rent or 0) * 12).quantize(FEN), True))
+                            yuan(Decimal(rent or 0) * 12), True))
             elif rng.random() < 0.4:
                 out.append(("common_parking", "小区道路临时停车收费", money(rng.uniform(8000, 60000)), False))
             if rng.random() < 0.3:
@@ -188,7 +198,7 @@ def build_demo_income(*, scale: str = "small", seed: int = 2026, now: datetime |
             event(rid, confirmer, "confirm", "submitted", "published", ts(confirmed, 10), "已逐项核对")
             reports.append((rid, ts(drafted, 9), ts(confirmed, 10), e["id"], e["company_id"], start.isoformat(),
                             end.isoformat(), "published", 3, str(gross), str(total_costs), str(net), use, use_note,
-                            decision, str(total_area), confirmed.isoformat(), (confirmed + timedelta(days=15)).isoformat(),
+                            decision, str(total_area), confirmed.isoformat(), period_last_day(confirmed, public_days).isoformat(),
                             manager, ts(submitted, 15), confirmer, ts(confirmed, 10), motion))
             counts["published"] += 1
         else:

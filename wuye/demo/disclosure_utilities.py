@@ -25,16 +25,18 @@ import random
 import time
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
 from wuye.accounts.models import Role, User
+from wuye.core.calendar import period_last_day
+from wuye.core.money import money, round_half_up
 from wuye.disclosure.allocation import split_money
 from wuye.disclosure.models import DisclosureSettings, HouseholdReading, UtilityAllocation, UtilityShare
-from wuye.disclosure.utilities.services import formula_text_for, weights_for
+from wuye.disclosure.utilities.services import WEIGHT_PLACES, formula_text_for, loss_rate_of, weights_for
 from wuye.registry.models import Building, Estate, Ownership, Unit
 
 from .bulk import BulkWriter, timestamp
@@ -42,9 +44,6 @@ from .bulk import BulkWriter, timestamp
 SH = ZoneInfo("Asia/Shanghai")
 ROW_BUDGET = {"small": 60_000, "city": 120_000, "megacity": 250_000}
 SAMPLE_RATE = 0.6  # of estates with a company get allocations (until the budget is spent)
-FEN = Decimal("0.01")
-MILLI = Decimal("0.001")
-WEIGHT = Decimal("0.0000000001")
 PRICES = {"electricity": [Decimal("0.52"), Decimal("0.4883"), Decimal("0.56")],
           "water": [Decimal("3.95"), Decimal("4.20"), Decimal("5.00")]}
 
@@ -72,7 +71,9 @@ def build_demo_utilities(*, scale: str = "small", seed: int = 2026, now: datetim
     estates = list(estates_qs.order_by("id").values("id", "name", "company_id"))
     if not estates:
         return {}
-    threshold = Fraction(DisclosureSettings.current().utility_loss_threshold)
+    settings_row = DisclosureSettings.current()
+    threshold = Fraction(settings_row.utility_loss_threshold)
+    public_days = settings_row.utility_public_days
     managers = dict(User.objects.filter(role=Role.COMPANY_MANAGER, company_id__isnull=False)
                     .order_by("-id").values_list("company_id", "id"))
     committee = User.objects.filter(username="committee", role=Role.COMMITTEE).values("estate_id").first()
@@ -115,8 +116,8 @@ def build_demo_utilities(*, scale: str = "small", seed: int = 2026, now: datetim
         loss = master_usage - household
         price = price or rng.choice(PRICES[utility])
         master_start = Decimal(rng.randint(10_000, 900_000))
-        exact_rate = Fraction(loss) / Fraction(master_usage) * 100 if master_usage else Fraction(0)
-        rate2 = (Decimal(exact_rate.numerator) / Decimal(exact_rate.denominator)).quantize(FEN, ROUND_HALF_UP)
+        exact_rate = loss_rate_of(loss, master_usage)
+        rate2 = round_half_up(exact_rate, 2)
         flagged = exact_rate > threshold
         for (uid, _a), q in zip(units, usages, strict=True):
             start = Decimal(rng.randint(1_000, 60_000))
@@ -125,14 +126,14 @@ def build_demo_utilities(*, scale: str = "small", seed: int = 2026, now: datetim
         status = "draft"
         if publish:
             weights = weights_for(method, [a for _u, a in units], area_weight)
-            total = (loss * price).quantize(FEN, ROUND_HALF_UP)
-            for (uid, area), wt, q, c in zip(units, weights, split_money(loss.quantize(MILLI), weights, places=3),
+            total = money(loss * price)
+            for (uid, area), wt, q, c in zip(units, weights, split_money(round_half_up(loss, 3), weights, places=3),
                                              split_money(total, weights), strict=True):
                 shares.append((w.next_id(UtilityShare), aid, uid, str(area),
-                               str((Decimal(wt.numerator) / Decimal(wt.denominator)).quantize(WEIGHT)), str(q), str(c)))
+                               str(round_half_up(wt, WEIGHT_PLACES)), str(q), str(c)))
             status = "published"
         published = period[1] + timedelta(days=rng.randint(3, 8))
-        public = (published.isoformat(), (published + timedelta(days=15)).isoformat()) if publish else (None, None)
+        public = (published.isoformat(), period_last_day(published, public_days).isoformat()) if publish else (None, None)
         created = period[1] + timedelta(days=rng.randint(1, 3))
         allocations.append((
             aid, ts(min(created, today), 9), ts(min(published if publish else created, today), 16), estate["id"],
