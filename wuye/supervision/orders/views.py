@@ -143,6 +143,7 @@ def order_submit(request, pk):
 def order_reinspect(request, pk):
     decision = request.POST.get("decision")
     if decision not in ("close", "reopen"):
+        sel.order_get_for_user(user=request.user, pk=pk)  # out of scope is 404 before any message
         messages.error(request, _g("请选择复查结论。"))
         return redirect("supervision:order_detail", pk=pk)
     order, ok = _act(request, pk, decision)
