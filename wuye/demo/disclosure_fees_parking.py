@@ -35,6 +35,8 @@ from django.utils import timezone
 from wuye.accounts.models import Role, User
 from wuye.disclosure.models import FeeItem, FeeNotice, ParkingViolation, RentRequest
 from wuye.registry.models import Estate, Owner, Ownership, ParkingSpace, ServiceContract
+from wuye.supervision.models import StarRating
+from wuye.territory.models import City
 
 from .bulk import BulkWriter, timestamp
 
@@ -73,13 +75,10 @@ def money(x: float | Decimal) -> Decimal:
 def build_demo_fees_parking(*, scale: str = "small", seed: int = 2026, now: datetime | None = None,
                             city_id: int | None = None, say: Callable[[str], None] | None = None) -> dict[str, int]:
     """Write the demo fee notices, 只售不租 violations and waiting lists (inside a transaction)."""
-    from wuye.supervision.models import StarRating
-
     say = say or (lambda text: None)
     started = time.monotonic()
     rng = random.Random(f"fees-parking:{seed}")
     now = (now or timezone.now()).astimezone(SH).replace(microsecond=0)
-    today = now.date()
     estates_qs = Estate.objects.all()
     if city_id:
         estates_qs = estates_qs.filter(district__city_id=city_id)
@@ -87,52 +86,99 @@ def build_demo_fees_parking(*, scale: str = "small", seed: int = 2026, now: date
                                                     "year_built"))
     if not estates:
         return {}
-    ids = [e["id"] for e in estates]
-    id_set = set(ids)
-    contracts = {c["estate_id"]: c for c in ServiceContract.objects.filter(is_current=True).values(
-        "estate_id", "contracted_grade", "fee_rate", "filing_number", "start_date") if c["estate_id"] in id_set}
-    stars = {s["estate_id"]: s["level"] for s in StarRating.objects.filter(status=StarRating.Status.ACTIVE)
-             .values("estate_id", "level") if s["estate_id"] in id_set}
-    kinds = defaultdict(set)
-    for estate_id, kind in (ParkingSpace.objects.filter(estate__in=estates_qs).order_by()
-                            .values_list("estate_id", "kind").distinct()):
-        kinds[estate_id].add(kind)
-    managers = dict(User.objects.filter(role=Role.COMPANY_MANAGER, company_id__isnull=False)
-                    .order_by("-id").values_list("company_id", "id"))
-    city_name = ""
-    if city_id:
-        from wuye.territory.models import City
+    builder = _FeesParkingBuilder(rng, now, estates_qs, estates, city_id)
+    n_flagged = builder.write_notices()
+    builder.write_violations()
+    builder.write_waiting_lists(scale)
+    w = builder.w
+    w.finish()
+    counts = {m._meta.model_name: n for m, n in w.counts.items()}
+    say(f"    收费公示 {counts.get('feenotice', 0):,} 份（{n_flagged:,} 个小区未公示），"
+        f"车位只售不租 {counts.get('parkingviolation', 0):,} 条，租车位申请 {counts.get('rentrequest', 0):,} 条"
+        f"（{time.monotonic() - started:.1f} 秒）")
+    return counts
 
-        city_name = City.objects.filter(pk=city_id).values_list("name", flat=True).first() or ""
 
-    w = BulkWriter(batch_size=50_000)
-    notices = w.table(FeeNotice, [
-        "id", "created_at", "updated_at", "estate_id", "company_id", "payer", "service_content", "service_standard",
-        "billing_method", "billing_start", "price_regime", "base_price", "band_percent", "legal_basis", "hotline",
-        "effective_from", "is_current", "created_by_id"])
-    items = w.table(FeeItem, ["id", "notice_id", "name", "rate", "unit", "note"])
+class _FeesParkingBuilder:
+    """The rows of one run: fee notices, then violations, then waiting lists, all drawn from ``rng`` in turn."""
 
-    def ts(d: date, hour: int = 9) -> str:
-        return timestamp(datetime(d.year, d.month, d.day, hour, rng.randint(0, 59), tzinfo=SH))
+    def __init__(self, rng: random.Random, now: datetime, estates_qs, estates: list[dict], city_id: int | None):
+        self.rng = rng
+        self.now = now
+        self.today = now.date()
+        self.estates_qs = estates_qs
+        self.estates = estates
+        id_set = {e["id"] for e in estates}
+        self.contracts = {c["estate_id"]: c for c in ServiceContract.objects.filter(is_current=True).values(
+            "estate_id", "contracted_grade", "fee_rate", "filing_number", "start_date") if c["estate_id"] in id_set}
+        self.stars = {s["estate_id"]: s["level"] for s in StarRating.objects.filter(status=StarRating.Status.ACTIVE)
+                      .values("estate_id", "level") if s["estate_id"] in id_set}
+        self.kinds: dict[int, set] = defaultdict(set)
+        for estate_id, kind in (ParkingSpace.objects.filter(estate__in=estates_qs).order_by()
+                                .values_list("estate_id", "kind").distinct()):
+            self.kinds[estate_id].add(kind)
+        self.managers = dict(User.objects.filter(role=Role.COMPANY_MANAGER, company_id__isnull=False)
+                             .order_by("-id").values_list("company_id", "id"))
+        self.city_name = ""
+        if city_id:
+            self.city_name = City.objects.filter(pk=city_id).values_list("name", flat=True).first() or ""
+        self.w = BulkWriter(batch_size=50_000)
+        self.notices = self.w.table(FeeNotice, [
+            "id", "created_at", "updated_at", "estate_id", "company_id", "payer", "service_content",
+            "service_standard", "billing_method", "billing_start", "price_regime", "base_price", "band_percent",
+            "legal_basis", "hotline", "effective_from", "is_current", "created_by_id"])
+        self.items = self.w.table(FeeItem, ["id", "notice_id", "name", "rate", "unit", "note"])
+        self.phones: dict[int, str] = {}
 
-    def notice(e: dict, contract: dict, *, effective: date, current: bool, rate: Decimal) -> None:
+    def ts(self, d: date, hour: int = 9) -> str:
+        return timestamp(datetime(d.year, d.month, d.day, hour, self.rng.randint(0, 59), tzinfo=SH))
+
+    # ---- fee notices
+
+    def write_notices(self) -> int:
+        """A current notice (and sometimes last year's) per estate with a company; returns the estates without."""
+        rng, today = self.rng, self.today
+        n_flagged = 0
+        for e in self.estates:
+            contract = self.contracts.get(e["id"])
+            if not e["company_id"] or contract is None:
+                continue
+            featured = e["name"] == FEATURED
+            if not featured and rng.random() > NOTICE_RATE:
+                n_flagged += 1
+                continue
+            rate = money(contract["fee_rate"])
+            if featured or rng.random() < HISTORY_RATE:
+                old_rate = money(max(Decimal("0.30"), rate - Decimal(rng.choice(("0.10", "0.20", "0.30")))))
+                self.notice(e, contract, effective=today - timedelta(days=rng.randint(300, 700)), current=False,
+                            rate=old_rate)
+            self.notice(e, contract, effective=today - timedelta(days=rng.randint(5, 280)), current=True, rate=rate)
+            self.w.flush_if_full()
+        return n_flagged
+
+    def notice(self, e: dict, contract: dict, *, effective: date, current: bool, rate: Decimal) -> None:
+        rng, w = self.rng, self.w
         nid = w.next_id(FeeNotice)
         grade = GRADE_NAMES.get(contract["contracted_grade"], "二星级")
         standard = f"合同约定{grade}服务"
-        if e["id"] in stars:
-            standard += f"；现评定为{GRADE_NAMES[str(stars[e['id']])]}小区"
+        if e["id"] in self.stars:
+            standard += f"；现评定为{GRADE_NAMES[str(self.stars[e['id']])]}小区"
         guided = e["kind"] in ("old_compound", "resettlement", "affordable")
         band = Decimal(rng.choice((10, 15, 20))) if guided else None
         base = rate if guided else None
         content = "；".join(rng.sample(CONTENT[:4], 3) + rng.sample(CONTENT[4:], 2)) + "。"
-        basis = rng.choice(BASIS).format(filing=contract["filing_number"] or "—", city=city_name or "本市")
-        notices.append((nid, ts(effective), ts(effective), e["id"], e["company_id"], PAYER, content, standard[:100],
-                        "按建筑面积按月计收", (contract["start_date"] or effective).isoformat(),
-                        "government_guided" if guided else "market", None if base is None else str(base),
-                        None if band is None else str(band), basis[:300], "12358", effective.isoformat(), current,
-                        managers.get(e["company_id"])))
-        items.append((w.next_id(FeeItem), nid, "物业服务费", str(rate), "元/m²·月", "按房屋建筑面积计"))
-        parking_kinds = kinds.get(e["id"], set())
+        basis = rng.choice(BASIS).format(filing=contract["filing_number"] or "—", city=self.city_name or "本市")
+        self.notices.append((
+            nid, self.ts(effective), self.ts(effective), e["id"], e["company_id"], PAYER, content, standard[:100],
+            "按建筑面积按月计收", (contract["start_date"] or effective).isoformat(),
+            "government_guided" if guided else "market", None if base is None else str(base),
+            None if band is None else str(band), basis[:300], "12358", effective.isoformat(), current,
+            self.managers.get(e["company_id"])))
+        self.items.append((w.next_id(FeeItem), nid, "物业服务费", str(rate), "元/m²·月", "按房屋建筑面积计"))
+        self.notice_extra_items(nid, self.kinds.get(e["id"], set()))
+
+    def notice_extra_items(self, nid: int, parking_kinds: set) -> None:
+        rng, w, items = self.rng, self.w, self.items
         if parking_kinds & {"underground", "mechanical"}:
             items.append((w.next_id(FeeItem), nid, "地下车位管理费", str(money(rng.choice((50, 60, 80, 100)))),
                           "元/个·月", "已购车位业主缴纳"))
@@ -144,99 +190,89 @@ def build_demo_fees_parking(*, scale: str = "small", seed: int = 2026, now: date
             items.append((w.next_id(FeeItem), nid, name, str(money(value if high < 10 else round(value, -1))),
                           unit, note))
 
-    n_flagged = 0
-    for e in estates:
-        contract = contracts.get(e["id"])
-        if not e["company_id"] or contract is None:
-            continue
-        featured = e["name"] == FEATURED
-        if not featured and rng.random() > NOTICE_RATE:
-            n_flagged += 1
-            continue
-        rate = money(contract["fee_rate"])
-        if featured or rng.random() < HISTORY_RATE:
-            old_rate = money(max(Decimal("0.30"), rate - Decimal(rng.choice(("0.10", "0.20", "0.30")))))
-            notice(e, contract, effective=today - timedelta(days=rng.randint(300, 700)), current=False, rate=old_rate)
-        notice(e, contract, effective=today - timedelta(days=rng.randint(5, 280)), current=True, rate=rate)
-        w.flush_if_full()
-
     # ---- 只售不租: what the daily sweep would leave, plus earlier resolved findings
-    violations = w.table(ParkingViolation, ["id", "created_at", "updated_at", "estate_id", "idle_spaces", "status",
-                                            "found_at", "resolved_at", "note"])
-    found = dict(ParkingSpace.objects.filter(estate__in=estates_qs, ownership=ParkingSpace.Ownership.DEVELOPER,
-                                             disposal=ParkingSpace.Disposal.IDLE, offered_for_rent=False)
-                 .order_by().values("estate_id").annotate(n=Count("id")).values_list("estate_id", "n"))
-    note = "开发建设单位持有的空置车位未向业主出租（只售不租）"
-    with_parking = sorted(kinds)
-    for estate_id in with_parking:
-        if estate_id in found:
-            at = today - timedelta(days=rng.randint(1, 120))
-            violations.append((w.next_id(ParkingViolation), ts(at, 4), ts(at, 4), estate_id, found[estate_id], "open",
-                               ts(at, 4), None, note))
-        elif rng.random() < 0.12:
-            at = today - timedelta(days=rng.randint(150, 330))
-            done = at + timedelta(days=rng.randint(20, 90))
-            violations.append((w.next_id(ParkingViolation), ts(at, 4), ts(done, 4), estate_id, 0, "resolved",
-                               ts(at, 4), ts(done, 4), note))
+
+    def write_violations(self) -> None:
+        rng, w, today, ts = self.rng, self.w, self.today, self.ts
+        violations = w.table(ParkingViolation, ["id", "created_at", "updated_at", "estate_id", "idle_spaces",
+                                                "status", "found_at", "resolved_at", "note"])
+        found = dict(ParkingSpace.objects.filter(estate__in=self.estates_qs, ownership=ParkingSpace.Ownership.DEVELOPER,
+                                                 disposal=ParkingSpace.Disposal.IDLE, offered_for_rent=False)
+                     .order_by().values("estate_id").annotate(n=Count("id")).values_list("estate_id", "n"))
+        note = "开发建设单位持有的空置车位未向业主出租（只售不租）"
+        for estate_id in sorted(self.kinds):
+            if estate_id in found:
+                at = today - timedelta(days=rng.randint(1, 120))
+                violations.append((w.next_id(ParkingViolation), ts(at, 4), ts(at, 4), estate_id, found[estate_id],
+                                   "open", ts(at, 4), None, note))
+            elif rng.random() < 0.12:
+                at = today - timedelta(days=rng.randint(150, 330))
+                done = at + timedelta(days=rng.randint(20, 90))
+                violations.append((w.next_id(ParkingViolation), ts(at, 4), ts(done, 4), estate_id, 0, "resolved",
+                                   ts(at, 4), ts(done, 4), note))
 
     # ---- waiting lists
-    requests = w.table(RentRequest, ["id", "created_at", "updated_at", "estate_id", "owner_id", "user_id", "plate",
-                                     "phone", "status", "space_id", "decided_at"])
-    featured_estate = next((e["id"] for e in estates if e["name"] == FEATURED), None)
-    demo_resident = User.objects.filter(username="resident", role=Role.RESIDENT).values("id", "owner_id").first()
-    chosen = [x for x in with_parking if x != featured_estate]
-    rng.shuffle(chosen)
-    chosen = sorted(chosen[: QUEUE_ESTATES.get(scale, 300)])
-    if featured_estate in kinds:
-        chosen.append(featured_estate)
-    owners_by_estate: dict[int, list[int]] = defaultdict(list)
-    for estate_id, owner_id in (Ownership.objects.filter(estate_id__in=chosen, owner__kind=Owner.Kind.PERSON)
-                                .order_by("estate_id", "id").values_list("estate_id", "owner_id")):
-        owners_by_estate[estate_id].append(owner_id)
-    phones = dict(Owner.objects.filter(id__in={o for v in owners_by_estate.values() for o in v[:60]})
-                  .values_list("id", "phone"))
-    rented = defaultdict(list)
-    for estate_id, space_id in (ParkingSpace.objects.filter(estate_id__in=chosen, disposal=ParkingSpace.Disposal.RENTED)
-                                .exclude(ownership=ParkingSpace.Ownership.OWNER).order_by("estate_id", "number")
-                                .values_list("estate_id", "id")):
-        rented[estate_id].append(space_id)
 
-    def plate() -> str:
-        return rng.choice(PLATES) + rng.choice(LETTERS) + "".join(rng.choice("0123456789") for _ in range(5))
+    def write_waiting_lists(self, scale: str) -> None:
+        rng = self.rng
+        self.requests = self.w.table(RentRequest, ["id", "created_at", "updated_at", "estate_id", "owner_id",
+                                                   "user_id", "plate", "phone", "status", "space_id", "decided_at"])
+        featured_estate = next((e["id"] for e in self.estates if e["name"] == FEATURED), None)
+        demo_resident = User.objects.filter(username="resident", role=Role.RESIDENT).values("id", "owner_id").first()
+        chosen = [x for x in sorted(self.kinds) if x != featured_estate]
+        rng.shuffle(chosen)
+        chosen = sorted(chosen[: QUEUE_ESTATES.get(scale, 300)])
+        if featured_estate in self.kinds:
+            chosen.append(featured_estate)
+        owners_by_estate: dict[int, list[int]] = defaultdict(list)
+        for estate_id, owner_id in (Ownership.objects.filter(estate_id__in=chosen, owner__kind=Owner.Kind.PERSON)
+                                    .order_by("estate_id", "id").values_list("estate_id", "owner_id")):
+            owners_by_estate[estate_id].append(owner_id)
+        self.phones = dict(Owner.objects.filter(id__in={o for v in owners_by_estate.values() for o in v[:60]})
+                           .values_list("id", "phone"))
+        rented = defaultdict(list)
+        for estate_id, space_id in (ParkingSpace.objects.filter(estate_id__in=chosen,
+                                                                disposal=ParkingSpace.Disposal.RENTED)
+                                    .exclude(ownership=ParkingSpace.Ownership.OWNER).order_by("estate_id", "number")
+                                    .values_list("estate_id", "id")):
+            rented[estate_id].append(space_id)
+        for estate_id in chosen:
+            owners = list(dict.fromkeys(owners_by_estate.get(estate_id, [])))[:40]
+            if owners:
+                self.waiting_list(estate_id, owners, rented.get(estate_id, []),
+                                  featured=estate_id == featured_estate, demo_resident=demo_resident)
 
-    def request(estate_id, owner_id, status, created: datetime, user_id=None, space_id=None) -> None:
-        decided = None if status == "waiting" else timestamp(created + timedelta(days=rng.randint(2, 40)))
-        requests.append((w.next_id(RentRequest), timestamp(created), decided or timestamp(created), estate_id, owner_id,
-                         user_id, plate() if rng.random() < 0.8 else "", phones.get(owner_id, ""), status, space_id,
-                         decided))
-
-    for estate_id in chosen:
-        owners = list(dict.fromkeys(owners_by_estate.get(estate_id, [])))[:40]
-        if not owners:
-            continue
-        is_featured = estate_id == featured_estate
+    def waiting_list(self, estate_id: int, owners: list[int], spaces: list[int], *, featured: bool,
+                     demo_resident: dict | None) -> None:
+        rng, now = self.rng, self.now
+        resident_owner = demo_resident["owner_id"] if demo_resident else None
         pool = list(owners)
-        if demo_resident and demo_resident["owner_id"] in pool:
-            pool.remove(demo_resident["owner_id"])
+        if demo_resident and resident_owner in pool:
+            pool.remove(resident_owner)
         rng.shuffle(pool)
-        n_wait = 5 if is_featured else rng.randint(1, 6)
+        n_wait = 5 if featured else rng.randint(1, 6)
         waiting_owners = pool[:n_wait]
-        if is_featured and demo_resident and demo_resident["owner_id"] in owners:
-            waiting_owners = pool[:2] + [demo_resident["owner_id"]] + pool[2:4]
+        if featured and demo_resident and resident_owner in owners:
+            waiting_owners = pool[:2] + [resident_owner] + pool[2:4]
         at = now - timedelta(days=rng.randint(30, 90))
         for owner_id in waiting_owners:  # first come, first served: each later than the one before
             at += timedelta(days=rng.randint(1, 6), hours=rng.randint(0, 9))
-            user_id = demo_resident["id"] if demo_resident and owner_id == demo_resident["owner_id"] else None
-            request(estate_id, owner_id, "waiting", at, user_id=user_id)
+            user_id = demo_resident["id"] if demo_resident and owner_id == resident_owner else None
+            self.request(estate_id, owner_id, "waiting", at, user_id=user_id)
         rest = pool[n_wait:]
-        spaces = rented.get(estate_id, [])
         for j, owner_id in enumerate(rest[: min(len(spaces), rng.randint(0, 3))]):
-            request(estate_id, owner_id, "offered", now - timedelta(days=rng.randint(100, 300)), space_id=spaces[j])
+            self.request(estate_id, owner_id, "offered", now - timedelta(days=rng.randint(100, 300)),
+                         space_id=spaces[j])
         for owner_id in rest[3:3 + rng.randint(0, 1)]:
-            request(estate_id, owner_id, "withdrawn", now - timedelta(days=rng.randint(60, 200)))
-    w.finish()
-    counts = {m._meta.model_name: n for m, n in w.counts.items()}
-    say(f"    收费公示 {counts.get('feenotice', 0):,} 份（{n_flagged:,} 个小区未公示），"
-        f"车位只售不租 {counts.get('parkingviolation', 0):,} 条，租车位申请 {counts.get('rentrequest', 0):,} 条"
-        f"（{time.monotonic() - started:.1f} 秒）")
-    return counts
+            self.request(estate_id, owner_id, "withdrawn", now - timedelta(days=rng.randint(60, 200)))
+
+    def plate(self) -> str:
+        rng = self.rng
+        return rng.choice(PLATES) + rng.choice(LETTERS) + "".join(rng.choice("0123456789") for _ in range(5))
+
+    def request(self, estate_id, owner_id, status, created: datetime, user_id=None, space_id=None) -> None:
+        rng = self.rng
+        decided = None if status == "waiting" else timestamp(created + timedelta(days=rng.randint(2, 40)))
+        self.requests.append((self.w.next_id(RentRequest), timestamp(created), decided or timestamp(created),
+                              estate_id, owner_id, user_id, self.plate() if rng.random() < 0.8 else "",
+                              self.phones.get(owner_id, ""), status, space_id, decided))
