@@ -62,6 +62,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .models import CalendarDay
+
 logger = logging.getLogger(__name__)
 
 
@@ -118,8 +120,6 @@ class Override:
 @lru_cache(maxsize=1)
 def _overrides() -> dict[date, Override]:
     """Every override row, read once (the table holds a few dozen rows a year)."""
-    from .models import CalendarDay
-
     return {
         row["date"]: Override(row["pk"], row["is_workday"], row["name"])
         for row in CalendarDay.objects.values("pk", "date", "is_workday", "name")

@@ -31,7 +31,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from .audit import audit_record
 from .errors import ConflictError, ServiceError
+from .models import AuditAction
 
 #: The actor kind of the platform's own periodic work (the sweep, the consumers).
 SYSTEM = "system"
@@ -205,15 +207,14 @@ class Machine:
                     "actor": actor if getattr(actor, "is_authenticated", False) else None, "note": note,
                     **(event or {})})
             if self.audit:
-                from .audit import audit_record
-                from .models import AuditAction
-
                 changes = {self.status_field: [before, after]} if before != after else {}
                 changes.update(audit_changes or {})
                 audit_record(action=AuditAction.UPDATE, actor=actor, obj=obj, changes=changes or None,
                              username=audit_username, detail=(audit_detail if audit_detail is not None else f"{t.label} {note}").strip()[:500])
             messages = list(messages)
             if messages:
+                # Imported here: the apps' models import this module (WorkflowEvent) while the app
+                # registry loads, before the notifications app's models may be imported.
                 from wuye.notifications.services import notify_many
 
                 notify_many(messages)

@@ -41,7 +41,11 @@ from django.db import connection
 from django.utils import timezone
 
 from wuye.accounts.models import User
+from wuye.cases.metrics import Weights
+from wuye.cases.models import UnitKind, UnitMonthStat
+from wuye.cases.selectors_metrics import figures_for
 from wuye.credit.models import (
+    CompanyCredit,
     CreditRule,
     CreditSettings,
 )
@@ -188,10 +192,6 @@ class SupervisionBuilder(InspectionsMixin, SurveysStarsMixin, CreditMixin):
             self.quality[cid] = min(self.quality[cid], 0.35)
 
     def _complaint_figures(self) -> list:
-        from wuye.cases.metrics import Weights
-        from wuye.cases.models import UnitKind, UnitMonthStat
-        from wuye.cases.selectors_metrics import figures_for
-
         start = self.today.replace(day=1) - timedelta(days=366)
         return figures_for(UnitMonthStat.objects.filter(unit_kind=UnitKind.COMPANY, month__gte=start).order_by("month", "unit_id"),
                            Weights.current())
@@ -200,8 +200,6 @@ class SupervisionBuilder(InspectionsMixin, SurveysStarsMixin, CreditMixin):
 def build_demo_supervision(*, scale: str = "small", seed: int = 2026, now: datetime | None = None,
                            city_id: int | None = None, say: Callable[[str], None] | None = None) -> DemoSupervision:
     """Add a year of supervision and credit to the demo city (call inside a transaction)."""
-    from wuye.credit.models import CompanyCredit
-
     say = say or (lambda text: None)
     b = SupervisionBuilder(scale=scale, seed=seed, now=now, say=say, city_id=city_id)
     b.build_inspectors()

@@ -17,6 +17,14 @@ from wuye.credit.models import (
     ExitCase,
     ExitStep,
 )
+from wuye.credit.scoring import (
+    benchmark_company_ids,
+    company_sums,
+    credit_recompute_all,
+    lists_for,
+    manager_recompute,
+    score_from_sums,
+)
 from wuye.registry.models import PropertyCompany, Staff
 
 from .bulk import timestamp
@@ -355,8 +363,6 @@ class CreditMixin:
         self.stage(f"标杆：{len(rows) or self.writer.counts[Benchmark]} 个")
 
     def recompute(self) -> dict:
-        from wuye.credit.scoring import credit_recompute_all, manager_recompute
-
         result = credit_recompute_all(today=self.today)
         for mid in sorted(set(getattr(self, "managers", []))):
             manager_recompute(mid, today=self.today)
@@ -366,8 +372,6 @@ class CreditMixin:
     def predicted_black(self) -> set[int]:
         """The companies ``credit_recompute_all`` is about to black-list, from the same aggregate and
         the same rules (``wuye.credit.scoring``)."""
-        from wuye.credit.scoring import benchmark_company_ids, company_sums, lists_for, score_from_sums
-
         benchmarks = benchmark_company_ids()
         black = set()
         for cid, parts in company_sums(self.today).items():
