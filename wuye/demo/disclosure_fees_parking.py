@@ -33,6 +33,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from wuye.accounts.models import Role, User
+from wuye.core.money import round_half_up
 from wuye.disclosure.models import FeeItem, FeeNotice, ParkingViolation, RentRequest
 from wuye.registry.models import Estate, Owner, Ownership, ParkingSpace, ServiceContract
 from wuye.supervision.models import StarRating
@@ -69,7 +70,8 @@ LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
 
 
 def money(x: float | Decimal) -> Decimal:
-    return Decimal(str(round(float(x), 2))).quantize(Decimal("0.01"))
+    """A drawn amount in yuan, rounded half up to the fen by the platform's one rule."""
+    return round_half_up(Decimal(str(x)), 2)
 
 
 def build_demo_fees_parking(*, scale: str = "small", seed: int = 2026, now: datetime | None = None,

@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from wuye.accounts.models import Role, User
+from wuye.core.money import round_half_up
 from wuye.governance.elections.services import filing_deadline
 from wuye.governance.elections.workflow import ELECTION
 from wuye.governance.models import Candidate, Election, ElectionEvent
@@ -162,7 +163,7 @@ class ElectionBuilder:
                                     timestamp(opened_at), timestamp(last_at)))
             self._event(eid, organiser, "open", f"应选 {seats} 人，任期 {years} 年", opened_at)
             heads = rng.randint(max(60, seats * 12), max(80, seats * 60))
-            area = Decimal(heads * rng.randint(78, 118)).quantize(Decimal("0.01"))
+            area = round_half_up(Decimal(heads * rng.randint(78, 118)), 2)
             people = [(m["owner_id"], m["name"], m["is_party_member"], True) for m in members]
             taken = {m["owner_id"] for m in members}
             extra = [o for o in extra_owners.get(estate["id"], []) if o[0] not in taken][: rng.randint(0, 3)]
@@ -174,9 +175,9 @@ class ElectionBuilder:
             vetted_at = nominated_at + timedelta(days=rng.randint(3, 7))
             for owner_id, name, party, elected in people:
                 if elected:
-                    yes = (area * Decimal(rng.randint(55, 88)) / 100).quantize(Decimal("0.01")), heads * rng.randint(55, 88) // 100
+                    yes = round_half_up(area * Decimal(rng.randint(55, 88)) / 100, 2), heads * rng.randint(55, 88) // 100
                 else:
-                    yes = (area * Decimal(rng.randint(18, 49)) / 100).quantize(Decimal("0.01")), heads * rng.randint(18, 49) // 100
+                    yes = round_half_up(area * Decimal(rng.randint(18, 49)) / 100, 2), heads * rng.randint(18, 49) // 100
                 self._candidate(eid, owner_id, name, party, vetting="approved", note="", vetter=vetter,
                                 vetted_at=vetted_at, yes=yes, elected=elected, at=nominated_at)
                 self._event(eid, organiser, "nominate", f"{name}（{'中共党员' if party else '非党员'}）", nominated_at)

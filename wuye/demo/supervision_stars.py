@@ -9,7 +9,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from wuye.core.calendar import PeriodUnit, add_period, add_years
-from wuye.core.money import percent
+from wuye.core.money import percent, round_half_up
 from wuye.registry.models import Ownership, Unit
 from wuye.supervision.models import (
     StarApplication,
@@ -133,9 +133,9 @@ class SurveysStarsMixin:
             survey = self.surveys_by_estate.get(e["id"])
             if survey and not survey["closed"]:
                 survey = None
-            inspection_score = insp["score"] if insp else (Decimal(round(70 + 28 * q, 1))).quantize(Decimal("0.1"))
+            inspection_score = insp["score"] if insp else round_half_up(Decimal(str(70 + 28 * q)), 1)
             satisfaction = survey["satisfaction"] if survey and survey["satisfaction"] is not None else \
-                Decimal(str(round(60 + 38 * q + rng.uniform(-3, 3), 2)))
+                round_half_up(Decimal(str(60 + 38 * q + rng.uniform(-3, 3))), 2)
             satisfaction = min(Decimal("100"), satisfaction)
             combined = combined_score(inspection_score, satisfaction, self.ss)  # the stars service's own rule
             awarded = self.ss.star_for(combined)

@@ -83,16 +83,19 @@ def test_declare_form_requires_the_totals_and_keeps_the_input(world, login):
 # ---------------------------------------------------------------- filing deadline
 
 
+@pytest.mark.django_db
 def test_filing_deadline_on_a_working_day_is_the_thirtieth_day():
     assert svc.filing_deadline(date(2026, 11, 1), 30) == date(2026, 12, 1)  # a Tuesday
 
 
+@pytest.mark.django_db
 def test_filing_deadline_on_a_weekend_moves_to_monday():
     """Day 30 after 1 October 2026 is Saturday 31 October: the period ends on Monday 2 November."""
     assert svc.filing_deadline(date(2026, 10, 1), 30) == date(2026, 11, 2)
     assert svc.filing_deadline(date(2026, 10, 1), 29) == date(2026, 10, 30)  # a Friday stays
 
 
+@pytest.mark.django_db
 def test_filing_deadline_in_a_holiday_moves_past_it():
     """Day 30 after 1 September 2026 is 1 October, National Day: the next working day is 8 October."""
     assert svc.filing_deadline(date(2026, 9, 1), 30) == date(2026, 10, 8)
