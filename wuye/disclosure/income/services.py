@@ -107,12 +107,6 @@ def _money(value, label: str) -> Decimal:
     return amount
 
 
-def public_until(start: date, days: int) -> date:
-    """The last day of a public period of ``days`` days that starts on ``start`` (公示期): counting
-    starts the next day, and a last day on a rest day moves to the next working day
-    (民法典 第二百零一条、第二百零三条; ``core.calendar.period_last_day``)."""
-    return period_last_day(start, days)
-
 
 def _check_editable(report: IncomeReport, actor) -> None:
     if not is_company_for(actor, report):
@@ -320,12 +314,12 @@ def income_shares_compute(report: IncomeReport) -> tuple[list[IncomeShare], Deci
 @transaction.atomic
 def income_report_confirm(*, actor, report: IncomeReport, note: str = "") -> IncomeReport:
     """Confirm = publish: every unit's share by exclusive area, and the public period (公示期) from
-    today, its last day moved off rest days (``public_until``)."""
+    today, its last day moved off rest days (``core.calendar.period_last_day``)."""
     if not can_take(actor, report, "confirm") or report.status != S.SUBMITTED:
         return _apply(report, "confirm", actor=actor, note=note)  # raises the right refusal
     shares, total_area = income_shares_compute(report)
     today = timezone.localdate()
-    until = public_until(today, DisclosureSettings.current().income_public_days)
+    until = period_last_day(today, DisclosureSettings.current().income_public_days)
     body = _("%(e)s %(p)s 的公共收益报告已确认并公示至 %(u)s，净收益 %(n)s 元按专有部分面积分配到户。") % {
         "e": report.estate.name, "p": _period_label(report), "u": f"{until:%Y-%m-%d}", "n": report.net}
     message = _message(report, users=list(company_users(report.company_id)) + confirmer_users(report.estate),

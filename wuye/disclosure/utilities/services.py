@@ -12,7 +12,7 @@ enters or imports the household readings, computes the split and publishes it fo
   to 3 decimals and add up exactly to the loss.
 
 The status table is ``workflow.py`` (draft → published → withdrawn, on ``core/workflow``); the
-public period's last day moves off rest days (``public_until``, 民法典 第二百零三条).
+public period's last day moves off rest days (``core.calendar.period_last_day``, 民法典 第二百零三条).
 
 The flow of one allocation is kept in its audit rows (``object_history``): created, readings
 entered or imported, computed, published, withdrawn.
@@ -279,12 +279,6 @@ def _check_version(allocation: UtilityAllocation, expected_version: int | None, 
         raise ConflictError(_(conflict))
 
 
-def public_until(start, days: int):
-    """The last day of the public period (公示期) of ``days`` days from ``start``: counting starts the
-    next day, and a last day on a rest day moves to the next working day (民法典 第二百零一条、
-    第二百零三条; ``core.calendar.period_last_day``)."""
-    return period_last_day(start, days)
-
 
 def _published_messages(allocation: UtilityAllocation) -> list[Message]:
     estate = allocation.estate
@@ -325,7 +319,7 @@ def utility_allocation_publish(*, actor, allocation: UtilityAllocation,
         raise ServiceError(_("请先计算公摊，再公示。"))
     _check_version(allocation, expected_version, TRANSITION_CONFLICT)
     today = timezone.localdate()
-    until = public_until(today, DisclosureSettings.current().utility_public_days)
+    until = period_last_day(today, DisclosureSettings.current().utility_public_days)
     return _apply(allocation, "publish", actor=actor, messages=_published_messages(allocation),
                   public_from=today, public_until=until)
 
