@@ -4,6 +4,8 @@
 - district authority: its district; street office: its street; community: its community —
   never confidential clue reports (涉黑涉恶), which reach only police and the city bureau;
 - functional department: complaints it holds a task for; police also confidential ones in its district;
+  a city-level department (no district) also every complaint held by a department of its kind,
+  city-wide (city police: every confidential clue report);
 - property company (manager and staff): complaints dispatched to the company (it holds a task);
 - resident, committee member: the complaints they filed themselves;
 - administrators and everyone else: none.
@@ -11,7 +13,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from wuye.accounts.models import Role
@@ -60,7 +62,12 @@ def complaint_q(user) -> Q | None:
     if role == Role.DEPARTMENT and user.department_id:
         q = _task_of(UnitKind.DEPARTMENT, user.department_id)
         dept = user.department
-        if dept.kind == "police":
+        if dept.district_id is None:
+            q |= Q(Exists(Task.objects.filter(complaint_id=OuterRef("pk"), unit_kind=UnitKind.DEPARTMENT,
+                                              unit_id__in=Department.objects.filter(kind=dept.kind).values("pk"))))
+            if dept.kind == Department.Kind.POLICE:
+                q |= Q(confidential=True)
+        elif dept.kind == Department.Kind.POLICE:
             q |= Q(confidential=True, district_id=dept.district_id)
         return q
     if role in (Role.COMPANY_MANAGER, Role.COMPANY_STAFF) and user.company_id:
@@ -283,8 +290,10 @@ def street_choices(district_id: int) -> list[tuple[int, str]]:
     return list(Street.objects.filter(district_id=district_id).order_by("id").values_list("id", "name"))
 
 
-def department_choices(district_id: int) -> list[tuple[int, str]]:
-    return list(Department.objects.filter(district_id=district_id).order_by("kind", "id").values_list("id", "name"))
+def department_choices(district_id: int | None) -> list[tuple[int, str]]:
+    """The district's departments, then the city-level member units (issue 16 §1)."""
+    qs = Department.objects.filter(Q(district_id=district_id) | Q(district__isnull=True))
+    return list(qs.order_by(F("district_id").asc(nulls_last=True), "kind", "id").values_list("id", "name"))
 
 
 def place_names(complaint: Complaint) -> dict[str, str | None]:

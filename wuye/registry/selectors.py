@@ -47,7 +47,11 @@ def estate_q(user, prefix: str = "") -> Q | None:
     if role in (Role.DISTRICT,):
         return Q(**{f"{prefix}district_id": user.district_id})
     if role == Role.DEPARTMENT:
-        return Q(**{f"{prefix}district_id": user.department.district_id}) if user.department_id else NOTHING
+        if not user.department_id:
+            return NOTHING
+        # A city-level department (no district) sees the city's estates (issue 16 §1).
+        district_id = user.department.district_id
+        return None if district_id is None else Q(**{f"{prefix}district_id": district_id})
     if role == Role.STREET:
         return Q(**{f"{prefix}street_id": user.street_id})
     if role == Role.COMMUNITY:

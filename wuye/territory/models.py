@@ -80,7 +80,9 @@ class Community(TimeStampedModel):
 
 
 class Department(TimeStampedModel):
-    """A functional department of a district (城管, 市场监管, 公安, 消防, 供水…)."""
+    """A functional department (城管, 市场监管, 公安, 消防, 供水…): of a district, or — with no
+    district — of the city, a member unit of the campaign's leading group (领导小组成员单位) whose
+    users see their own kind of matter city-wide."""
 
     class Kind(models.TextChoices):
         HOUSING = "housing", _("住房和城乡建设")
@@ -96,7 +98,8 @@ class Department(TimeStampedModel):
         CONSTRUCTION = "construction", _("建设")
         ECOLOGY = "ecology", _("生态环境")
 
-    district = models.ForeignKey(District, verbose_name=_("区县/园区"), on_delete=models.PROTECT, related_name="departments")
+    district = models.ForeignKey(District, verbose_name=_("区县/园区"), on_delete=models.PROTECT, related_name="departments",
+                                 null=True, blank=True, help_text=_("留空表示市级部门"))
     kind = models.CharField(_("部门类别"), max_length=20, choices=Kind.choices)
     name = models.CharField(_("名称"), max_length=80)
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)
@@ -105,7 +108,15 @@ class Department(TimeStampedModel):
         ordering = ["district", "kind"]
         verbose_name = _("职能部门")
         verbose_name_plural = _("职能部门")
-        constraints = [models.UniqueConstraint(fields=["district", "kind"], name="uniq_department_kind_per_district")]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "kind"], name="uniq_department_kind_per_district"),
+            models.UniqueConstraint(fields=["kind"], condition=models.Q(district__isnull=True),
+                                    name="uniq_city_department_kind"),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_city_level(self) -> bool:
+        return self.district_id is None

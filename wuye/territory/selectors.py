@@ -34,7 +34,8 @@ def _scoped(qs: QuerySet, user, *, district: str, street: str | None = None, com
     """``qs`` narrowed to the user's territory, each lookup naming how a row reaches that level."""
     if not _active(user):
         return qs.none()
-    if user.role == Role.CITY:
+    if user.role == Role.CITY or (user.role == Role.DEPARTMENT and user.department_id
+                                  and user.department.district_id is None):
         return qs
     district_id = _district_id(user)
     if district_id:
