@@ -50,6 +50,10 @@ INSTALLED_APPS = [
     "wuye.governance",
     "wuye.dashboards",
     "wuye.portal",
+    "wuye.campaign",
+    "wuye.campaign.bulletins",
+    "wuye.campaign.notices",
+    "wuye.campaign.training",
     "wuye.demo",
 ]
 

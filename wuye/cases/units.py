@@ -81,6 +81,32 @@ def get_unit(kind: str, pk: int) -> Unit | None:
     return Unit(kind, int(pk), name) if name else None
 
 
+def parse_unit(value) -> Unit | None:
+    """A unit named by a client: ``{"kind": "department", "id": 7}``, ``"department:7"`` or a
+    ``Unit``; None when the kind is unknown, the id is not a number or no such unit exists."""
+    if isinstance(value, Unit):
+        return value
+    kind = pk = None
+    if isinstance(value, dict):
+        kind, pk = value.get("kind"), value.get("id")
+    elif isinstance(value, str) and ":" in value:
+        kind, pk = value.split(":", 1)
+    if isinstance(pk, bool) or kind not in MODEL_OF_KIND:
+        return None
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    if not 0 < pk < 2**63:
+        return None
+    return get_unit(kind, pk)
+
+
+def unit_ref(unit: Unit) -> dict:
+    """How the API writes a unit: ``{"kind", "id", "name"}``."""
+    return {"kind": unit.kind, "id": unit.id, "name": unit.name}
+
+
 def _department(estate: Estate, kind: str) -> Unit | None:
     row = Department.objects.filter(district_id=estate.district_id, kind=kind).order_by("id").values_list(
         "pk", "name").first()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,7 +13,7 @@ from wuye.cases import deadlines
 from wuye.cases.models import Complaint, Event, Photo, Status, Task, UnitKind
 from wuye.cases.photos import check_photos
 from wuye.cases.rollups import rollup_refresh
-from wuye.cases.units import Unit, get_unit
+from wuye.cases.units import Unit, parse_unit
 from wuye.cases.workflow import MACHINE
 from wuye.core.errors import ServiceError
 from wuye.core.workflow import conditional_update
@@ -44,23 +44,15 @@ def refresh_rollup(task: Task | None) -> None:
 
 def unit_from_param(value, c: Complaint) -> Unit:
     """A unit named by the dispatcher: ``{"kind": "department", "id": 7}`` or ``"department:7"``."""
-    if isinstance(value, Unit):
-        return value
-    kind = pk = None
-    if isinstance(value, dict):
-        kind, pk = value.get("kind"), value.get("id")
-    elif isinstance(value, str) and ":" in value:
-        kind, pk = value.split(":", 1)
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise ServiceError(_("请选择有效的承办单位")) from None
-    unit = get_unit(kind, pk)
+    unit = parse_unit(value)
     if unit is None:
         raise ServiceError(_("请选择有效的承办单位"))
-    # A unit outside the complaint's district cannot handle it (the city bureau excepted).
+    pk = unit.id
+    # A unit outside the complaint's district cannot handle it (the city bureau and the city-level
+    # departments, members of the leading group, excepted).
     in_district = {
-        UnitKind.DEPARTMENT: lambda: Department.objects.filter(pk=pk, district_id=c.district_id).exists(),
+        UnitKind.DEPARTMENT: lambda: Department.objects.filter(Q(district_id=c.district_id) | Q(district__isnull=True),
+                                                               pk=pk).exists(),
         UnitKind.STREET: lambda: Street.objects.filter(pk=pk, district_id=c.district_id).exists(),
         UnitKind.COMMUNITY: lambda: Community.objects.filter(pk=pk, street__district_id=c.district_id).exists(),
         UnitKind.DISTRICT: lambda: pk == c.district_id,
