@@ -10,7 +10,7 @@ DEMO_SEED ?= 2026
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test fuzz install chromium lint bench-import bench-web clean help
+.PHONY: run test fuzz install chromium docfonts lint bench-import bench-web clean help
 
 help:
 	@echo "make run   — 安装依赖、迁移数据库、生成演示城市并启动 http://$(HOST):$(PORT)"
@@ -29,7 +29,7 @@ $(NPM_STAMP): package.json package-lock.json
 
 install: $(STAMP) $(NPM_STAMP)
 
-run: install
+run: install docfonts
 	WUYE_DEMO=1 DEBUG=1 $(PY) manage.py migrate --no-input
 	WUYE_DEMO=1 DEBUG=1 $(PY) manage.py demo --scale $(DEMO_SCALE) --seed $(DEMO_SEED) --if-empty
 	WUYE_DEMO=1 DEBUG=1 $(PY) manage.py serve --host $(HOST) --port $(PORT)
@@ -43,8 +43,19 @@ chromium:
 	    echo "浏览器测试需要 Debian 的 Chromium：sudo apt-get install -y chromium fonts-noto-cjk"; \
 	  fi; }
 
+# Official documents (通报 as PDF) are laid out by WeasyPrint, which needs Pango and a CJK font from
+# the system: Debian's Noto CJK (the declared fallback for 仿宋 and 方正小标宋). Nothing downloads at
+# run time; without them the .docx still works and the PDF link explains what is missing.
+docfonts:
+	@{ fc-list :lang=zh 2>/dev/null | grep -q . && ldconfig -p 2>/dev/null | grep -q libpangoft2; } || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; \
+	  else \
+	    echo "公文 PDF 需要中文字体与 Pango：sudo apt-get install -y fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0"; \
+	  fi; } || true
+
 # Hypothesis runs with the ``ci`` profile (a fixed seed per test: the run cannot fail by chance).
-test: install chromium
+test: install chromium docfonts
 	$(PY) -m pytest -n 2 --dist loadgroup --hypothesis-profile=ci $(PYTEST_ARGS)
 
 # The property tests alone (Hypothesis marks them), with many more examples: ``fuzz`` profile.
