@@ -261,6 +261,25 @@ def calendar_helper_copies(rel: str, tree: ast.Module) -> Iterator[Finding]:
         yield Finding(rel, node.lineno, scope, f"copy of `{name}` (import it from wuye.core.calendar)")
 
 
+TIME_FORMAT_MODULES = {"django.template.defaultfilters", "django.utils.dateformat"}
+TIME_FORMAT_NAMES = {"date", "time", "format", "time_format"}
+# What turns a template's datetimes back to UTC (or leaves them as stored).
+TEMPLATE_TIME_BYPASS = re.compile(r"{%\s*localtime\s+off\s*%}|\|\s*utc\b|{%\s*timezone\s+[\"']UTC[\"']")
+
+
+def time_formatting(rel: str, tree: ast.Module) -> Iterator[Finding]:
+    """``strftime`` and Django's ``date`` filter called from Python: neither converts an aware
+    datetime to local time (the template engine does that only for template variables)."""
+    for node, scope in _walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "strftime":
+            yield Finding(rel, node.lineno, scope, f"`{_snippet(rel, node)}` (use wuye.core.calendar.local_text)")
+        elif isinstance(node, ast.ImportFrom) and node.module in TIME_FORMAT_MODULES:
+            for alias in node.names:
+                if alias.name in TIME_FORMAT_NAMES:
+                    yield Finding(rel, node.lineno, scope, f"`from {node.module} import {alias.name}` "
+                                                           "(use wuye.core.calendar.local_text)")
+
+
 def _is_decimal_call(node: ast.AST) -> bool:
     return isinstance(node, ast.Call) and _call_name(node) == "Decimal"
 
@@ -423,6 +442,18 @@ def test_no_quantize_with_the_default_bankers_rounding():
                                  "value is exact, compare it with its own quantize()")
 
 
+def test_times_are_formatted_in_local_time_in_one_place():
+    """Every time a person reads is Asia/Shanghai (issue 14 §1): Python formats dates and times
+    only through core.calendar.local_text, and no template switches local time off."""
+    breaches, _ = run(time_formatting, [m for m in _modules() if m != CALENDAR_HOME and not _is_test(m)])
+    for path in sorted(PACKAGE.rglob("*.html")):
+        for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if TEMPLATE_TIME_BYPASS.search(line):
+                breaches.append(Finding(_rel(path), lineno, "template", line.strip()))
+    assert not breaches, _report(breaches, "a time a person reads is local time, formatted in one place",
+                                 "wuye.core.calendar.local_text(value, fmt) in Python; the date filter in templates")
+
+
 def test_long_module_allow_list_holds_only_data():
     """An allowed long module may hold only a docstring, imports and module-level assignments of
     data (literals, or comprehensions over literals): no function, no class, no statement."""
@@ -510,6 +541,17 @@ def test_query_is_caught(code, expected):
 ])
 def test_rounding_is_caught(code, expected):
     assert len(_check_snippet(rounding, code)) == expected, code
+
+
+@pytest.mark.parametrize("code, expected", [
+    ("s = timezone.localtime(due).strftime('%H:%M')", 1),
+    ("s = due.strftime('%H:%M')", 1),
+    ("from django.template.defaultfilters import date as date_filter", 1),
+    ("from django.utils.dateformat import format", 1),
+    ("s = local_text(due, SHORT)", 0),
+])
+def test_time_formatting_is_caught(code, expected):
+    assert len(_check_snippet(time_formatting, code)) == expected, code
 
 
 @pytest.mark.parametrize("code, expected", [

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wuye.accounts.selectors import unit_user_field, unit_users, unit_users_of_many
+from wuye.core.calendar import local_text
 from wuye.notifications.services import Message, notify_many
 
 from . import deadlines
@@ -222,7 +223,7 @@ class _Batch:
                 *unit, c, _("即将到期"),
                 _("诉求 %(code)s 的%(stage)s期限 %(due)s 即将到期。") % {
                     "code": c.tracking_code, "stage": deadlines.STAGE_LABELS[stage],
-                    "due": timezone.localtime(due).strftime("%m-%d %H:%M")},
+                    "due": local_text(due, "%m-%d %H:%M")},
                 key=f"warn:{stage}:{due.isoformat()}", users=self.users_of(*unit))))
             self.stats["warned"] += 1
 

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from wuye.core.audit import audit_record
+from wuye.core.calendar import file_stamp, local_text
 from wuye.core.choices import labels
 from wuye.core.excel import Column, xlsx_response
 from wuye.core.listing import COUNT_CAP, SEARCH_COUNT_CAP, capped_count, page_window, paginate, paginate_ids
@@ -304,7 +305,7 @@ def _csv_cell(value) -> str:
     if isinstance(value, bool):
         return _g("是") if value else _g("否")
     if hasattr(value, "tzinfo"):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+        return local_text(value)
     text = str(value)
     # Spreadsheet programs run cells that start with = + - @ as formulas: keep them text.
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
@@ -324,7 +325,7 @@ def _export(request, filterset, qs, fmt: str):
             action=AuditAction.EXPORT, actor=request.user, object_type="cases.complaint", object_repr="诉求列表",
             detail=f"导出诉求 {n} 条（{fmt.upper()}，联系电话已脱敏）；筛选：{filterset.describe()}",
         )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    stamp = file_stamp()
     label = _g("诉求")
     rows = export_rows(qs, request.user)
     if fmt == "xlsx":

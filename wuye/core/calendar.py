@@ -407,3 +407,28 @@ def add_years(d: date, years: int) -> date:
 
 def month_start(d: date) -> date:
     return d.replace(day=1)
+
+
+# ---- what a person reads: local time ------------------------------------------------------------
+
+MINUTE = "%Y-%m-%d %H:%M"
+DAY = "%Y-%m-%d"
+SHORT = "%m-%d %H:%M"
+
+
+def local_text(value: date | datetime | None, fmt: str = MINUTE) -> str:
+    """A date or time as a person reads it: an aware datetime in the platform's zone
+    (Asia/Shanghai, settings.TIME_ZONE), whatever zone it was stored or computed in. Every
+    message, export and tag that prints a time goes through here (tests/test_house_rules.py
+    refuses ``strftime`` and the ``date`` filter called from Python anywhere else)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return value.strftime(fmt)
+
+
+def file_stamp() -> str:
+    """The local time in a downloaded file's name: 20261207-2010."""
+    return local_text(timezone.now(), "%Y%m%d-%H%M")
+

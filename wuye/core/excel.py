@@ -37,6 +37,9 @@ class Column:
 def _cell(ws, value):
     if isinstance(value, datetime):
         value = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+        # Excel keeps fractions of a day: a day deadline's 23:59:59.999999 would read as the next
+        # day's 00:00. Seconds are what a sheet shows; the microseconds go.
+        value = value.replace(microsecond=0)
         cell = WriteOnlyCell(ws, value=value)
         cell.number_format = "yyyy-mm-dd hh:mm"
         return cell

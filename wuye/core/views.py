@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from wuye.accounts.models import Role
+from wuye.core.calendar import file_stamp
 
 from .audit import audit_record, audit_verify_chain, row_hash
 from .excel import Column, xlsx_response
@@ -221,7 +222,7 @@ def audit_export(request):
         ]
         for r in rows
     )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    stamp = file_stamp()
     title = _("审计日志")
     return xlsx_response(filename=f"{title}-{stamp}.xlsx", sheet_title=title, columns=columns, rows=data)
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext
 
 from wuye.accounts.selectors import company_users
 from wuye.core.audit import audit_record
+from wuye.core.calendar import local_text
 from wuye.core.errors import ConflictError
 from wuye.core.models import AuditAction
 from wuye.notifications.services import notify
@@ -76,7 +77,7 @@ def credit_event_auto(
                          detail=f"自动生成信用信息 {rule.code} {rule.name}")
             notify(users=list(company_users(company.pk)), subject=gettext("信用信息公示"),
                    body=gettext("贵企业的信用信息“%(rule)s”已开始公示，如有异议请于 %(end)s 前提出。") % {
-                       "rule": rule.name, "end": timezone.localtime(end).strftime("%Y-%m-%d %H:%M")},
+                       "rule": rule.name, "end": local_text(end)},
                    url=f"/credit/events/{event.pk}/", channels=("inapp",), dedup_key=f"credit:{event.pk}:notice",
                    category="credit")
     except IntegrityError:  # recorded meanwhile by another worker under the same key

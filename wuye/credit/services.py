@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from wuye.accounts.selectors import company_users
 from wuye.core.audit import audit_record
-from wuye.core.calendar import PeriodUnit, add_period
+from wuye.core.calendar import PeriodUnit, add_period, local_text
 from wuye.core.errors import ConflictError, ServiceError
 from wuye.core.models import AuditAction
 from wuye.notifications.services import Message
@@ -230,7 +230,7 @@ def _review(e: CreditEvent, *, user, note, evidence, now) -> None:
 def _publish(e: CreditEvent, *, user, note, evidence, now) -> None:
     end = notice_end_for(now)
     body = _("贵企业的信用信息“%(rule)s”（%(points)s 分）已开始公示，如有异议请于 %(end)s 前提出。") % {
-        "rule": e.rule.name, "points": e.signed_points, "end": timezone.localtime(end).strftime("%Y-%m-%d %H:%M")}
+        "rule": e.rule.name, "points": e.signed_points, "end": local_text(end)}
     _apply(e, "publish", user=user, note=note, notice_start=now, notice_end=end,
            messages=[_to_company(e, subject=_("信用信息公示"), body=body, key=f"credit:{e.pk}:notice")])
 

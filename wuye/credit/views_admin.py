@@ -11,12 +11,13 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from wuye.core.audit import audit_record
+from wuye.core.calendar import file_stamp
 from wuye.core.errors import ServiceError, error_text
 from wuye.core.excel import Column, xlsx_response
 from wuye.core.listing import apply_sort, page_window, paginate
@@ -110,7 +111,7 @@ def ranking(request):
         cols = [Column(str(h), w) for h, w in ((_("企业"), 30), (_("统一社会信用代码"), 22), (_("信用总分"), 10),
                                                (_("等级"), 8), (_("基础"), 8), (_("良好"), 8), (_("不良"), 8),
                                                (_("红名单"), 8), (_("黑名单"), 8), (_("计算时间"), 18))]
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        stamp = file_stamp()
         return xlsx_response(filename=f"{_g('企业信用排名')}-{stamp}.xlsx", sheet_title=_g("企业信用排名"), columns=cols,
                              rows=rows)
     page = paginate(request, qs)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from wuye.core.access import get_visible_or_404, refuse
 from wuye.core.audit import audit_record
+from wuye.core.calendar import file_stamp
 from wuye.core.errors import ServiceError, error_text
 from wuye.core.excel import Column, xlsx_response
 from wuye.core.listing import apply_sort, capped_count, page_window, paginate
@@ -98,7 +99,7 @@ def _export(request, qs):
                    e.estate.name if e.estate_id else "", e.manager.name if e.manager_id else "", e.description,
                    e.repaired_at]
 
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    stamp = file_stamp()
     label = _g("信用信息")
     return xlsx_response(filename=f"{label}-{stamp}.xlsx", sheet_title=label,
                          columns=[Column(str(h), w) for h, w in EXPORT_COLUMNS], rows=rows())

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_safe
 
 from wuye.core.access import refuse
 from wuye.core.audit import audit_record
+from wuye.core.calendar import local_text
 from wuye.core.excel import Column, xlsx_response
 from wuye.core.models import AuditAction
 from wuye.credit.models import CompanyCredit
@@ -208,6 +209,6 @@ def export(request, table: str):
         object_repr=f"监管总览·{title}", detail=f"导出{title} {n} 行；范围：{label}；年度：{year}",
     )
     shown = str(spec.title)
-    stamp = timezone.localtime(now).strftime("%Y%m%d-%H%M")
+    stamp = local_text(now, "%Y%m%d-%H%M")
     return xlsx_response(filename=f"{shown}-{scope.label}-{year}-{stamp}.xlsx", sheet_title=shown,
                          columns=spec.columns(months), rows=rows)

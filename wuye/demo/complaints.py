@@ -62,6 +62,7 @@ from wuye.cases.models import (
     Task,
 )
 from wuye.cases.search import tokens_for
+from wuye.core.calendar import local_text
 from wuye.registry.models import Estate, PropertyCompany
 from wuye.territory.models import City, Community, Department, District, Street
 
@@ -318,7 +319,7 @@ class ComplaintBuilder(WorkflowMixin, LifeMixin, UnitsMixin, FeaturedMixin):
         day = created.date()
         if day != self._codes_day:
             self._codes_day, self._codes = day, set()
-        prefix = "TS" + created.strftime("%y%m%d")
+        prefix = "TS" + local_text(created, "%y%m%d")
         while True:
             code = prefix + "".join(rng.choices(CODE_ALPHABET, k=6))
             if code not in self._codes:

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from wuye.core.calendar import local_text
 from wuye.core.masking import mask_phone
 
 DEFAULT_BACKEND = "wuye.notifications.sms.LogBackend"
@@ -39,7 +40,7 @@ class LogBackend(BaseBackend):
         logger.info(line)
         path = Path(settings.VAR_DIR) / "sms.log"
         path.parent.mkdir(parents=True, exist_ok=True)
-        stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M:%S")
+        stamp = local_text(timezone.now(), "%Y-%m-%d %H:%M:%S")
         with _file_lock, path.open("a", encoding="utf-8") as fh:
             fh.write(f"{stamp} {line}\n")
 

@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +24,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from wuye.core.access import get_visible_or_404, refuse
 from wuye.core.audit import audit_record
+from wuye.core.calendar import file_stamp
 from wuye.core.excel import xlsx_response
 from wuye.core.history import object_history
 from wuye.core.listing import apply_sort, capped_count, page_window, paginate
@@ -187,7 +188,7 @@ def _export(request, rt: RecordType, qs, data):
         object_repr=f"{record_label}列表",
         detail=f"导出{record_label} {n} 条；筛选：{'&'.join(f'{k}={v}' for k, v in query.items() if v) or '无'}",
     )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    stamp = file_stamp()
     return xlsx_response(
         filename=f"{label}-{stamp}.xlsx", sheet_title=label, columns=rt.export_columns(), rows=rt.export_rows(qs, request.user)
     )

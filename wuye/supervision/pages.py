@@ -6,11 +6,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
 from wuye.core.audit import audit_record
+from wuye.core.calendar import file_stamp
 from wuye.core.excel import Column, xlsx_response
 from wuye.core.listing import capped_count
 from wuye.core.models import AuditAction
@@ -44,6 +45,6 @@ def export_xlsx(request, qs, *, name: str, title: str, headers, rows):
     with translation.override(settings.LANGUAGE_CODE):
         audit_record(action=AuditAction.EXPORT, actor=request.user, object_type=qs.model._meta.label_lower,
                      object_repr=str(title), detail=f"导出{title} {n} 条（Excel）；筛选：{query_string(request.GET) or '无'}")
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    stamp = file_stamp()
     return xlsx_response(filename=f"{name}-{stamp}.xlsx", sheet_title=str(title),
                          columns=[Column(str(h), w) for h, w in headers], rows=rows)

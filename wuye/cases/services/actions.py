@@ -10,7 +10,6 @@ notifications (``recipients``) in the same transaction.
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wuye.cases import deadlines
@@ -19,7 +18,7 @@ from wuye.cases.selectors import action_context, complaints_visible_to
 from wuye.cases.units import Unit, get_unit, route
 from wuye.cases.workflow import MACHINE, TRANSITIONS, actor_kinds, permits
 from wuye.core.audit import audit_record
-from wuye.core.calendar import PeriodUnit, add_period
+from wuye.core.calendar import PeriodUnit, add_period, local_text
 from wuye.core.errors import ConflictError, ServiceError
 from wuye.core.models import AuditAction
 from wuye.core.workflow import conditional_update
@@ -420,7 +419,7 @@ def _decide_extension(c, *, user, note, now, approve=None, **_kw):
             conditional_update(Task, task, conflict=task_conflict(), due=new_due)
         data["resolve_due"] = new_due.isoformat()
         recipients.notify_reporter(c, _("诉求办理期限延长"), _("您的诉求（查询码 %(code)s）经批准延期办理，新的办结期限为 %(due)s。") % {
-            "code": c.tracking_code, "due": timezone.localtime(new_due).strftime("%Y-%m-%d %H:%M")},
+            "code": c.tracking_code, "due": local_text(new_due)},
             key=f"extended:{req.pk}")
     else:
         conditional_update(Complaint, c, conflict=MACHINE.conflict_text())
@@ -461,7 +460,7 @@ def _call_departments(c, *, user, note, now, departments=(), amount=None, unit: 
         recipients.notify_unit(UnitKind.DEPARTMENT, d.pk, c, _("吹哨报到"),
                      _("%(caller)s 召集贵单位联合处置诉求 %(code)s，请在 %(due)s 前答复。") % {
                          "caller": user.unit_label, "code": c.tracking_code,
-                         "due": timezone.localtime(task.due).strftime("%m-%d %H:%M")}, key=f"joint:{task.pk}")
+                         "due": local_text(task.due, "%m-%d %H:%M")}, key=f"joint:{task.pk}")
         dispatching.refresh_rollup(task)
     if not names:
         raise ServiceError(_("所选部门已在办理该诉求"))

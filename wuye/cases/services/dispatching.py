@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db.models import F, Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wuye.cases import deadlines
@@ -15,6 +14,7 @@ from wuye.cases.photos import check_photos
 from wuye.cases.rollups import rollup_refresh
 from wuye.cases.units import Unit, parse_unit
 from wuye.cases.workflow import MACHINE
+from wuye.core.calendar import local_text
 from wuye.core.errors import ServiceError
 from wuye.core.workflow import conditional_update
 from wuye.territory.models import Community, Department, Street
@@ -108,7 +108,7 @@ def dispatch(c: Complaint, user, now: datetime, unit: Unit, co_units=(), note: s
     recipients.notify_unit(unit.kind, unit.id, c, _("新的派单"),
                  _("诉求 %(code)s（%(cat)s）已派至贵单位，请在 %(due)s 前签收。") % {
                      "code": c.tracking_code, "cat": cat.name,
-                     "due": timezone.localtime(c.sign_due).strftime("%m-%d %H:%M")},
+                     "due": local_text(c.sign_due, "%m-%d %H:%M")},
                  key=f"{action}:{c.version}")
     refresh_rollup(lead)
 

@@ -10,7 +10,6 @@ import secrets
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wuye.cases import deadlines
@@ -19,6 +18,7 @@ from wuye.cases.photos import check_photos
 from wuye.cases.search import tokens_for
 from wuye.cases.units import route
 from wuye.core.audit import audit_record
+from wuye.core.calendar import local_text
 from wuye.core.errors import ServiceError
 from wuye.core.models import AuditAction
 
@@ -30,8 +30,7 @@ _CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
 def new_tracking_code(moment: datetime | None = None) -> str:
     """``TS`` + yymmdd + 6 random characters: readable over the phone, not guessable."""
-    day = timezone.localtime(moment or common.now())
-    return "TS" + day.strftime("%y%m%d") + "".join(secrets.choice(_CODE_ALPHABET) for _ in range(6))
+    return "TS" + local_text(moment or common.now(), "%y%m%d") + "".join(secrets.choice(_CODE_ALPHABET) for _ in range(6))
 
 
 CODE_ATTEMPTS = 5

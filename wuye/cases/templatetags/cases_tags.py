@@ -5,10 +5,11 @@ They are drawn once per row of lists of up to a hundred complaints; as template 
 """
 
 from django import template
-from django.template.defaultfilters import date as date_filter
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+
+from wuye.core.calendar import SHORT, local_text
 
 register = template.Library()
 
@@ -56,4 +57,4 @@ def deadline_cell(d, prefix=""):
         icon = {"overdue": '<i class="bi bi-exclamation-triangle-fill"></i> ', "warn": '<i class="bi bi-alarm"></i> '}.get(d.state, "")
         tail = format_html('<div class="small">{}{}</div>', mark_safe(icon), d.text)
     return format_html('<div class="{}" data-state="{}"><span class="text-nowrap">{}{}</span>{}</div>',
-                       d.css, d.state, head, date_filter(d.due, "m-d H:i"), tail)
+                       d.css, d.state, head, local_text(d.due, SHORT), tail)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from wuye.core.access import get_visible_or_404
 from wuye.core.audit import audit_record
+from wuye.core.calendar import file_stamp
 from wuye.core.errors import ServiceError, error_text
 from wuye.core.excel import Column, xlsx_response
 from wuye.core.listing import capped_count, page_window, paginate
@@ -104,7 +105,7 @@ def _export(request, qs):
                    v.get_status_display(), timezone.localtime(v.found_at).replace(tzinfo=None),
                    timezone.localtime(v.resolved_at).replace(tzinfo=None) if v.resolved_at else None]
 
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    stamp = file_stamp()
     label = _g("车位只售不租")
     return xlsx_response(filename=f"{label}-{stamp}.xlsx", sheet_title=label,
                          columns=[Column(str(h), w) for h, w in EXPORT_COLUMNS], rows=rows())

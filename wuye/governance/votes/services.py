@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 from wuye.accounts.models import Role
 from wuye.accounts.selectors import estate_officials, owner_users
 from wuye.core.audit import audit_record
+from wuye.core.calendar import local_text
 from wuye.core.errors import ConflictError, ServiceError
 from wuye.core.models import AuditAction
 from wuye.core.workflow import conditional_update
@@ -107,8 +108,8 @@ def motion_call(*, actor, estate, title: str, matter: str, notice_date: date, vo
     url = reverse("governance:motion_detail", args=[motion.pk])
     body = _("%(estate)s 业主大会表决：%(title)s。公告日 %(notice)s，投票时间 %(opens)s 至 %(closes)s。") % {
         "estate": estate.name, "title": motion.title, "notice": notice_date.isoformat(),
-        "opens": timezone.localtime(voting_opens_at).strftime("%Y-%m-%d %H:%M"),
-        "closes": timezone.localtime(voting_closes_at).strftime("%Y-%m-%d %H:%M")}
+        "opens": local_text(voting_opens_at),
+        "closes": local_text(voting_closes_at)}
     recipients = list(estate_officials(estate).exclude(pk=getattr(actor, "pk", None))) + list(_voters(motion))
     notify(users=recipients, subject=_("业主大会表决公告"), body=body, url=url, category="governance",
            dedup_key=f"motion-call-{motion.pk}")
@@ -122,7 +123,7 @@ def _open_or_refuse(motion: Motion, now: datetime) -> None:
         raise ServiceError(_("投票已截止"))
     if now < motion.voting_opens_at:
         raise ServiceError(_("投票尚未开始（%(t)s 开始）") % {
-            "t": timezone.localtime(motion.voting_opens_at).strftime("%Y-%m-%d %H:%M")})
+            "t": local_text(motion.voting_opens_at)})
 
 
 @transaction.atomic
@@ -182,7 +183,7 @@ def _ballot_new(*, actor, motion, entry, choice, channel, ballot_no, now) -> Bal
 
 def _ballot_change(*, actor, motion, ballot: Ballot, choice, channel, ballot_no, now) -> Ballot:
     gs = GovernanceSettings.current()
-    when = timezone.localtime(ballot.changed_at or ballot.cast_at).strftime("%Y-%m-%d %H:%M")
+    when = local_text(ballot.changed_at or ballot.cast_at)
     if not gs.ballots_changeable:
         raise ServiceError(_("该表决权人已于 %(t)s 投票（%(channel)s），本次表决不允许修改选票") % {
             "t": when, "channel": ballot.get_channel_display()})

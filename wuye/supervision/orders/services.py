@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from wuye.accounts.selectors import company_managers, district_officials
 from wuye.cases.photos import check_photos
 from wuye.core.audit import audit_record
-from wuye.core.calendar import PeriodUnit, add_period
+from wuye.core.calendar import PeriodUnit, add_period, local_text
 from wuye.core.errors import ConflictError, ServiceError
 from wuye.core.models import AuditAction
 from wuye.credit.auto import credit_event_repair_by_source
@@ -48,7 +48,7 @@ def _url(order: RectificationOrder) -> str:
 
 def _new_number(now: datetime) -> str:
     """ZG + yyyymm + a four-digit sequence within the month: ZG2026110001."""
-    prefix = "ZG" + timezone.localtime(now).strftime("%Y%m")
+    prefix = "ZG" + local_text(now, "%Y%m")
     last = (RectificationOrder.objects.filter(number__startswith=prefix).order_by("-number")
             .values_list("number", flat=True).first())
     seq = int(last[len(prefix):]) + 1 if last and last[len(prefix):].isdigit() else 1
@@ -83,11 +83,11 @@ def order_issue(*, actor, inspection: Inspection, item: StandardItem | None, def
     OrderEvent.objects.create(order=order, action="issue", from_status="", to_status=O.OPEN,
                               actor=actor if getattr(actor, "is_authenticated", False) else None, note=order.defect)
     audit_record(action=AuditAction.CREATE, actor=actor, obj=order,
-                 detail=_("下达整改通知，期限 %(d)s") % {"d": timezone.localtime(deadline).strftime("%Y-%m-%d")})
+                 detail=_("下达整改通知，期限 %(d)s") % {"d": local_text(deadline, "%Y-%m-%d")})
     notify(users=list(company_managers(order.company_id)), subject=_("整改通知"),
            body=_("%(estate)s 监督检查发现问题：%(defect)s。请于 %(deadline)s 前整改并上传佐证（整改单号 %(no)s）。") % {
                "estate": inspection.estate.name, "defect": order.defect[:80],
-               "deadline": timezone.localtime(deadline).strftime("%Y-%m-%d"), "no": order.number},
+               "deadline": local_text(deadline, "%Y-%m-%d"), "no": order.number},
            url=_url(order), channels=("inapp", "sms"), dedup_key=f"order:{order.pk}:issued", category="inspection")
     return order
 
@@ -142,7 +142,7 @@ def order_reinspect(*, actor, order: RectificationOrder, passed: bool, note: str
           submitted_at=None, deadline=deadline)
     notify(users=list(company_managers(order.company_id)), subject=_("整改复查未通过"),
            body=_("整改通知 %(no)s 复查未通过：%(note)s。请于 %(d)s 前重新整改。") % {
-               "no": order.number, "note": note[:80], "d": timezone.localtime(deadline).strftime("%Y-%m-%d")},
+               "no": order.number, "note": note[:80], "d": local_text(deadline, "%Y-%m-%d")},
            url=_url(order), channels=("inapp", "sms"), dedup_key=f"order:{order.pk}:reopened:{order.version}",
            category="inspection")
     return order

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from wuye.accounts.selectors import company_users, official_users
 from wuye.cases.models import Complaint
 from wuye.core.audit import audit_record
+from wuye.core.calendar import local_text
 from wuye.core.errors import ConflictError, ServiceError
 from wuye.core.models import AuditAction
 from wuye.notifications.services import notify
@@ -147,7 +148,7 @@ def star_downgrade_scan(*, now: datetime | None = None) -> int:
                                                                    trigger=DowngradeReview.Trigger.COMPLAINTS).exists():
             n = substantiated_complaints(rating.estate_id, since=max(since, rating.created_at)).count()
             if n >= cs.downgrade_complaints:
-                month = timezone.localtime(now).strftime("%Y-%m")
+                month = local_text(now, "%Y-%m")
                 with transaction.atomic():
                     if downgrade_review_open(rating=rating, trigger=DowngradeReview.Trigger.COMPLAINTS,
                                              source_key=f"complaints:{month}",

@@ -33,7 +33,7 @@ from wuye.accounts.selectors import company_users, official_users
 from wuye.cases.models import OPEN_STATUSES, Complaint, SupervisionLevel
 from wuye.cases.photos import check_photos
 from wuye.core.audit import audit_record, snapshot
-from wuye.core.calendar import PeriodUnit, add_period, add_years
+from wuye.core.calendar import PeriodUnit, add_period, add_years, local_text
 from wuye.core.errors import ConflictError, ServiceError
 from wuye.core.models import AuditAction
 from wuye.core.money import percent, round_half_up
@@ -239,7 +239,7 @@ def star_publish(*, actor, application: StarApplication, note: str = "", now: da
                       notice_start=now, notice_end=end, decided_at=now, decided_by_id=actor.pk, decision_note=note)
     _notify_company(app, _("星级评定结果公示"), _("%(estate)s 评定为%(level)s，公示至 %(end)s。") % {
         "estate": app.estate.name, "level": level_name(app.awarded_level),
-        "end": timezone.localtime(end).strftime("%Y-%m-%d %H:%M")}, key=f"publish:{app.version}")
+        "end": local_text(end)}, key=f"publish:{app.version}")
     return app
 
 
@@ -377,7 +377,7 @@ def star_make_effective(*, actor=None, application: StarApplication, now: dateti
     app = application
     if app.status == S.NOTICE and app.notice_end and now < app.notice_end:
         raise ServiceError(_("公示期至 %(end)s 才结束，期满后方可生效") % {
-            "end": timezone.localtime(app.notice_end).strftime("%Y-%m-%d %H:%M")})
+            "end": local_text(app.notice_end)})
     if app.objections.filter(status=StarObjection.Status.PENDING).exists():
         raise ServiceError(_("还有未处理的异议，处理完毕后方可生效"))
     cs = SupervisionSettings.current()

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from wuye.accounts.selectors import owner_users
 from wuye.core.audit import audit_record
+from wuye.core.calendar import local_text
 from wuye.core.errors import ConflictError, ServiceError
 from wuye.core.models import AuditAction
 from wuye.notifications.services import notify
@@ -185,7 +186,7 @@ def survey_open(*, actor, estate, title: str = "", template: SurveyTemplate | No
 def _notify_owners(survey: Survey) -> None:
     notify(users=list(owner_users(survey.estate_id)), subject=_("请参加物业服务满意度测评"),
            body=_("%(title)s 已开始，截止 %(end)s。每套房屋可提交一份答卷。") % {
-               "title": survey.title, "end": timezone.localtime(survey.closes_at).strftime("%Y-%m-%d %H:%M")},
+               "title": survey.title, "end": local_text(survey.closes_at)},
            url="/supervision/surveys/mine/", channels=("inapp",), dedup_key=f"survey:{survey.pk}:open",
            category="supervision")
 
