@@ -1,0 +1,346 @@
+"""Who sees which plan, task and report, and the reads the board, the API and the bulletin share
+(issue 16 items 3–5).
+
+Scope: the city bureau (the campaign office) sees every task; a member unit's user sees the tasks
+its unit leads or co-handles; a district authority also sees the tasks where any unit of its
+district (its streets, communities, departments) is responsible. Everybody else sees nothing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from wuye.accounts.models import Role
+from wuye.cases.models import UnitKind
+from wuye.cases.units import Unit, unit_key_of
+from wuye.core.access import get_visible_or_404
+from wuye.territory.models import Community, Department, District, Street
+
+from .indicators import Kind, get_indicator
+from .models import MemberUnit, Milestone, Plan, Report, TargetQuota, Task, TaskStatus, TaskUnit
+from .periods import report_due, task_periods
+from .status import TaskFacts, task_deadline, task_status
+
+CAMPAIGN_ROLES = (Role.CITY, Role.DISTRICT, Role.DEPARTMENT, Role.STREET, Role.COMMUNITY,
+                  Role.COMPANY_MANAGER, Role.COMPANY_STAFF)
+COUNTED = (Report.Status.ACCEPTED, Report.Status.CONSOLIDATED)
+
+
+def _active(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def is_office(user) -> bool:
+    """The campaign office: the city bureau."""
+    return _active(user) and user.role == Role.CITY
+
+
+def can_use_campaign(user) -> bool:
+    return _active(user) and user.role in CAMPAIGN_ROLES
+
+
+def can_manage_members(user) -> bool:
+    return is_office(user)
+
+
+# ---- units --------------------------------------------------------------------------------------
+
+
+def district_of_unit(kind: str, pk: int) -> int | None:
+    """The district a unit belongs to (None: the city, a city-level department, a company)."""
+    if kind == UnitKind.DISTRICT:
+        return pk
+    if kind == UnitKind.DEPARTMENT:
+        return Department.objects.filter(pk=pk).values_list("district_id", flat=True).first()
+    if kind == UnitKind.STREET:
+        return Street.objects.filter(pk=pk).values_list("district_id", flat=True).first()
+    if kind == UnitKind.COMMUNITY:
+        return Community.objects.filter(pk=pk).values_list("street__district_id", flat=True).first()
+    return None
+
+
+def unit_of_user(user) -> Unit | None:
+    key = unit_key_of(user) if _active(user) else None
+    if key is None:
+        return None
+    return Unit(key[0], key[1], "")
+
+
+def picker_units() -> list[dict]:
+    """Every unit a task may be given to, of every kind (the unit picker): the city bureau, the
+    districts, the departments (city-level first), the streets and the communities."""
+    out: list[dict] = []
+    for pk, name in District.objects.order_by("code").values_list("pk", "name"):
+        out.append({"kind": UnitKind.DISTRICT, "id": pk, "name": name})
+    for pk, name, district in Department.objects.order_by("district__code", "kind").values_list(
+            "pk", "name", "district__name"):
+        out.append({"kind": UnitKind.DEPARTMENT, "id": pk, "name": name, "group": district or ""})
+    for pk, name, district in Street.objects.order_by("code").values_list("pk", "name", "district__name"):
+        out.append({"kind": UnitKind.STREET, "id": pk, "name": name, "group": district})
+    for pk, name, street in Community.objects.order_by("code").values_list("pk", "name", "street__name"):
+        out.append({"kind": UnitKind.COMMUNITY, "id": pk, "name": name, "group": street})
+    return out
+
+
+# ---- scope --------------------------------------------------------------------------------------
+
+
+def _unit_q(user) -> Q | None:
+    key = unit_key_of(user) if can_use_campaign(user) else None
+    if key is None:
+        return None
+    q = Q(kind=key[0], unit_id=key[1])
+    if user.role == Role.DISTRICT and user.district_id:
+        q |= Q(district_id=user.district_id)
+    return q
+
+
+def tasks_visible_to(user) -> QuerySet[Task]:
+    if is_office(user):
+        return Task.objects.all()
+    q = _unit_q(user)
+    if q is None:
+        return Task.objects.none()
+    return Task.objects.filter(pk__in=TaskUnit.objects.filter(q).values("task_id"))
+
+
+def task_get_for_user(*, user, pk) -> Task:
+    return get_visible_or_404(tasks_visible_to(user).select_related("plan"), user=user, pk=pk)
+
+
+def plans_visible_to(user) -> QuerySet[Plan]:
+    if is_office(user):
+        return Plan.objects.all()
+    return Plan.objects.filter(pk__in=tasks_visible_to(user).values("plan_id"))
+
+
+def plan_get_for_user(*, user, pk) -> Plan:
+    return get_visible_or_404(plans_visible_to(user), user=user, pk=pk)
+
+
+def reports_visible_to(user) -> QuerySet[Report]:
+    return Report.objects.filter(task__in=tasks_visible_to(user))
+
+
+def report_get_for_user(*, user, pk) -> Report:
+    return get_visible_or_404(reports_visible_to(user).select_related("task", "task__plan"), user=user, pk=pk)
+
+
+def responsible_role(user, task: Task) -> str | None:
+    """``lead`` or ``co`` when the user works for a unit responsible for ``task``; else None."""
+    key = unit_key_of(user) if can_use_campaign(user) else None
+    if key is None:
+        return None
+    return TaskUnit.objects.filter(task=task, kind=key[0], unit_id=key[1]).values_list("role", flat=True).first()
+
+
+def report_actor_kinds(user, report: Report) -> set[str]:
+    """The actor kinds of ``user`` for a report (``workflow.REPORT``): ``office`` (the city bureau,
+    for a lead unit's report), ``lead`` (a user of the task's lead unit, for a co-unit's report),
+    ``reporter`` (a user of the reporting unit)."""
+    kinds: set[str] = set()
+    key = unit_key_of(user) if can_use_campaign(user) else None
+    if key is None:
+        return kinds
+    if report.role == TaskUnit.Role.LEAD and is_office(user):
+        kinds.add("office")
+    task = report.task
+    if report.role == TaskUnit.Role.CO and key == (task.lead_kind, task.lead_id):
+        kinds.add("lead")
+    if key == (report.unit_kind, report.unit_id):
+        kinds.add("reporter")
+    return kinds
+
+
+def report_actions(user, report: Report) -> list[str]:
+    from .workflow import REPORT
+
+    return REPORT.allowed(report, report_actor_kinds(user, report))
+
+
+# ---- facts, progress and status -----------------------------------------------------------------
+
+
+@dataclass
+class Progress:
+    done: object
+    quantity: int | None
+    kind: str = Kind.COUNT.value
+    by_district: list[dict] = field(default_factory=list)  # [{"district", "name", "done", "quota"}]
+
+    def as_api(self) -> dict:
+        return {"done": self.done, "quantity": self.quantity,
+                "by_district": [{"district": r["district"], "done": r["done"], "quota": r["quota"]}
+                                for r in self.by_district]}
+
+
+@dataclass
+class TaskRow:
+    task: Task
+    status: str
+    progress: Progress | None
+    units: list[TaskUnit]
+    reports: list[dict]
+    next_due: datetime | None = None
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def lead(self) -> Unit:
+        return Unit(self.task.lead_kind, self.task.lead_id, self.task.lead_name)
+
+    @property
+    def co_units(self) -> list[Unit]:
+        return [Unit(u.kind, u.unit_id, u.name) for u in self.units if u.role == TaskUnit.Role.CO]
+
+    @property
+    def status_label(self) -> str:
+        return str(TaskStatus(self.status).label)
+
+
+def _start(task: Task) -> date:
+    """Counting starts on 1 January of the plan's year, or on the day the task was added that year."""
+    first = date(task.plan.year, 1, 1)
+    if task.created_at:
+        created = timezone.localdate(task.created_at)
+        if created.year == task.plan.year:
+            return min(created, task.due_date)
+    return first
+
+
+def _progress(task: Task, reports: list[dict], quotas: list[tuple[int, str, int]]) -> Progress | None:
+    indicator = get_indicator(task.indicator)
+    if task.target_quantity is None and not quotas and indicator is None:
+        return None
+    district_ids = [d for d, _n, _q in quotas]
+    if indicator is not None:
+        value = indicator.compute(task.plan.year, district_ids)
+        done, by = value.done, value.by_district
+        kind = indicator.kind.value
+    else:
+        latest: dict[tuple[str, int], tuple[int, int | None]] = {}
+        for r in reports:
+            if r["status"] in COUNTED and r["quantity_done"] is not None:
+                key = (r["unit_kind"], r["unit_id"])
+                latest[key] = (max(latest.get(key, (0, None))[0], r["quantity_done"]), r["district_id"])
+        lead = latest.pop((task.lead_kind, task.lead_id), None)
+        by = defaultdict(int)
+        for qty, d in latest.values():
+            if d is not None:
+                by[d] += qty
+        done = max(lead[0] if lead else 0, sum(qty for qty, _d in latest.values()))
+        kind = Kind.COUNT.value
+    rows = [{"district": d, "name": n, "done": by.get(d, 0 if kind == Kind.COUNT.value else None), "quota": q}
+            for d, n, q in quotas]
+    return Progress(done, task.target_quantity, kind, rows)
+
+
+def _done_number(progress: Progress | None) -> int | None:
+    if progress is None or progress.done is None:
+        return None
+    return int(progress.done)
+
+
+def task_rows(tasks, *, now: datetime | None = None) -> list[TaskRow]:
+    """Status, progress, units and reports of ``tasks`` (a queryset or list) in a fixed number of
+    queries: the tasks with their plans, their units, milestones, quotas and reports."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    tasks = list(tasks.select_related("plan") if isinstance(tasks, QuerySet) else tasks)
+    ids = [t.pk for t in tasks]
+    units: dict[int, list[TaskUnit]] = defaultdict(list)
+    for u in TaskUnit.objects.filter(task_id__in=ids).order_by("task_id", "-role", "id"):
+        units[u.task_id].append(u)
+    milestones: dict[int, list[tuple[str, date]]] = defaultdict(list)
+    for tid, title, day in Milestone.objects.filter(task_id__in=ids).values_list("task_id", "title", "due_date"):
+        milestones[tid].append((title, day))
+    quotas: dict[int, list[tuple[int, str, int]]] = defaultdict(list)
+    for tid, d, name, q in TargetQuota.objects.filter(task_id__in=ids).order_by("district__code").values_list(
+            "task_id", "district_id", "district__name", "quota"):
+        quotas[tid].append((d, name, q))
+    reports: dict[int, list[dict]] = defaultdict(list)
+    for r in Report.objects.filter(task_id__in=ids).order_by("task_id", "-period_end", "role", "id").values(
+            "id", "task_id", "period", "period_end", "role", "unit_kind", "unit_id", "unit_name", "district_id",
+            "status", "final", "quantity_done", "submitted_at", "late"):
+        reports[r["task_id"]].append(r)
+    return [_row(t, units[t.pk], milestones[t.pk], quotas[t.pk], reports[t.pk], now, today) for t in tasks]
+
+
+def _row(task, units, milestones, quotas, reports, now, today) -> TaskRow:
+    plan = task.plan
+    start = _start(task)
+    lead_reports = [r for r in reports if r["role"] == TaskUnit.Role.LEAD]
+    missing, next_due = [], None
+    for p in task_periods(rhythm=task.rhythm, start=start, due=task.due_date, milestones=milestones):
+        covered = any(p.start <= r["period_end"] <= p.end for r in lead_reports)
+        due = report_due(p.end, plan.report_days, plan.day_unit)
+        if covered:
+            continue
+        if due < now:
+            missing.append(p.label)
+        elif next_due is None:
+            next_due = due
+    progress = _progress(task, reports, quotas)
+    facts = TaskFacts(
+        due_date=task.due_date, day_unit=plan.day_unit, start=start,
+        reported=bool(reports),
+        completed=task.completed_at is not None,
+        quantity=task.target_quantity if progress is not None and progress.kind == Kind.COUNT.value else None,
+        done=_done_number(progress) if progress is not None and progress.kind == Kind.COUNT.value else None,
+        missing_reports=len(missing),
+        returned=bool(lead_reports) and lead_reports[0]["status"] == Report.Status.RETURNED,
+    )
+    return TaskRow(task, task_status(facts, today), progress, units, reports, next_due, missing)
+
+
+def task_row(task: Task, *, now: datetime | None = None) -> TaskRow:
+    return task_rows([task], now=now)[0]
+
+
+def deadline_of(task: Task) -> date:
+    return task_deadline(task.due_date, task.plan.day_unit)
+
+
+# ---- what other parts of the platform read ------------------------------------------------------
+
+
+def task_summary_for_bulletin(*, start: date, end: date) -> list[dict]:
+    """Task progress by lead unit for a bulletin (通报) of the period ``start``–``end``: the tasks of
+    the plans of the period's years, their status on ``end`` (or today, if earlier). One dict per
+    lead unit, in the order of the units' first task: ``{"unit": Unit, "tasks", "done", "on_track",
+    "behind", "overdue", "not_started"}``."""
+    day = min(end, timezone.localdate())
+    tz = timezone.get_default_timezone()
+    now = min(timezone.now(), datetime.combine(day, datetime.max.time(), tzinfo=tz))
+    tasks = Task.objects.filter(plan__year__gte=start.year, plan__year__lte=end.year).order_by("plan__year", "id")
+    out: dict[tuple[str, int], dict] = {}
+    for row in task_rows(tasks, now=now):
+        t = row.task
+        entry = out.setdefault((t.lead_kind, t.lead_id), {
+            "unit": Unit(t.lead_kind, t.lead_id, t.lead_name), "tasks": 0, **{s: 0 for s in TaskStatus.values}})
+        entry["tasks"] += 1
+        entry[row.status] += 1
+    return list(out.values())
+
+
+def owed_by_unit(rows: list[TaskRow]) -> list[dict]:
+    """By lead unit: its tasks, what it owes (missing reports) and the next report due."""
+    out: dict[tuple[str, int], dict] = {}
+    for row in rows:
+        t = row.task
+        e = out.setdefault((t.lead_kind, t.lead_id), {"unit": row.lead, "tasks": 0, "missing": [], "next_due": None,
+                                                      **{s: 0 for s in TaskStatus.values}})
+        e["tasks"] += 1
+        e[row.status] += 1
+        e["missing"] += [f"{t.number} {label}" for label in row.missing]
+        if row.next_due and (e["next_due"] is None or row.next_due < e["next_due"]):
+            e["next_due"] = row.next_due
+    return sorted(out.values(), key=lambda e: (-len(e["missing"]), e["unit"].name))
+
+
+def members() -> QuerySet[MemberUnit]:
+    return MemberUnit.objects.all()
