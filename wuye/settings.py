@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "wuye.core.middleware.RequestContextMiddleware",
+    "wuye.core.middleware.AnonymousDeniedLimitMiddleware",
     "wuye.accounts.middleware.SessionSecurityMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -231,9 +232,16 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "wuye.core.api.FormlessBrowsableAPIRenderer",
     ],
+    # JSON too deep, lone surrogates and integers beyond 64 bits are a Chinese 400 (core.parsers).
+    "DEFAULT_PARSER_CLASSES": [
+        "wuye.core.parsers.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "wuye.core.api.Pagination",
     "PAGE_SIZE": 20,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # django-filter's backend, plus the scope check of every filter naming a record (core.filters).
+    "DEFAULT_FILTER_BACKENDS": ["wuye.core.filters.ScopedFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "wuye.core.api.exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,
@@ -251,6 +259,8 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and /api/docs/ need a login in production, open in demo mode (core.permissions).
+    "SERVE_PERMISSIONS": ["wuye.core.permissions.ApiDocsAccess"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -263,6 +273,13 @@ SPECTACULAR_SETTINGS = {
         "ParkingSpaceKindEnum": "wuye.registry.models.ParkingSpace.Kind",
     },
 }
+
+# Anonymous clients: refusals per minute before every further anonymous request from that address
+# is answered 429 for the rest of the minute (core.middleware.AnonymousDeniedLimitMiddleware).
+WUYE_ANON_DENIED_PER_MINUTE = env.int("WUYE_ANON_DENIED_PER_MINUTE", default=30)
+
+# /api/schema/ and /api/docs/ without a login outside demo mode (default: login required).
+WUYE_API_DOCS_PUBLIC = env.bool("WUYE_API_DOCS_PUBLIC", default=False)
 
 # Personal data: which roles may reveal a masked phone or ID number (each reveal is audited).
 WUYE_REVEAL_ROLES = env.list(

@@ -13,6 +13,7 @@ from django.http import Http404
 from django.utils import translation
 
 from .audit import audit_record
+from .inputs import TOO_LARGE, in_bigint_range, refuse_input
 from .models import AuditAction
 
 
@@ -34,6 +35,8 @@ def refuse(*, user, model: type[Model], pk, reason: str, status: int = 404):
 
 
 def get_visible_or_404(queryset: QuerySet, *, user, pk):
+    if not in_bigint_range(pk):  # a path or body id beyond 64 bits: 400 and audited, not a 500
+        refuse_input(TOO_LARGE)
     try:
         return queryset.get(pk=pk)
     except (queryset.model.DoesNotExist, ValueError, TypeError):

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import copy
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, BadRequest, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -60,6 +60,8 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound(NOT_FOUND)
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(*(exc.args[:1] or ()))
+    elif isinstance(exc, BadRequest):  # core.inputs: refused (and audited) input, in Chinese
+        exc = exceptions.ParseError(str(exc.args[0]) if exc.args else None)
     return drf_exception_handler(exc, context)
 
 

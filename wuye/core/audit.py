@@ -16,19 +16,36 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, models, transaction
-from django.db.models import signals
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, connection, models, transaction
+from django.db.models import F, signals
 from django.db.models.sql import InsertQuery
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from .models import AuditChainHead, AuditLog
+from .models import AuditAction, AuditChainHead, AuditLog, DeniedTally
 from .request_context import current_ip, current_user
 
 GENESIS = "0" * 64
 
 
+def clean_text(value: str) -> str:
+    """``value`` with every lone UTF-16 surrogate replaced by U+FFFD: such a string can be neither
+    encoded for the hash nor stored by PostgreSQL, and the refusal it came with must still be
+    audited (issue 13 §10)."""
+    if not isinstance(value, str):
+        return value
+    try:
+        value.encode("utf-8")
+        return value
+    except UnicodeEncodeError:
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
 def _jsonable(value: Any) -> Any:
+    if isinstance(value, str):
+        return clean_text(value)
     if isinstance(value, (Decimal,)):
         return str(value)
     if isinstance(value, (datetime, date)):
@@ -76,14 +93,20 @@ def audit_record(
     detail: str = "",
     ip: str | None = None,
     username: str = "",
-) -> AuditLog:
-    """Append one audit row. Actor and IP default to the current request's."""
+    aggregate: bool = False,
+) -> AuditLog | None:
+    """Append one audit row. Actor and IP default to the current request's.
+
+    An anonymous client's refusals are aggregated (issue 13 §12): the first in a minute is written
+    at once, the others of that minute only counted (None is returned for them)."""
     if actor is None:
         actor = current_user()
     if ip is None:
         ip = current_ip()
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
+    if action == AuditAction.DENIED and actor is None and not aggregate and not _first_anonymous_denial(ip):
+        return None  # counted; denied_flush writes the minute's row with the count
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
@@ -95,15 +118,15 @@ def audit_record(
             seq=head.seq + 1,
             created_at=timezone.now(),
             actor=actor,
-            actor_username=(actor.username if actor else username)[:150],
+            actor_username=clean_text(actor.username if actor else username)[:150],
             actor_role=getattr(actor, "role", "") or "",
             ip=ip,
             action=action,
-            object_type=object_type[:64],
-            object_id=str(object_id or "")[:64],
-            object_repr=(object_repr or "")[:255],
+            object_type=clean_text(object_type)[:64],
+            object_id=clean_text(str(object_id or ""))[:64],
+            object_repr=clean_text(object_repr or "")[:255],
             changes=_jsonable(changes or {}),
-            detail=detail[:500],
+            detail=clean_text(str(detail))[:500],
             prev_hash=head.hash,
         )
         row.hash = row_hash(head.hash, row)
@@ -113,6 +136,62 @@ def audit_record(
             row.save(force_insert=True)
             AuditChainHead.objects.filter(id=1).update(seq=row.seq, hash=row.hash)
     return row
+
+
+# ---- anonymous refusals: aggregated per client and minute (issue 13 §12) ----------------------
+
+
+def _minute(now=None):
+    return (now or timezone.now()).replace(second=0, microsecond=0)
+
+
+def _limited_key(ip, minute) -> str:
+    return f"wuye:anon-denied-limited:{ip or '-'}:{minute.isoformat()}"
+
+
+def _first_anonymous_denial(ip) -> bool:
+    """Count one refusal of an anonymous request from ``ip``; True for the minute's first. Past
+    ``WUYE_ANON_DENIED_PER_MINUTE`` the address is marked (in the shared cache) for the rest of
+    the minute, and ``AnonymousDeniedLimitMiddleware`` answers 429."""
+    minute = _minute()
+    with transaction.atomic():
+        if DeniedTally.objects.filter(ip=ip, minute=minute).update(count=F("count") + 1):
+            count = DeniedTally.objects.filter(ip=ip, minute=minute).values_list("count", flat=True).first() or 0
+            if count >= settings.WUYE_ANON_DENIED_PER_MINUTE:
+                cache.set(_limited_key(ip, minute), True, timeout=120)
+            return False
+        try:
+            with transaction.atomic():
+                DeniedTally.objects.create(ip=ip, minute=minute, count=1)
+        except IntegrityError:  # another process counted the first one a moment ago
+            DeniedTally.objects.filter(ip=ip, minute=minute).update(count=F("count") + 1)
+            return False
+    return True
+
+
+def anonymous_denied_limited(ip) -> bool:
+    """True once ``ip`` passed ``WUYE_ANON_DENIED_PER_MINUTE`` refusals in this minute."""
+    return bool(cache.get(_limited_key(ip, _minute())))
+
+
+def denied_flush(now=None) -> int:
+    """Write one audit row per client and finished minute holding more than one refusal, with the
+    count, and forget the counts (Huey runs it every minute; running twice does no harm: each
+    tally is claimed by deleting it). Returns the rows written."""
+    written = 0
+    for tally in DeniedTally.objects.filter(minute__lt=_minute(now)).order_by("minute", "id")[:1000]:
+        with transaction.atomic():
+            if not DeniedTally.objects.filter(pk=tally.pk).delete()[0]:
+                continue
+            if tally.count > 1:
+                audit_record(
+                    action=AuditAction.DENIED, actor=None, ip=tally.ip, object_type="", object_repr="",
+                    changes={"count": tally.count, "minute": tally.minute.isoformat()},
+                    detail=f"匿名请求被拒绝：同一客户端在该分钟内共 {tally.count} 次（已逐次计数，仅首次单独记录）",
+                    aggregate=True,
+                )
+                written += 1
+    return written
 
 
 def audit_record_in_migration(apps, *, action: str, object_type: str, object_id: Any = "", object_repr: str = "",

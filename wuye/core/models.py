@@ -104,6 +104,25 @@ class AuditChainHead(models.Model):
         return f"#{self.seq} {self.hash[:12]}"
 
 
+class DeniedTally(models.Model):
+    """Refusals of anonymous requests from one client address in one minute (issue 13 §12): the
+    first of the minute is audited at once, the rest are only counted here, and
+    ``core.denials.denied_flush`` writes one audit row with the minute's count once it is over,
+    so that anonymous noise cannot flood the hash chain. Not part of the audit trail itself."""
+
+    ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    minute = models.DateTimeField(_("分钟"))
+    count = models.PositiveIntegerField(_("次数"), default=1)
+
+    class Meta:
+        verbose_name = _("匿名拒绝计数")
+        verbose_name_plural = _("匿名拒绝计数")
+        constraints = [models.UniqueConstraint(fields=["ip", "minute"], name="core_deniedtally_ip_minute")]
+
+    def __str__(self) -> str:
+        return f"{self.ip} {self.minute:%H:%M} ×{self.count}"
+
+
 class CalendarDay(TimeStampedModel):
     """The city bureau's override of one day of the working-day calendar (``core.calendar``): a
     holiday or make-up working day the chinese_calendar package does not know yet, or a local

@@ -4,6 +4,7 @@ Chinese by substring, pinyin initials by prefix (core.search)."""
 import django_filters as df
 from django.utils.translation import gettext_lazy as _
 
+from wuye.core.filters import ScopedFilterSet, ScopedIdFilter
 from wuye.core.search import prefix_q, search_q
 
 from .models import (
@@ -21,7 +22,7 @@ from .models import (
 )
 
 
-class SearchFilterSet(df.FilterSet):
+class SearchFilterSet(ScopedFilterSet):
     q = df.CharFilter(label=_("搜索"), method="filter_q")
     search_fields: list[str] = ["name"]
     search_prefix_only = False
@@ -78,7 +79,8 @@ class OwnerFilter(SearchFilterSet):
     # Owner tables are large (millions of rows at megacity scale): name and initials by prefix,
     # served by their B-tree indexes.
     search_prefix_only = True
-    estate = df.NumberFilter(method="filter_estate", label=_("小区"))
+    # Only an estate the user sees: another's would tell which of their owners also own there.
+    estate = ScopedIdFilter(method="filter_estate", model="registry.estate", label=_("小区"))
 
     def filter_estate(self, queryset, name, value):
         return queryset.filter(ownerships__estate_id=value).distinct()
@@ -110,7 +112,7 @@ class StaffFilter(SearchFilterSet):
         fields = ["role"]
 
 
-class CommitteeFilter(df.FilterSet):
+class CommitteeFilter(ScopedFilterSet):
     q = df.CharFilter(label=_("搜索"), method="filter_q")
     estate = df.NumberFilter(field_name="estate_id", label=_("小区"))
 
@@ -122,7 +124,7 @@ class CommitteeFilter(df.FilterSet):
         fields = ["is_current"]
 
 
-class CommitteeMemberFilter(df.FilterSet):
+class CommitteeMemberFilter(ScopedFilterSet):
     committee = df.NumberFilter(field_name="committee_id", label=_("业主委员会"))
 
     class Meta:
@@ -130,7 +132,7 @@ class CommitteeMemberFilter(df.FilterSet):
         fields = ["position", "is_party_member"]
 
 
-class ContractFilter(df.FilterSet):
+class ContractFilter(ScopedFilterSet):
     estate = df.NumberFilter(field_name="estate_id", label=_("小区"))
     company = df.NumberFilter(field_name="company_id", label=_("物业企业"))
     end_date_before = df.DateFilter(field_name="end_date", lookup_expr="lte", label=_("终止日不晚于"))
@@ -140,7 +142,7 @@ class ContractFilter(df.FilterSet):
         fields = ["is_current", "contracted_grade"]
 
 
-class OwnershipFilter(df.FilterSet):
+class OwnershipFilter(ScopedFilterSet):
     estate = df.NumberFilter(field_name="estate_id", label=_("小区"))
     unit = df.NumberFilter(field_name="unit_id", label=_("房屋"))
     owner = df.NumberFilter(field_name="owner_id", label=_("业主"))

@@ -3,12 +3,13 @@
 import django_filters as df
 from django.utils.translation import gettext_lazy as _
 
+from wuye.core.filters import ScopedFilterSet
 from wuye.core.search import search_q
 
 from .models import Community, District, Street
 
 
-class _SearchFilterSet(df.FilterSet):
+class _SearchFilterSet(ScopedFilterSet):
     q = df.CharFilter(label=_("搜索"), method="filter_q")
 
     def filter_q(self, queryset, name, value):

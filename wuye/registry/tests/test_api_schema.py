@@ -16,7 +16,8 @@ TERRITORY = ["districts", "streets", "communities"]
 
 
 @pytest.fixture
-def schema(db) -> dict:
+def schema(db, settings) -> dict:
+    settings.WUYE_API_DOCS_PUBLIC = True  # as in demo mode; production needs a login (core/tests/test_security_headers.py)
     response = Client().get("/api/schema/")
     assert response.status_code == 200
     return yaml.safe_load(response.content)
@@ -54,7 +55,8 @@ def test_schema_documents_filters_masking_and_decimals(schema):
     assert set(components["PaginatedEstateList"]["properties"]) == {"count", "next", "previous", "results"}
 
 
-def test_docs_page_uses_only_local_assets(db):
+def test_docs_page_uses_only_local_assets(db, settings):
+    settings.WUYE_API_DOCS_PUBLIC = True
     client = Client()
     page = client.get("/api/docs/")
     assert page.status_code == 200
