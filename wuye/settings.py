@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "wuye.core.middleware.RequestContextMiddleware",
     "wuye.core.middleware.AnonymousDeniedLimitMiddleware",
+    "wuye.core.middleware.NoStoreMiddleware",
     "wuye.accounts.middleware.SessionSecurityMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -187,8 +188,13 @@ CSRF_FAILURE_VIEW = "wuye.core.views.csrf_failure"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("WUYE_BEHIND_TLS_PROXY", default=False) else None
 SESSION_COOKIE_SECURE = env.bool("WUYE_SECURE_COOKIES", default=not DEBUG and not DEMO_MODE)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_SSL_REDIRECT = env.bool("WUYE_SSL_REDIRECT", default=False)
-SECURE_HSTS_SECONDS = env.int("WUYE_HSTS_SECONDS", default=0)
+# Behind a TLS proxy (production) HTTPS is enforced by default: redirect and one year of HSTS
+# (issue 13 §11); SECURE_PROXY_SSL_HEADER is trusted only when WUYE_BEHIND_TLS_PROXY says so.
+SECURE_SSL_REDIRECT = env.bool("WUYE_SSL_REDIRECT", default=SECURE_PROXY_SSL_HEADER is not None)
+SECURE_HSTS_SECONDS = env.int("WUYE_HSTS_SECONDS", default=31536000 if SECURE_PROXY_SSL_HEADER else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("WUYE_HSTS_SUBDOMAINS", default=False)
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 

@@ -1,4 +1,5 @@
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from .audit import anonymous_denied_limited
@@ -37,3 +38,26 @@ class AnonymousDeniedLimitMiddleware:
             response["Retry-After"] = "60"
             return response
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` on every answer to a logged-in user or an API client with
+    credentials (pages and API carry personal data) and on every reveal, so that neither the
+    browser nor a proxy keeps a copy (issue 13 §11; GB/T 22239-2019 8.1.4.9 剩余信息保护,
+    ASVS 4.0 V8.2.1). Anonymous public pages keep their own caching headers."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        personal = (
+            (user is not None and user.is_authenticated)
+            or "HTTP_AUTHORIZATION" in request.META
+            or "reveal" in request.path
+        )
+        if personal:
+            patch_cache_control(response, no_store=True, no_cache=True, private=True, max_age=0)
+            response.headers.pop("Expires", None)
+        return response

@@ -1,0 +1,51 @@
+"""Response headers (issue 13 §11)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.test import Client
+from rest_framework.test import APIClient
+
+
+@pytest.mark.django_db
+def test_pages_and_api_with_personal_data_are_no_store(world, login):
+    """GB/T 22239-2019 8.1.4.9 剩余信息保护 / ASVS 4.0 V8.2.1: a logged-in page, an API answer and a
+    reveal carry ``Cache-Control: no-store`` so no browser or proxy cache keeps personal data."""
+    client = login(world.users["city"])
+    page = client.get(f"/registry/owners/{world.owner_a.pk}/")
+    assert page.status_code == 200 and "no-store" in page["Cache-Control"]
+    api = APIClient()
+    api.force_authenticate(world.users["city"])
+    listing = api.get("/api/v1/owners/")
+    assert listing.status_code == 200 and "no-store" in listing["Cache-Control"]
+    reveal = api.post(f"/api/v1/owners/{world.owner_a.pk}/reveal/", {"field": "phone"}, format="json")
+    assert reveal.status_code == 200 and "no-store" in reveal["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_anonymous_public_pages_keep_their_caching():
+    """The public portal (no personal data) is not forced to no-store."""
+    response = Client().get("/public/")
+    assert response.status_code == 200
+    assert "no-store" not in response.get("Cache-Control", "")
+
+
+def _settings_under(env: dict) -> dict:
+    code = ("import wuye.settings as s; print(s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, "
+            "s.SECURE_PROXY_SSL_HEADER is not None)")
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("WUYE_") and k != "DEBUG"}
+    out = subprocess.run([sys.executable, "-c", code], env={**clean, **env}, capture_output=True, text=True,
+                         check=True, cwd=os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(__file__)))))
+    redirect, hsts, proxy = out.stdout.split()
+    return {"redirect": redirect == "True", "hsts": int(hsts), "proxy": proxy == "True"}
+
+
+def test_production_behind_a_tls_proxy_defaults_to_hsts_and_ssl_redirect():
+    """GB/T 22239-2019 8.1.4.8 数据保密性 (传输) / ASVS 4.0 V9.1.1: behind the TLS proxy HTTPS is the
+    default (redirect, one year of HSTS); the forwarded-proto header is trusted only when configured."""
+    assert _settings_under({"WUYE_BEHIND_TLS_PROXY": "1"}) == {"redirect": True, "hsts": 31536000, "proxy": True}
+    assert _settings_under({}) == {"redirect": False, "hsts": 0, "proxy": False}
