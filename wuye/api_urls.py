@@ -24,4 +24,5 @@ urlpatterns = [
     path("", include("wuye.supervision.api_urls")),
     path("", include("wuye.disclosure.api_urls")),
     path("", include("wuye.governance.api_urls")),
+    path("", include("wuye.campaign.api_urls")),
 ]

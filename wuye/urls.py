@@ -15,6 +15,7 @@ urlpatterns = [
     path("overview/", include("wuye.dashboards.urls")),
     path("disclosure/", include("wuye.disclosure.urls")),
     path("governance/", include("wuye.governance.urls")),
+    path("campaign/", include("wuye.campaign.urls")),
     path("public/", include("wuye.portal.urls_public")),
     path("open311/v2/", include("wuye.cases.open311.urls")),
     path("open311/partners/", include("wuye.cases.open311.urls_partners")),

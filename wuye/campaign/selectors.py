@@ -17,12 +17,12 @@ from django.utils import timezone
 
 from wuye.accounts.models import Role
 from wuye.cases.models import UnitKind
-from wuye.cases.units import Unit, unit_key_of
+from wuye.cases.units import Unit, get_unit, unit_key_of
 from wuye.core.access import get_visible_or_404
 from wuye.territory.models import Community, Department, District, Street
 
 from .indicators import Kind, get_indicator
-from .models import MemberUnit, Milestone, Plan, Report, TargetQuota, Task, TaskStatus, TaskUnit
+from .models import MemberUnit, Milestone, Plan, Report, StaffingPost, TargetQuota, Task, TaskStatus, TaskUnit
 from .periods import report_due, task_periods
 from .status import TaskFacts, task_deadline, task_status
 
@@ -157,10 +157,6 @@ def report_actor_kinds(user, report: Report) -> set[str]:
     return kinds
 
 
-def report_actions(user, report: Report) -> list[str]:
-    from .workflow import REPORT
-
-    return REPORT.allowed(report, report_actor_kinds(user, report))
 
 
 # ---- facts, progress and status -----------------------------------------------------------------
@@ -188,6 +184,7 @@ class TaskRow:
     reports: list[dict]
     next_due: datetime | None = None
     missing: list[str] = field(default_factory=list)
+    missing_since: datetime | None = None  # when the oldest missing report fell due
 
     @property
     def lead(self) -> Unit:
@@ -274,7 +271,7 @@ def _row(task, units, milestones, quotas, reports, now, today) -> TaskRow:
     plan = task.plan
     start = _start(task)
     lead_reports = [r for r in reports if r["role"] == TaskUnit.Role.LEAD]
-    missing, next_due = [], None
+    missing, next_due, missing_since = [], None, None
     for p in task_periods(rhythm=task.rhythm, start=start, due=task.due_date, milestones=milestones):
         covered = any(p.start <= r["period_end"] <= p.end for r in lead_reports)
         due = report_due(p.end, plan.report_days, plan.day_unit)
@@ -282,6 +279,7 @@ def _row(task, units, milestones, quotas, reports, now, today) -> TaskRow:
             continue
         if due < now:
             missing.append(p.label)
+            missing_since = missing_since or due
         elif next_due is None:
             next_due = due
     progress = _progress(task, reports, quotas)
@@ -294,7 +292,7 @@ def _row(task, units, milestones, quotas, reports, now, today) -> TaskRow:
         missing_reports=len(missing),
         returned=bool(lead_reports) and lead_reports[0]["status"] == Report.Status.RETURNED,
     )
-    return TaskRow(task, task_status(facts, today), progress, units, reports, next_due, missing)
+    return TaskRow(task, task_status(facts, today), progress, units, reports, next_due, missing, missing_since)
 
 
 def task_row(task: Task, *, now: datetime | None = None) -> TaskRow:
@@ -344,3 +342,136 @@ def owed_by_unit(rows: list[TaskRow]) -> list[dict]:
 
 def members() -> QuerySet[MemberUnit]:
     return MemberUnit.objects.all()
+
+
+def task_reports(task: Task) -> QuerySet[Report]:
+    """A task's reports, newest period first, the lead's before the co-units'."""
+    return Report.objects.filter(task=task).order_by("-period_end", "-role", "id").prefetch_related("attachments")
+
+
+def report_timeline(report: Report):
+    return report.events.select_related("actor").order_by("created_at", "id")
+
+
+def task_timeline(task: Task):
+    return task.events.select_related("actor").order_by("created_at", "id")
+
+
+# ---- the board ----------------------------------------------------------------------------------
+
+
+def board_rows(user, *, plan_id=None, status: str = "", q: str = "", unit: str = "",
+               now: datetime | None = None) -> list[TaskRow]:
+    """The tasks the user sees, with status and progress, filtered (status is derived, so it is
+    filtered after the rows are built)."""
+    qs = tasks_visible_to(user).select_related("plan").order_by("-plan__year", "plan_id", "id")
+    if plan_id:
+        qs = qs.filter(plan_id=plan_id)
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(number=q) | Q(lead_name__icontains=q)
+                       | Q(units__name__icontains=q)).distinct()
+    if unit and ":" in unit:
+        kind, _sep, pk = unit.partition(":")
+        if pk.isdigit():
+            qs = qs.filter(units__kind=kind, units__unit_id=int(pk)).distinct()
+    rows = task_rows(qs, now=now)
+    if status:
+        rows = [r for r in rows if r.status == status]
+    return rows
+
+
+def status_counts(rows: list[TaskRow]) -> list[dict]:
+    counts = {s: 0 for s in TaskStatus.values}
+    for r in rows:
+        counts[r.status] += 1
+    return [{"status": s, "label": str(TaskStatus(s).label), "n": counts[s]} for s in TaskStatus.values]
+
+
+def district_progress(rows: list[TaskRow]) -> list[dict]:
+    """Target progress by district over the count targets of ``rows``: the chart's data."""
+    by: dict[int, dict] = {}
+    for r in rows:
+        if r.progress is None or r.progress.kind != Kind.COUNT.value:
+            continue
+        for d in r.progress.by_district:
+            e = by.setdefault(d["district"], {"district": d["district"], "name": d["name"], "done": 0, "quota": 0})
+            e["done"] += int(d["done"] or 0)
+            e["quota"] += d["quota"]
+    return list(by.values())
+
+
+def plans_for_filter(user) -> list[Plan]:
+    return list(plans_visible_to(user).order_by("-year", "id"))
+
+
+# ---- staffing -----------------------------------------------------------------------------------
+
+
+def staffing_visible_to(user) -> QuerySet:
+    """The city sees every post; a district its own and its streets' and communities'; a street its
+    own and its communities'; a community its own."""
+    qs = StaffingPost.objects.filter(active=True)
+    if is_office(user):
+        return qs
+    key = unit_key_of(user) if can_use_campaign(user) else None
+    if key is None:
+        return qs.none()
+    kind, pk = key
+    if kind == UnitKind.DISTRICT:
+        return qs.filter(district_id=pk)
+    if kind == UnitKind.STREET:
+        return qs.filter(Q(unit_kind=UnitKind.STREET, unit_id=pk) | Q(unit_kind=UnitKind.COMMUNITY, street_id=pk))
+    if kind == UnitKind.COMMUNITY:
+        return qs.filter(unit_kind=UnitKind.COMMUNITY, unit_id=pk)
+    return qs.none()
+
+
+def staffing_post_get_for_user(*, user, pk):
+    return get_visible_or_404(staffing_visible_to(user), user=user, pk=pk)
+
+
+def staffing_unit_of(user) -> Unit | None:
+    """The unit a user records staff for (a district, street or community), named."""
+    key = unit_key_of(user) if can_use_campaign(user) else None
+    if key is None or key[0] not in (UnitKind.DISTRICT, UnitKind.STREET, UnitKind.COMMUNITY):
+        return None
+    return get_unit(*key)
+
+
+def can_see_coverage(user) -> bool:
+    return is_office(user) or (can_use_campaign(user) and user.role == Role.DISTRICT)
+
+
+def staffing_coverage(user) -> list[dict]:
+    """Per street (of the city, or of the user's district): its own named staff and how many of its
+    communities have someone; streets with nobody assigned come first."""
+    streets = Street.objects.select_related("district").order_by("district__code", "code")
+    if not is_office(user):
+        streets = streets.filter(district_id=user.district_id)
+    posts = StaffingPost.objects.filter(active=True).values_list("unit_kind", "unit_id")
+    street_staff: dict[int, int] = defaultdict(int)
+    community_staffed: set[int] = set()
+    for kind, pk in posts:
+        if kind == UnitKind.STREET:
+            street_staff[pk] += 1
+        elif kind == UnitKind.COMMUNITY:
+            community_staffed.add(pk)
+    communities: dict[int, list[int]] = defaultdict(list)
+    for pk, street_id in Community.objects.values_list("pk", "street_id"):
+        communities[street_id].append(pk)
+    rows = []
+    for s in streets:
+        comms = communities.get(s.pk, [])
+        rows.append({"street": s, "district": s.district.name, "staff": street_staff.get(s.pk, 0),
+                     "communities": len(comms), "communities_staffed": sum(1 for c in comms if c in community_staffed)})
+    return sorted(rows, key=lambda r: (r["staff"] > 0, r["district"], r["street"].code))
+
+
+def member_get_for_user(*, user, pk) -> MemberUnit:
+    qs = MemberUnit.objects.all() if is_office(user) else MemberUnit.objects.none()
+    return get_visible_or_404(qs, user=user, pk=pk)
+
+
+def staffing_search(qs: QuerySet, q: str) -> QuerySet:
+    return qs.filter(Q(name__icontains=q) | Q(unit_name__icontains=q) | Q(duty__icontains=q))

@@ -36,13 +36,19 @@ log = logging.getLogger("wuye.cases.sweep")
 BATCH = 2000
 
 
-def _overdue_level(c: Complaint, now: datetime, escalations: list[tuple[int, int]]) -> int:
-    since = deadlines.overdue_since(c, now)
+def escalated_level(current: int, since: datetime | None, now: datetime, escalations: list[tuple[int, int]]) -> int:
+    """The supervision level of something overdue since ``since``: the highest level of the city's
+    ``EscalationRule`` table whose hours have passed, never lower than ``current`` (rules.md §7).
+    Complaints and the campaign's missing reports escalate by this one rule."""
     if since is None:
-        return c.supervision_level
+        return current
     hours = (now - since).total_seconds() / 3600
     reached = [level for level, h in escalations if hours >= h]
-    return max([c.supervision_level, *reached])
+    return max([current, *reached])
+
+
+def _overdue_level(c: Complaint, now: datetime, escalations: list[tuple[int, int]]) -> int:
+    return escalated_level(c.supervision_level, deadlines.overdue_since(c, now), now, escalations)
 
 
 @dataclass

@@ -29,6 +29,7 @@ EXPECTED = {
     "parking_violation",
     "article",
     "import_job",
+    "campaign_report",
 }
 
 
