@@ -24,5 +24,8 @@ urlpatterns = [
     path("", include("wuye.supervision.api_urls")),
     path("", include("wuye.disclosure.api_urls")),
     path("", include("wuye.governance.api_urls")),
+    path("", include("wuye.campaign.notices.api_urls")),
     path("", include("wuye.campaign.api_urls")),
+    path("", include("wuye.campaign.bulletins.api_urls")),
+    path("", include("wuye.rulemaking.api_urls")),
 ]

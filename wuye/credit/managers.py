@@ -5,7 +5,8 @@
   ``mg01:staff:<id>``, so each manager gets it once.
 - ``MG02`` 年度培训学时不足: at the end of a year, a project manager in post for that whole year (post
   started — or, when unknown, registered — on or before 1 January) with fewer than
-  ``manager_training_hours`` hours of ``TrainingRecord`` in it. Keyed ``mg02:<year>:staff:<id>``.
+  ``manager_training_hours`` hours in it (``campaign.training.hours.manager_hours``: the training
+  sessions attended plus the hours recorded by hand). Keyed ``mg02:<year>:staff:<id>``.
 
 Both go through the usual notice (``credit_event_auto``), so the company can object. Training
 records are kept here too (``training_record_add``): a company manager or an official records hours.
@@ -17,10 +18,10 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wuye.campaign.training.hours import manager_hours
 from wuye.core.audit import audit_record
 from wuye.core.errors import ServiceError
 from wuye.core.models import AuditAction
@@ -71,8 +72,7 @@ def manager_training_check(*, year: int | None = None, today: date | None = None
     cs = CreditSettings.current()
     need = Decimal(cs.manager_training_hours)
     jan1 = date(year, 1, 1)
-    hours = dict(TrainingRecord.objects.filter(attended_on__year=year).order_by().values("manager_id")
-                 .annotate(h=Sum("hours")).values_list("manager_id", "h"))
+    hours = manager_hours(year)  # sessions signed in to + hand-recorded hours (campaign.training.hours)
     done = set(CreditEvent.objects.filter(source_key__startswith=f"mg02:{year}:").values_list("source_key", flat=True))
     n = 0
     for staff in _managers().iterator(chunk_size=2000):

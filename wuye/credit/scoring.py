@@ -31,6 +31,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from wuye.campaign.training.hours import manager_year_hours
 from wuye.registry.models import PropertyCompany
 
 from .models import (
@@ -41,7 +42,6 @@ from .models import (
     CreditSettings,
     Grade,
     ManagerCredit,
-    TrainingRecord,
 )
 
 ZERO = Decimal("0")
@@ -243,8 +243,7 @@ def manager_recompute(manager_id: int, *, today: date | None = None) -> ManagerC
     cs = CreditSettings.current()
     deductions = (CreditEvent.objects.filter(manager_live_q(today), manager_id=manager_id)
                   .aggregate(s=Sum("points"))["s"] or ZERO)
-    hours = (TrainingRecord.objects.filter(manager_id=manager_id, attended_on__year=today.year)
-             .aggregate(s=Sum("hours"))["s"] or Decimal("0"))
+    hours = manager_year_hours(manager_id, today.year)  # attendance + hand-recorded hours, one home
     obj, _created = ManagerCredit.objects.update_or_create(
         manager_id=manager_id,
         defaults={"score": cs.manager_base_score - deductions, "deductions": deductions, "training_hours": hours,

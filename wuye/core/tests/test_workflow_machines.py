@@ -28,8 +28,14 @@ EXPECTED = {
     "rent_request",
     "parking_violation",
     "article",
+    "bulletin",
     "import_job",
+    "notice_receipt",
     "campaign_report",
+    "meeting_followup",
+    "committee_decision",
+    "owner_question",
+    "consultation_draft",
 }
 
 
