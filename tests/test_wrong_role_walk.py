@@ -132,6 +132,17 @@ TARGETS: dict[str, dict[str, object]] = {
     "governance:motion_*": {"pk": "motion"},
     "governance:election_candidate_vet": {"pk": "candidate"},
     "governance:election_*": {"pk": "election"},
+    "governance:party_org_detail": {"pk": "party_org"},
+    "governance:party_member_remove": {"pk": "party_org", "member_pk": "party_member"},
+    "governance:party_meeting_detail": {"pk": "party_meeting"},
+    "governance:party_followup_act": {"pk": "followup", "action": "start"},
+    "governance:cgov_estate": {"pk": "estate"},
+    "governance:cgov_decision_detail": {"pk": "committee_decision"},
+    "governance:cgov_decision_act": {"pk": "committee_decision", "action": "review"},
+    "governance:cgov_question_ask": {"pk": "committee_decision"},
+    "governance:cgov_question_answer": {"pk": "owner_question"},
+    "governance:cgov_meeting_detail": {"pk": "committee_meeting"},
+    "governance:cgov_committee_detail": {"pk": "committee"},
     "portal:article_*": {"pk": "article"},
     "api-district-detail": {"pk": "district"},
     "api-street-detail": {"pk": "street"},
@@ -151,6 +162,22 @@ TARGETS: dict[str, dict[str, object]] = {
     "api-complaint-detail": {"pk": "complaint"},
     "api-complaint-act": {"pk": "complaint"},
     "api-motion-*": {"pk": "motion"},
+    "campaign:task_detail": {"pk": "campaign_task"},
+    "campaign:task_report": {"pk": "campaign_task"},
+    "campaign:task_create": {"plan_pk": "campaign_plan"},
+    "campaign:report_act": {"pk": "campaign_report", "action": "accept"},
+    "campaign:plan_*": {"pk": "campaign_plan"},
+    "campaign:staffing_remove": {"pk": "campaign_staff"},
+    "api-campaign-plan*": {"pk": "campaign_plan"},
+    "api-campaign-task*": {"pk": "campaign_task"},
+    "api-campaign-report-*": {"pk": "campaign_report"},
+    "notices:detail": {"pk": "notice"},
+    "notices:receipts": {"pk": "notice"},
+    "notices:remind": {"pk": "notice"},
+    "notices:inbox_*": {"pk": "notice"},
+    "api-notice-*": {"pk": "notice"},
+    "training:session_*": {"pk": "training_session"},
+    "training:attendance": {"pk": "training_enrolment"},
 }
 
 #: Routes whose parameter is not an object of one district's side, or whose object the walk does
@@ -182,6 +209,7 @@ NOT_WALKED: dict[str, str] = {
     "credit:benchmark_revoke": "标杆须先评定；由 credit 的红黑名单测试覆盖",
     "credit:exit_*": "退出管理须 C 级企业；由 credit 的退出测试覆盖",
     "api-complaint-category-detail": "诉求类别是全市统一的公开目录",
+    "campaign:member_remove": "领导小组成员单位是全市统一名册，只有市局可改（campaign 的页面测试）",
 }
 
 #: Routes that a first-side role may open with a second-side object by design: name (glob) →
@@ -197,6 +225,8 @@ OWNERS: dict[str, str] = {
     "supervision:survey_answer": "resident2",
     "disclosure:parking_*": "manager_b",
     "governance:motion_vote": "resident2",
+    "notices:inbox_*": "manager_b",
+    "api-notice-ack": "manager_b",
 }
 
 # --------------------------------------------------------------------------------------------
@@ -242,6 +272,17 @@ class Side2:
     election: object = None
     candidate: object = None
     article: object = None
+    campaign_plan: object = None
+    campaign_task: object = None
+    campaign_report: object = None
+    campaign_staff: object = None
+    party_org: object = None
+    party_member: object = None
+    party_meeting: object = None
+    followup: object = None
+    committee_decision: object = None
+    owner_question: object = None
+    committee_meeting: object = None
     users: dict = field(default_factory=dict)  # the world's personas and the second side's own
     errors: dict = field(default_factory=dict)  # builder → error, when one could not build its rows
 
@@ -329,6 +370,35 @@ def _governance(w, s: Side2, users: dict) -> None:
     s.candidate = elections.candidate_nominate(actor=users["street2"], election=s.election, owner=w.owner_b)
 
 
+def _campaign(w, s: Side2, users: dict) -> None:
+    from wuye.campaign import services as campaign
+    from wuye.cases.units import get_unit
+
+    city = w.users["city"]
+    s.campaign_plan = campaign.plan_create(actor=city, year=timezone.localdate().year, title="西城区专项任务方案")
+    s.campaign_task = campaign.task_create(
+        actor=city, plan=s.campaign_plan, number="1", title="西城区老旧楼院封闭", lead=get_unit("district", w.d2.pk),
+        co_units=[get_unit("street", w.s2.pk)], due_date=date(timezone.localdate().year, 12, 31))
+    s.campaign_report = campaign.report_submit(actor=users["district2"], task=s.campaign_task,
+                                               period=timezone.localdate().isoformat()[:7], text="西城区本月进展")
+    s.campaign_staff = campaign.staffing_post_add(actor=users["street2"], unit=get_unit("street", w.s2.pk), name="钱多",
+                                                  position="副主任", duty="物业管理")
+
+
+def _notices_training(w, s: Side2, users: dict) -> None:
+    from wuye.campaign.notices.services import create_notice
+    from wuye.campaign.training import services as training
+    from wuye.cases.units import get_unit
+
+    s.notice = create_notice(by=users["district2"], title="西城区消防安全检查通知", body="请排查消防通道",
+                             recipients=[get_unit("company", w.company_b.pk), get_unit("street", w.s2.pk)],
+                             ack_due=timezone.now() + timedelta(days=3))
+    course = training.course_create(by=users["district2"], title="西城区项目经理培训", topic="消防安全")
+    s.training_session = training.session_create(by=users["district2"], course=course, hours=Decimal("4"), trainer="李老师",
+                                                 starts_at=timezone.now() + timedelta(days=5), capacity=20, place="西城区")
+    s.training_enrolment = training.enrol(by=users["manager_b"], session=s.training_session, staff=w.staff_b)
+
+
 def _portal(w, s: Side2, users: dict) -> None:
     s.article = article_create(actor=w.users["city"], title="西城区物业服务情况通报", category="news",
                                body="<p>草稿，未发布。</p>")
@@ -337,6 +407,27 @@ def _portal(w, s: Side2, users: dict) -> None:
 def _registry_import(w, s: Side2, users: dict) -> None:
     job = import_job_create(actor=users["district2"], kind="units", upload=_xlsx(["楼栋", "房号"]))
     s.import_job = import_job_run(job_id=job.pk) or job  # fails on the headers: it has an error report
+
+
+def _party_committees(w, s: Side2, users: dict) -> None:
+    from wuye.governance.committees import services as cgov
+    from wuye.governance.party import services as party
+
+    s.party_org = party.organisation_create(actor=users["city"], level="community", name="府右街社区党委",
+                                            community=w.c2, secretary_name="周红")
+    s.party_member = party.party_member_add(actor=users["city"], organisation=s.party_org, owner=w.owner_b,
+                                            consent_on=date(2026, 1, 5))
+    s.party_meeting = party.meeting_record(
+        actor=users["street2"], estate=w.estate_b, held_at=timezone.now() - timedelta(days=1), agenda="路灯维修",
+        attendees="三方", minutes="纪要", decisions=[{"decision": "维修路灯", "owner_unit": "company",
+                                                      "deadline": timezone.localdate() + timedelta(days=10)}])
+    s.followup = s.party_meeting.followups.first()
+    s.committee_meeting = cgov.meeting_record(actor=users["committee2"], held_on=timezone.localdate(), title="第五次会议",
+                                              attendees="全体委员", minutes="纪要")
+    s.committee_decision = cgov.decision_record(actor=users["committee2"], title="督促保洁整改", body="督促整改",
+                                                matter="contract", decided_on=timezone.localdate())
+    s.owner_question = cgov.question_ask(actor=users["resident2"], decision=s.committee_decision, kind="question",
+                                         text="何时整改完毕？")
 
 
 def _trail(w, s: Side2, users: dict) -> None:
@@ -348,7 +439,7 @@ def _trail(w, s: Side2, users: dict) -> None:
 
 
 BUILDERS = [_registry, _complaint, _supervision, _credit, _disclosure, _governance, _portal, _registry_import,
-            _trail]
+            _campaign, _notices_training, _party_committees, _trail]
 
 
 def build_side2() -> tuple[object, Side2]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from wuye.campaign.models import Report, ReportEvent, Task, TaskEvent
@@ -108,7 +109,7 @@ def test_scope_of_tasks(camp):
 
 def test_report_flow_co_lead_office(camp):
     t = _task(camp)
-    month = date.today().strftime("%Y-%m")
+    month = timezone.localdate().isoformat()[:7]
     # the co-unit (district 1) reports to the lead
     r = api(camp.users["district"]).post(f"/api/v1/tasks/{t['id']}/reports/", {"period": month, "text": "东城区完成30个"},
                                          format="json")
@@ -143,7 +144,7 @@ def test_report_flow_co_lead_office(camp):
 
 def test_report_permissions(camp):
     t = _task(camp)
-    month = date.today().strftime("%Y-%m")
+    month = timezone.localdate().isoformat()[:7]
     body = {"period": month, "text": "进展"}
     # not able to see the task: 404
     for who in ("gas", "manager_a", "street", "resident"):
@@ -171,7 +172,7 @@ def test_report_permissions(camp):
 def test_target_progress_from_reports(camp):
     t = _task(camp, target={"quantity": 100, "by_district": [{"district": camp.d1.pk, "quota": 60},
                                                             {"district": camp.d2.pk, "quota": 40}]})
-    month = date.today().strftime("%Y-%m")
+    month = timezone.localdate().isoformat()[:7]
     rid = api(camp.users["district"]).post(f"/api/v1/tasks/{t['id']}/reports/", {
         "period": month, "text": "完成20个", "quantity_done": 20}, format="json").json()["id"]
     api(camp.users["city_dept"]).post(f"/api/v1/task-reports/{rid}/consolidate/")
