@@ -19,6 +19,7 @@ urlpatterns = [
     path("campaign/", include("wuye.campaign.urls")),
     path("rulemaking/", include("wuye.rulemaking.urls")),
     path("notices/", include("wuye.campaign.notices.urls")),
+    path("training/", include("wuye.campaign.training.urls")),
     path("public/", include("wuye.portal.urls_public")),
     path("open311/v2/", include("wuye.cases.open311.urls")),
     path("open311/partners/", include("wuye.cases.open311.urls_partners")),

@@ -5,7 +5,7 @@
   record scores for the sessions they organise (the city bureau for all).
 - Everyone else who works on the platform (company managers and staff, street, community,
   committee and department staff) sees the sessions open to them (the city's and their
-  district's) and enrols; a company manager also enrols the company's registered staff.
+  district's; a company's: those of the districts where it serves an estate) and enrols; a company manager also enrols the company's registered staff.
 - Each district sees who in its area (project managers serving its estates) lacks hours.
 """
 
@@ -18,7 +18,7 @@ from django.db.models import Q, QuerySet
 from wuye.accounts.models import Role
 from wuye.core.access import refuse
 from wuye.credit.models import CreditSettings
-from wuye.registry.models import Staff
+from wuye.registry.models import Estate, Staff
 
 from .hours import manager_hours
 from .models import Enrolment, Session
@@ -58,8 +58,11 @@ def sessions_visible_to(user) -> QuerySet[Session]:
     if not can_use_training(user):
         return Session.objects.none()
     qs = Session.objects.select_related("course", "district")
-    if user.role == Role.CITY or user.role in (Role.COMPANY_MANAGER, Role.COMPANY_STAFF):
-        return qs  # companies serve estates in any district
+    if user.role == Role.CITY:
+        return qs
+    if user.role in (Role.COMPANY_MANAGER, Role.COMPANY_STAFF):  # the districts where the company serves
+        served = Estate.objects.filter(company_id=user.company_id).values("district_id")
+        return qs.filter(Q(district__isnull=True) | Q(district_id__in=served))
     d = user_district_id(user)
     return qs.filter(Q(district__isnull=True) | Q(district_id=d))
 
@@ -112,3 +115,29 @@ def managers_lacking_hours(user, year: int) -> list[dict]:
     rows = [r for r in rows if r["hours"] < need]
     rows.sort(key=lambda r: (r["hours"], r["staff"].name))
     return rows
+
+
+def enrolment_for_organiser(*, user, pk) -> Enrolment:
+    """An enrolment of a session the user runs, or 404 (audited)."""
+    e = (Enrolment.objects.select_related("session", "staff").filter(pk=pk).first() if str(pk).isdigit() else None)
+    if e is None or not can_run_session(user, e.session):
+        refuse(user=user, model=Enrolment, pk=pk, reason="超出数据权限范围或报名记录不存在")
+    return e
+
+
+def people_hours(user, year: int) -> list[dict]:
+    """Hours per person in ``year`` for the organiser's area (the city: all; a district: people of
+    its district and the managers serving its estates), most hours first."""
+    if not can_organise(user):
+        return []
+    qs = Enrolment.objects.filter(signed_in_at__isnull=False, session__starts_at__year=year)
+    if user.role == Role.DISTRICT:
+        qs = qs.filter(Q(district_id=user.district_id) | Q(staff__estate__district_id=user.district_id))
+    rows: dict[tuple, dict] = {}
+    for name, unit, staff_id, user_id, hours in qs.values_list("name", "unit_name", "staff_id", "user_id",
+                                                               "session__hours").order_by()[:50000]:
+        key = ("s", staff_id) if staff_id else ("u", user_id)
+        row = rows.setdefault(key, {"name": name, "unit": unit, "hours": Decimal("0"), "sessions": 0})
+        row["hours"] += hours
+        row["sessions"] += 1
+    return sorted(rows.values(), key=lambda r: (-r["hours"], r["name"]))
