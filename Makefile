@@ -10,10 +10,11 @@ DEMO_SEED ?= 2026
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test fuzz install chromium docfonts lint bench-import bench-web clean help
+.PHONY: run dev test fuzz install chromium docfonts lint bench-import bench-web clean help
 
 help:
 	@echo "make run   — 安装依赖、迁移数据库、生成演示城市并启动 http://$(HOST):$(PORT)"
+	@echo "make dev   — 同 make run，但打开 Django 调试页面（开发用）"
 	@echo "make test  — 安装测试依赖并运行全部测试"
 	@echo "make fuzz  — 用大量随机样例运行全部属性测试（Hypothesis fuzz 配置）"
 
@@ -29,7 +30,14 @@ $(NPM_STAMP): package.json package-lock.json
 
 install: $(STAMP) $(NPM_STAMP)
 
+# The demo city as a deployment serves it: DEBUG off (the designed 404/403/500 pages, static files
+# through WhiteNoise, no URL listing); ``make dev`` is the same with Django's debug pages.
 run: install docfonts
+	WUYE_DEMO=1 DEBUG=0 $(PY) manage.py migrate --no-input
+	WUYE_DEMO=1 DEBUG=0 $(PY) manage.py demo --scale $(DEMO_SCALE) --seed $(DEMO_SEED) --if-empty
+	WUYE_DEMO=1 DEBUG=0 $(PY) manage.py serve --host $(HOST) --port $(PORT)
+
+dev: install docfonts
 	WUYE_DEMO=1 DEBUG=1 $(PY) manage.py migrate --no-input
 	WUYE_DEMO=1 DEBUG=1 $(PY) manage.py demo --scale $(DEMO_SCALE) --seed $(DEMO_SEED) --if-empty
 	WUYE_DEMO=1 DEBUG=1 $(PY) manage.py serve --host $(HOST) --port $(PORT)

@@ -229,6 +229,8 @@ LOCALE_PATHS = [BASE_DIR / "wuye" / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+# Numbers a person reads group thousands (12,345) in Chinese too (wuye/formats/zh_Hans).
+FORMAT_MODULE_PATH = ["wuye.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("WUYE_STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from wuye.core.calendar import add_period
 
-from .models import Complaint, Status
+from .models import CaseSettings, Complaint, Status
 
 S = Status
 
@@ -64,3 +64,8 @@ def next_check(c: Complaint, now: datetime, *, warn_before: timedelta, escalatio
         candidates += [due + timedelta(hours=h) for level, h in escalations if level > c.supervision_level]
     future = [t for t in candidates if t > now]
     return min(future) if future else None
+
+
+def warn_window() -> timedelta:
+    """How long before a deadline it turns orange and counts as 即将超时 (the case settings)."""
+    return timedelta(hours=CaseSettings.current().warn_before_hours)

@@ -8,25 +8,33 @@ from datetime import datetime, time, timedelta
 
 import django_filters as df
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import OPEN_STATUSES, Category, Complaint, Source, Status, SupervisionLevel, Task
+from .deadlines import warn_window
+from .models import OPEN_STATUSES, Category, Complaint, Request, Source, Status, SupervisionLevel, Task
 from .search import filter_keywords
 
 ANY_LEVEL = "any"
 LEVEL_CHOICES = [(ANY_LEVEL, _("督办中（任一等级）"))] + [
     (str(v), label) for v, label in SupervisionLevel.choices if v != SupervisionLevel.NONE
 ]
-YES_CHOICES = [("1", _("仅看已超期"))]
+SOON = "soon"
+YES_CHOICES = [("1", _("仅看已超期")), (SOON, _("即将超时"))]
+# The states in which the resolve clock runs (the list's deadline column is red or orange in them).
+RUNNING_STATUSES = [Status.DISPATCHED, Status.SIGNED, Status.IN_PROGRESS, Status.RETURN_REVIEW]
 
 # The queue's status filter: the unit's own state of its task, or the complaint's return review.
 QUEUE_STATUS_CHOICES = [
     ("pending", _("待签收")),
     ("signed", _("办理中")),
+    ("to_contact", _("待联系")),
+    ("to_reply", _("待答复")),
     ("return_review", _("退单审核中")),
 ]
+PENDING_REQUEST_CHOICES = [(Request.Kind.RETURN, _("退单待审批")), (Request.Kind.EXTENSION, _("延期待审批"))]
+
 OPEN_CHOICE = "open"
 LIST_STATUS_CHOICES = [(OPEN_CHOICE, _("未办结（全部在办）"))] + list(Status.choices)
 
@@ -93,6 +101,11 @@ class QueueFilter(_Styled):
     def filter_status(self, queryset, name, value):
         if value == "return_review":
             return queryset.filter(complaint__status=Status.RETURN_REVIEW)
+        if value == "to_contact":  # signed, the resident not yet contacted (the lead unit's duty)
+            return queryset.filter(state=Task.State.SIGNED, role=Task.Role.LEAD, contacted_at__isnull=True)
+        if value == "to_reply":
+            return queryset.filter(state=Task.State.SIGNED, replied_at__isnull=True).exclude(
+                role=Task.Role.LEAD, contacted_at__isnull=True)
         return queryset.filter(state=value)
 
     def filter_level(self, queryset, name, value):
@@ -102,7 +115,11 @@ class QueueFilter(_Styled):
 
     def filter_overdue(self, queryset, name, value):
         now = timezone.now()
-        return queryset.filter(Q(due__lt=now) | Q(state=Task.State.PENDING, sign_due__lt=now))
+        overdue = Q(due__lt=now) | Q(state=Task.State.PENDING, sign_due__lt=now)
+        if value == SOON:  # not yet overdue, but a deadline falls within the warning window
+            soon = now + warn_window()
+            return queryset.exclude(overdue).filter(Q(due__lt=soon) | Q(state=Task.State.PENDING, sign_due__lt=soon))
+        return queryset.filter(overdue)
 
     def filter_from(self, queryset, name, value):
         return queryset.filter(dispatched_at__gte=day_start(value))
@@ -131,8 +148,10 @@ class ComplaintFilter(_Styled):
     source = df.ChoiceFilter(label=_("来源"), choices=Source.choices, empty_label=_("全部来源"))
     level = df.ChoiceFilter(label=_("督办等级"), choices=LEVEL_CHOICES, method="filter_level",
                             empty_label=_("全部督办等级"))
-    overdue = df.ChoiceFilter(label=_("超期"), choices=[("1", _("有环节超期"))], method="filter_overdue",
-                              empty_label=_("超期与否"))
+    overdue = df.ChoiceFilter(label=_("超期"), choices=[("1", _("有环节超期")), (SOON, _("即将超时"))],
+                              method="filter_overdue", empty_label=_("超期与否"))
+    pending = df.ChoiceFilter(label=_("待审批申请"), choices=PENDING_REQUEST_CHOICES, method="filter_pending",
+                              empty_label=_("全部申请"))
     date_from = df.DateFilter(label=_("提交日期起"), method="filter_from", widget=_date_widget())
     date_to = df.DateFilter(label=_("提交日期止"), method="filter_to", widget=_date_widget())
 
@@ -151,7 +170,15 @@ class ComplaintFilter(_Styled):
         return queryset.filter(supervision_level=int(value))
 
     def filter_overdue(self, queryset, name, value):
+        if value == SOON:  # running, not flagged, and the resolve deadline within the warning window
+            now = timezone.now()
+            return queryset.filter(status__in=RUNNING_STATUSES, resolve_overdue=False,
+                                   resolve_due__gte=now, resolve_due__lt=now + warn_window())
         return queryset.filter(OVERDUE_Q)
+
+    def filter_pending(self, queryset, name, value):
+        return queryset.filter(Exists(Request.objects.filter(complaint_id=OuterRef("pk"), kind=value,
+                                                             state=Request.State.PENDING)))
 
     def filter_from(self, queryset, name, value):
         return queryset.filter(created_at__gte=day_start(value))

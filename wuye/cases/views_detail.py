@@ -32,6 +32,7 @@ from wuye.registry.selectors import can_reveal_personal_data
 
 from . import selectors as sel
 from . import services
+from .deadlines import warn_window
 from .forms_pages import ACTION_ICONS, DANGER, FORMS, IRREVERSIBLE
 from .models import Complaint, Event, Photo, Request, Satisfaction, Status, SupervisionLevel
 from .views_pages import (
@@ -40,7 +41,6 @@ from .views_pages import (
     now,
     photo_url,
     stage_deadlines,
-    warn_window,
 )
 from .workflow import TRANSITIONS
 

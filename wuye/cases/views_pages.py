@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from wuye.core.access import refuse
 
 from .deadlines import STAGES
-from .models import CaseSettings, Complaint, UnitKind
+from .models import Complaint, UnitKind
 from .selectors import department_choices, place_names
 from .units import Unit, get_unit, unit_name
 
@@ -72,10 +72,6 @@ def deadline(due: datetime | None, now: datetime, warn: timedelta, *, done_at: d
     if due - warn <= now:
         return Deadline(due, "warn", _g("剩余 %(t)s") % {"t": span_text(due - now)})
     return Deadline(due, "ok", _g("剩余 %(t)s") % {"t": span_text(due - now)})
-
-
-def warn_window() -> timedelta:
-    return timedelta(hours=CaseSettings.current().warn_before_hours)
 
 
 STAGE_LABELS = {"accept": _("受理"), "dispatch": _("派单"), "sign": _("签收"), "contact": _("首次联系"),

@@ -35,10 +35,11 @@ from wuye.core.widgets import fast_selects
 
 from . import selectors as sel
 from . import services
+from .deadlines import warn_window
 from .filters import OPEN_CHOICE, ComplaintFilter, QueueFilter
 from .forms_pages import BulkSignForm
 from .models import FINAL_STATUSES, OPEN_STATUSES, Source, Status, SupervisionLevel, Task
-from .views_pages import deadline, is_htmx_partial, require, warn_window
+from .views_pages import deadline, is_htmx_partial, require
 
 QUEUE_PAGE_SIZE = 30
 LIST_PAGE_SIZE = 30

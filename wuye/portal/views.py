@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 
 from . import selectors
 from .search import can_search, global_search
+from .todos import todos_for
 
 
 @require_safe
@@ -20,7 +21,8 @@ def home(request):
     return render(
         request,
         "portal/home.html",
-        {"wb": workbench, "workbench_template": f"portal/workbench/{workbench.kind}.html", "today": timezone.localdate()},
+        {"wb": workbench, "workbench_template": f"portal/workbench/{workbench.kind}.html", "today": timezone.localdate(),
+         "todos": todos_for(request.user)},
     )
 
 

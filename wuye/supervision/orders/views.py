@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,7 +21,8 @@ from wuye.supervision.pages import PAGE_SIZE, crumbs, export_xlsx, htmx_results,
 
 from . import selectors as sel
 from . import services as svc
-from .forms import EvidenceForm, OrderFilterForm, ReasonForm, ReinspectForm
+from .filtering import filtered_orders
+from .forms import EvidenceForm, ReasonForm, ReinspectForm
 from .models import RectificationOrder
 from .workflow import OPEN_ORDER_STATUSES, ORDER, order_actions, order_actor_kinds
 
@@ -34,28 +34,6 @@ EVENT_LABELS = {"issue": _("下达整改通知"), "overdue": _("整改逾期"),
                 **{action: t.label for action, t in ORDER.transitions.items()}}
 
 
-def _filtered_orders(request, user):
-    form = OrderFilterForm(request.GET or None, user=user)
-    qs = sel.orders_visible_to(user)
-    if form.is_valid():
-        cd = form.cleaned_data
-        if cd.get("q"):
-            qs = qs.filter(Q(number__icontains=cd["q"]) | Q(estate__name__icontains=cd["q"]) | Q(company__name__icontains=cd["q"]))
-        if cd.get("plan"):
-            qs = qs.filter(inspection__plan_id=cd["plan"])
-        if cd.get("district"):
-            qs = qs.filter(district=cd["district"])
-        if cd.get("status") == "overdue":
-            qs = qs.filter(status__in=OPEN_ORDER_STATUSES, deadline__lt=timezone.now())
-        elif cd.get("status"):
-            qs = qs.filter(status=cd["status"])
-        if cd.get("company"):
-            qs = qs.filter(company_id=cd["company"])
-        if cd.get("date_from"):
-            qs = qs.filter(created_at__date__gte=cd["date_from"])
-        if cd.get("date_to"):
-            qs = qs.filter(created_at__date__lte=cd["date_to"])
-    return form, qs
 
 
 @require_GET
@@ -64,7 +42,7 @@ def order_list(request):
     user = request.user
     if not sel.can_use_order_pages(user):
         refuse(user=user, model=RectificationOrder, pk="", reason=_("该角色不使用整改通知页面"), status=403)
-    form, qs = _filtered_orders(request, user)
+    form, qs = filtered_orders(request.GET, user)
     qs = qs.select_related("estate", "company", "district", "street").order_by("-created_at", "-id")
     now = timezone.now()
     if request.GET.get("export") == "xlsx":

@@ -113,7 +113,7 @@ def test_new_refuses_others_and_other_estates(world, login):
 def test_detail_shows_the_editor_to_the_company_only(world, login):
     report = draft(world)
     body = login(world.users["manager_a"]).get(url("income_detail", report.pk)).content.decode()
-    assert 'data-testid="item-form"' in body and "139200.00" in body and 'data-testid="submit"' in body
+    assert 'data-testid="item-form"' in body and "139,200.00" in body and 'data-testid="submit"' in body
     body = login(world.users["committee"]).get(url("income_detail", report.pk)).content.decode()
     assert 'data-testid="item-form"' not in body and 'data-testid="confirm"' not in body
     assert login(world.users["manager_b"]).get(url("income_detail", report.pk)).status_code == 404
@@ -128,7 +128,7 @@ def test_inline_item_add_with_htmx_and_without(world, login):
                                                                    "description": "会所场地出租"}, **HTMX)
     assert response.status_code == 200
     body = response.content.decode()
-    assert 'id="income-editor"' in body and "1200.50" in body and "<html" not in body
+    assert 'id="income-editor"' in body and "1,200.50" in body and "<html" not in body
     bad = c.post(url("income_edit", report.pk, "item_add"), {"source": "venue", "amount": "-3"}, **HTMX)
     assert bad.status_code == 400 and "invalid-feedback" in bad.content.decode()
     response = c.post(url("income_edit", report.pk, "cost_add"), {"description": "场地保洁", "amount": "200"})
@@ -251,7 +251,7 @@ def test_public_page_for_anyone_without_personal_data(world, client):
     response = client.get(url("income_public", report.pk))
     body = response.content.decode()
     assert response.status_code == 200
-    assert "139200.00" in body and "127200.00" in body and "电梯广告" in body and "共有道路停车" in body
+    assert "139,200.00" in body and "127,200.00" in body and "电梯广告" in body and "共有道路停车" in body
     assert 'id="wy-chart"' in body and "wy-income-data" in body and 'data-testid="per-m2"' in body
     assert "王秀英" not in body and "3-1-101" not in body and 'data-testid="my-shares"' not in body
     assert 'data-testid="login-hint"' in body
@@ -268,7 +268,7 @@ def test_owner_sees_own_share_with_the_calculation(world, login):
     report = published(world)
     share = IncomeShare.objects.get(report=report, unit=world.unit_a)
     body = login(world.users["resident"]).get(url("income_public", report.pk)).content.decode()
-    assert 'data-testid="my-shares"' in body and "3-1-101" in body and str(share.amount) in body
+    assert 'data-testid="my-shares"' in body and "3-1-101" in body and f"{share.amount:,}" in body
     assert "89.50 m²" in body and 'data-testid="objection-form"' in body
     other = login(world.users["committee"]).get(url("income_public", report.pk)).content.decode()
     assert 'data-testid="my-shares"' not in other and 'data-testid="objection-form"' not in other
@@ -327,7 +327,7 @@ def test_estate_panel_lists_published_reports_in_two_queries(world, django_asser
     draft(world, period=(date(2024, 1, 1), date(2024, 12, 31)))
     with django_assert_max_num_queries(2):
         html = tpl.render(Context({"estate": world.estate_a}))
-    assert url("income_public", report.pk) in html and "127200.00" in html and html.count("<li") == 1
+    assert url("income_public", report.pk) in html and "127,200.00" in html and html.count("<li") == 1
 
 
 def test_periods_of_the_helpers():
