@@ -31,13 +31,16 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
     "huey.contrib.djhuey",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "rules.apps.AutodiscoverRulesConfig",
     "wuye.core",
     "wuye.territory",
@@ -49,12 +52,15 @@ INSTALLED_APPS = [
     "wuye.credit",
     "wuye.disclosure",
     "wuye.governance",
+    "wuye.governance.party",
+    "wuye.governance.committees",
     "wuye.dashboards",
     "wuye.portal",
     "wuye.campaign",
     "wuye.campaign.bulletins",
     "wuye.campaign.notices",
     "wuye.campaign.training",
+    "wuye.rulemaking",
     "wuye.demo",
 ]
 
@@ -67,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -158,6 +165,7 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "wuye.accounts.backends.AccountPolicyBackend",  # per-username back-off, expired temporary passwords
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -174,11 +182,24 @@ AUTH_PASSWORD_VALIDATORS = [
 # Login security (issue: lockout after 5 failures, idle timeout 30 min, staff expiry 90 days).
 AXES_FAILURE_LIMIT = env.int("WUYE_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("WUYE_LOCKOUT_MINUTES", default=30))
-AXES_LOCKOUT_PARAMETERS = ["username"]
+# Locked on (username, client address): five wrong passwords from one address lock that address
+# out for that account only; an attacker cannot lock "city" out of every office. Across
+# addresses a slower per-username back-off applies (accounts.lockout).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "wuye.accounts.views.lockout"
+AXES_CLIENT_IP_CALLABLE = "wuye.core.request_context.client_ip"  # the same address as every rate limit
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
+WUYE_USERNAME_FAILURE_LIMIT = env.int("WUYE_USERNAME_FAILURE_LIMIT", default=20)
+WUYE_USERNAME_BACKOFF_MINUTES = env.int("WUYE_USERNAME_BACKOFF_MINUTES", default=5)
+WUYE_USERNAME_ALERT_ADDRESSES = env.int("WUYE_USERNAME_ALERT_ADDRESSES", default=5)
+# A temporary password (sent by SMS or e-mail on creation or reset) works this long.
+WUYE_TEMPORARY_PASSWORD_HOURS = env.int("WUYE_TEMPORARY_PASSWORD_HOURS", default=72)
+# Two-factor authentication (TOTP): always for the three administrators; for city and district
+# officials when this is on. Demo logins are exempt only in demo mode (WUYE_DEMO).
+WUYE_OTP_FOR_OFFICIALS = env.bool("WUYE_OTP_FOR_OFFICIALS", default=False)
+OTP_TOTP_ISSUER = "wuye 物业服务监管平台"
 WUYE_IDLE_TIMEOUT_SECONDS = env.int("WUYE_IDLE_TIMEOUT_SECONDS", default=30 * 60)
 WUYE_PASSWORD_MAX_AGE_DAYS = env.int("WUYE_PASSWORD_MAX_AGE_DAYS", default=90)
 SESSION_COOKIE_AGE = 12 * 3600
@@ -188,6 +209,10 @@ CSRF_COOKIE_HTTPONLY = False
 CSRF_FAILURE_VIEW = "wuye.core.views.csrf_failure"
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("WUYE_BEHIND_TLS_PROXY", default=False) else None
+# The client address (core.request_context.client_ip): X-Forwarded-For counts only when the socket
+# peer is one of these proxies (CIDRs; empty = trust no proxy); hops = trusted proxies in the chain.
+WUYE_TRUSTED_PROXIES = env.list("WUYE_TRUSTED_PROXIES", default=[])
+WUYE_TRUSTED_PROXY_HOPS = env.int("WUYE_TRUSTED_PROXY_HOPS", default=1)
 SESSION_COOKIE_SECURE = env.bool("WUYE_SECURE_COOKIES", default=not DEBUG and not DEMO_MODE)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # Behind a TLS proxy (production) HTTPS is enforced by default: redirect and one year of HSTS
@@ -257,7 +282,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 REST_FRAMEWORK = {
     # Token first: an anonymous API request is answered 401 with "WWW-Authenticate: Token".
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "wuye.accounts.tokens.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -307,6 +332,24 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# 通报 document numbers: 机关代字〔年份〕序号号 (rules.md §12), e.g. X房物〔2027〕3号.
+WUYE_AGENCY_CODE = env.str("WUYE_AGENCY_CODE", default="X房物")
+WUYE_AGENCY_NAME = env.str("WUYE_AGENCY_NAME", default="")  # empty: the city's name + 住房保障房产局
+
+# API tokens (django-rest-knox, hashed at rest): "Authorization: Token <令牌>"; staff tokens
+# expire after WUYE_API_TOKEN_HOURS, the service accounts of partner systems
+# (WUYE_API_SYSTEM_USERS) after WUYE_API_SYSTEM_TOKEN_DAYS.
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
+WUYE_API_TOKEN_HOURS = env.int("WUYE_API_TOKEN_HOURS", default=12)
+WUYE_API_SYSTEM_USERS = env.list("WUYE_API_SYSTEM_USERS", default=[])
+WUYE_API_SYSTEM_TOKEN_DAYS = env.int("WUYE_API_SYSTEM_TOKEN_DAYS", default=90)
+REST_KNOX = {
+    "AUTH_HEADER_PREFIX": "Token",
+    "TOKEN_TTL": timedelta(hours=WUYE_API_TOKEN_HOURS),
+    "TOKEN_LIMIT_PER_USER": None,
+    "AUTO_REFRESH": False,
+}
+
 # Anonymous clients: refusals per minute before every further anonymous request from that address
 # is answered 429 for the rest of the minute (core.middleware.AnonymousDeniedLimitMiddleware).
 WUYE_ANON_DENIED_PER_MINUTE = env.int("WUYE_ANON_DENIED_PER_MINUTE", default=30)
@@ -333,6 +376,10 @@ WUYE_SMS_CODE_IP_LIMIT = env.int("WUYE_SMS_CODE_IP_LIMIT", default=30)
 WUYE_IMPORT_MAX_ROWS = env.int("WUYE_IMPORT_MAX_ROWS", default=500_000)
 # Excel export of a list: above this many rows the user is asked to narrow the filter.
 WUYE_EXPORT_MAX_ROWS = env.int("WUYE_EXPORT_MAX_ROWS", default=50_000)
+# Public consultation on draft regulations (rulemaking): the shortest period without a recorded reason
+# (规章制定程序条例 第十五条) and how it is counted: "calendar_days" or "working_days" (core.calendar).
+WUYE_CONSULTATION_MIN_DAYS = env.int("WUYE_CONSULTATION_MIN_DAYS", default=30)
+WUYE_CONSULTATION_PERIOD_UNIT = env.str("WUYE_CONSULTATION_PERIOD_UNIT", default="calendar_days")
 
 LOGGING = {
     "version": 1,

@@ -2,6 +2,8 @@
 
 from django.urls import path
 
+from wuye.campaign.bulletins import views_public as bulletins_public
+
 from . import views_public as v
 
 app_name = "public"
@@ -12,4 +14,6 @@ urlpatterns = [
     path("companies/<int:pk>/", v.company, name="company"),
     path("news/", v.articles, name="articles"),
     path("news/<int:pk>/", v.article, name="article"),
+    path("bulletins/", bulletins_public.public_list, name="bulletins"),
+    path("bulletins/<int:pk>/", bulletins_public.public_detail, name="bulletin"),
 ]
