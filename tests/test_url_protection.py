@@ -86,6 +86,12 @@ PUBLIC = {
     # fee notices (issue 5 item 3, 明码标价): the estate's current notice hangs on the estate office's wall
     # anyway — company, items, rates, 12358; no personal data
     "disclosure:fee_public": "小区现行收费公示（明码标价，含价格举报电话 12358），可打印；未公示的显示提示",
+    # rule-making (issue 19 items 7–8): drafts once out for consultation, their visible comments (authors
+    # masked, never phones) and the comment form (phone proven by SMS code, rate-limited by IP); the library
+    "rulemaking:public_drafts": "公开征求意见的草案列表（起草中的草案不列出）",
+    "rulemaking:public_draft": "草案全文、起草说明、按条款归类的公开意见（姓名脱敏、不含电话）、意见表单（须短信验证或登录，按 IP 限流）和已公布的意见采纳情况",
+    "rulemaking:public_library": "规范性文件库：文件、现行版本、施行日期",
+    "rulemaking:public_document": "一件规范性文件的各版本、施行和废止日期、实施它的检查标准",
 }
 
 # Public endpoints sampled otherwise than "GET answers 200": name → (URL kwargs, method, status).
@@ -114,6 +120,8 @@ PUBLIC_SAMPLES = {
     "public:company": ({"pk": "world:company_a"}, "get", 200),
     "public:article": ({"pk": 1}, "get", 404),  # no published article in the test world
     "disclosure:fee_public": ({"estate_pk": "world:estate_a"}, "get", 200),
+    "rulemaking:public_draft": ({"pk": 1}, "get", 404),  # no draft in the test world
+    "rulemaking:public_document": ({"pk": 1}, "get", 404),  # no document in the test world
 }
 
 METHODS = ["get", "post", "put", "patch", "delete"]

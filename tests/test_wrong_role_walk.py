@@ -196,6 +196,8 @@ NOT_WALKED: dict[str, str] = {
     "supervision:standard_*": "物业服务标准是全市统一文件，只有市局可改，各级可读",
     "supervision:survey_template_detail": "满意度问卷模板是全市统一的，只有市局维护",
     "credit:rule_edit": "信用评价规则是全市统一的，只有市局可改",
+    "rulemaking:*": "草案、意见和规范性文件是全市统一的，只有起草单位（市局）可管理，其他角色一律 403（rulemaking 的页面测试）",
+    "api-draft-comments": "征求意见草案是全市统一的公开对象；全部意见只有起草单位（市局）可读，其他角色 403（rulemaking 的接口测试）",
     "open311_partners:deactivate": "Open311 合作方密钥由市局管理，不属于任何一方",
     # objects the walk does not build yet (each needs a longer workflow than a fixture should run)
     "cases:public_photo": "诉求照片须上传图片文件；照片的访问由 cases 的照片测试覆盖",

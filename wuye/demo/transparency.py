@@ -19,6 +19,7 @@ STEPS = (
     ("公共收益公示", "wuye.demo.disclosure_income", "build_demo_income"),
     ("水电公摊", "wuye.demo.disclosure_utilities", "build_demo_utilities"),
     ("政策与资讯", "wuye.demo.portal_articles", "build_demo_articles"),
+    ("规章草案与规范性文件", "wuye.demo.rulemaking", "build_demo_rulemaking"),
 )
 
 
