@@ -105,8 +105,7 @@ def shares_of_resident(user) -> QuerySet[UtilityShare]:
     """The logged-in owner's own units' shares of published allocations."""
     if not is_resident(user) or not user.owner_id:
         return UtilityShare.objects.none()
-    units = Ownership.objects.filter(owner_id=user.owner_id).values("unit_id")
-    return UtilityShare.objects.filter(unit_id__in=units, allocation__status=S.PUBLISHED)
+    return UtilityShare.objects.filter(unit_id__in=_own_units(user), allocation__status=S.PUBLISHED)
 
 
 def latest_public_for_estate(estate_id: int, *, limit: int = 3) -> list[UtilityAllocation]:
@@ -142,6 +141,24 @@ def is_computed(allocation: UtilityAllocation) -> bool:
 def readings_of(allocation: UtilityAllocation) -> QuerySet[HouseholdReading]:
     return (HouseholdReading.objects.filter(allocation=allocation).select_related("unit", "unit__building")
             .order_by("unit__building__name", "unit__number", "unit_id"))
+
+
+def _own_units(user):
+    return Ownership.objects.filter(owner_id=user.owner_id).values("unit_id")
+
+
+def readings_for(user, allocation: UtilityAllocation) -> QuerySet[HouseholdReading]:
+    """The household readings a user may read on an allocation's page: a resident only their own
+    homes' (issue 13 §14: a neighbour's consumption is personal data; GB/T 22239-2019 8.1.4.11
+    个人信息保护), everyone else in scope all of them. Totals stay the estate's (``reading_totals``)."""
+    qs = readings_of(allocation)
+    return qs.filter(unit_id__in=_own_units(user)) if is_resident(user) else qs
+
+
+def shares_for(user, allocation: UtilityAllocation) -> QuerySet[UtilityShare]:
+    """The per-unit shares on an allocation's page: a resident only their own homes'."""
+    qs = shares_of(allocation)
+    return qs.filter(unit_id__in=_own_units(user)) if is_resident(user) else qs
 
 
 def reading_totals(allocation: UtilityAllocation) -> dict:

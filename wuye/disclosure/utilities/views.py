@@ -154,8 +154,8 @@ def _detail_context(request, allocation, **extra) -> dict:
     can_edit = sel.can_draft_for(user, allocation.estate)
     draft = allocation.status == S.DRAFT
     totals = sel.reading_totals(allocation)
-    rpage = paginate(_with_page(request, "rpage"), sel.readings_of(allocation), per_page=20)
-    spage = paginate(request, sel.shares_of(allocation), per_page=20)
+    rpage = paginate(_with_page(request, "rpage"), sel.readings_for(user, allocation), per_page=20)
+    spage = paginate(request, sel.shares_for(user, allocation), per_page=20)
     share_totals = sel.share_totals(allocation)
     computed = share_totals["n"] > 0
     return {
