@@ -43,7 +43,7 @@ class AnonymousDeniedLimitMiddleware:
 class NoStoreMiddleware:
     """``Cache-Control: no-store`` on every answer to a logged-in user or an API client with
     credentials (pages and API carry personal data) and on every reveal, so that neither the
-    browser nor a proxy keeps a copy (issue 13 §11; GB/T 22239-2019 8.1.4.9 剩余信息保护,
+    browser nor a proxy keeps a copy (issue 13 §11; GB/T 22239-2019 8.1.4.10 剩余信息保护,
     ASVS 4.0 V8.2.1). Anonymous public pages keep their own caching headers."""
 
     def __init__(self, get_response):

@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 
 @pytest.mark.django_db
 def test_pages_and_api_with_personal_data_are_no_store(world, login):
-    """GB/T 22239-2019 8.1.4.9 剩余信息保护 / ASVS 4.0 V8.2.1: a logged-in page, an API answer and a
+    """GB/T 22239-2019 8.1.4.10 剩余信息保护 / ASVS 4.0 V8.2.1: a logged-in page, an API answer and a
     reveal carry ``Cache-Control: no-store`` so no browser or proxy cache keeps personal data."""
     client = login(world.users["city"])
     page = client.get(f"/registry/owners/{world.owner_a.pk}/")

@@ -49,7 +49,7 @@ def test_deep_json_from_a_logged_in_user_is_400_and_audited(world):
 
 @pytest.mark.django_db
 def test_lone_surrogates_are_400_and_the_refusal_is_audited_on_an_intact_chain(world):
-    """GB/T 22239-2019 8.1.4.3 安全审计 c) / 8.1.4.6 数据完整性: a lone surrogate no longer
+    """GB/T 22239-2019 8.1.4.3 安全审计 c) / 8.1.4.7 数据完整性: a lone surrogate no longer
     crashes the audit hashing; the request is refused in Chinese and the chain still verifies."""
     client = APIClient()
     client.force_authenticate(world.users["city"])
