@@ -43,6 +43,7 @@ PUBLIC = {
     "cases:public_track_detail": "本会话已凭查询码和手机号证明的诉求（或本人账号提交的），否则转到查询表单",
     "cases:public_callback": "诉求人回访评价，须已证明是本人诉求，否则转到查询表单",
     "cases:public_withdraw": "诉求人撤回诉求，须已证明是本人诉求，否则转到查询表单",
+    "cases:public_track_sms": "向诉求登记的手机发送操作验证码（撤回、评价须短信验证），须已证明是本人诉求，按手机号和 IP 限流",
     # Open311 GeoReport v2 (issue 3 §4): the catalogue, and the status of complaints without personal
     # data, the residents' own words or confidential clue reports; filing needs a partner's api_key.
     "open311:discovery": "Open311 服务发现",
@@ -50,7 +51,7 @@ PUBLIC = {
     "open311:service_definition": "Open311 服务定义（小区等属性）",
     "open311:requests": "Open311 诉求办理状态列表（无个人信息、无保密线索）；POST 提交须合作方 api_key",
     "open311:request": "Open311 单件诉求办理状态（同上）",
-    "open311:token": "Open311 令牌查询（令牌即查询码）",
+    "open311:token": "Open311 令牌查询（令牌即公开编号，不是查询码）",
     # enterprise credit (issue 4 §9, §12): what the public may see of a company's credit — grade,
     # score and its parts, red/black listing, confirmed items of the public period; never drafts,
     # objections, evidence or anybody's personal data.
@@ -83,6 +84,8 @@ PUBLIC = {
     "public:company": "企业公开页：信用等级、红黑名单、在管小区、近一年已确认的信用信息",
     "public:articles": "已发布的政策与资讯列表和搜索",
     "public:article": "一篇已发布的政策与资讯（草稿和已撤下的为 404）",
+    "public:bulletins": "已印发并标为公开的通报列表",
+    "public:bulletin": "一份已印发并公开的通报（草稿、撤回和未公开的为 404）",
     # fee notices (issue 5 item 3, 明码标价): the estate's current notice hangs on the estate office's wall
     # anyway — company, items, rates, 12358; no personal data
     "disclosure:fee_public": "小区现行收费公示（明码标价，含价格举报电话 12358），可打印；未公示的显示提示",
@@ -100,6 +103,7 @@ PUBLIC_SAMPLES = {
     "cases:public_track_detail": ({"tracking_code": "TS000000AAAAAA"}, "get", 302),
     "cases:public_callback": ({"tracking_code": "TS000000AAAAAA"}, "post", 302),
     "cases:public_withdraw": ({"tracking_code": "TS000000AAAAAA"}, "get", 302),
+    "cases:public_track_sms": ({"tracking_code": "TS000000AAAAAA"}, "post", 302),
     "open311:discovery": ({"format": "xml"}, "get", 200),
     "open311:services": ({"format": "json"}, "get", 200),
     "open311:service_definition": ({"format": "xml", "service_code": "elevator"}, "get", 200),
@@ -119,6 +123,7 @@ PUBLIC_SAMPLES = {
     "public:estate": ({"pk": "world:estate_a"}, "get", 200),
     "public:company": ({"pk": "world:company_a"}, "get", 200),
     "public:article": ({"pk": 1}, "get", 404),  # no published article in the test world
+    "public:bulletin": ({"pk": 1}, "get", 404),  # no public bulletin in the test world
     "disclosure:fee_public": ({"estate_pk": "world:estate_a"}, "get", 200),
     "rulemaking:public_draft": ({"pk": 1}, "get", 404),  # no draft in the test world
     "rulemaking:public_document": ({"pk": 1}, "get", 404),  # no document in the test world

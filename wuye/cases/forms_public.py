@@ -22,11 +22,11 @@ from django.utils.translation import gettext_lazy as _
 
 from wuye.core.errors import ServiceError
 from wuye.core.search import search_q
+from wuye.core.uploads import MAX_PHOTOS, check_photos
 from wuye.notifications.sms_codes import normalise_phone
 from wuye.registry.models import Estate
 
 from .models import Satisfaction, Source
-from .photos import MAX_PHOTOS, check_photos
 from .selectors import active_categories, public_estates
 
 ESTATE_SUGGESTIONS = 10
@@ -354,7 +354,23 @@ class TrackForm(StyledForm):
         return [p for i, p in enumerate(out) if p and p not in out[:i]]
 
 
-class CallbackForm(StyledForm):
+class ActCodeForm(StyledForm):
+    """An action on a complaint tracked without its account: the one-time SMS code sent to the
+    phone on file (issue 13 item 2). ``need_code=False`` (the account that filed it) drops it."""
+
+    sms_code = forms.CharField(
+        label=_("短信验证码"), max_length=8, required=True, error_messages={"required": _("请填写短信验证码")},
+        help_text=_("为确认是诉求人本人操作，验证码发送到提交诉求时登记的手机"),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code",
+                                      "placeholder": _("6 位数字")}))
+
+    def __init__(self, *args, need_code: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not need_code:
+            del self.fields["sms_code"]
+
+
+class CallbackForm(ActCodeForm):
     """回访评价: resolved? satisfied? (issue §7)."""
 
     resolved = forms.TypedChoiceField(
@@ -369,6 +385,6 @@ class CallbackForm(StyledForm):
                               widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class WithdrawForm(StyledForm):
+class WithdrawForm(ActCodeForm):
     reason = forms.CharField(label=_("撤回原因（选填）"), max_length=500, required=False,
                              widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("如：问题已自行解决")}))

@@ -1,6 +1,6 @@
 """The resident's side of complaints (issue §1, §2, §12, §17): the public form behind the QR code,
-the estate search, SMS codes, tracking by code and phone, the callback, withdrawal, the photos;
-the owner's "我的诉求"; the desk's hotline entry.
+the estate search, SMS codes, the photos; the owner's "我的诉求"; the desk's hotline entry.
+Tracking by code and phone, the callback and withdrawal are in ``views_track.py``.
 
 Who may see a complaint here:
 - the session proved it with tracking code and phone (``SESSION_PROVEN``, a list of ids), or
@@ -26,8 +26,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -45,18 +43,14 @@ from . import selectors as sel
 from . import services
 from .forms_public import (
     CONFIDENTIAL_NOTE,
-    CallbackForm,
     HotlineComplaintForm,
     PublicComplaintForm,
     ResidentComplaintForm,
-    TrackForm,
-    WithdrawForm,
     estate_label,
     estate_matches,
 )
-from .models import FINAL_STATUSES, Complaint, IdempotencyKey, Photo, Satisfaction, Source, Status
-from .selectors import actions_for, complaint_get_for_reporter, complaints_visible_to
-from .workflow import TRANSITIONS
+from .models import Complaint, IdempotencyKey, Photo, Source, Status
+from .selectors import complaints_visible_to
 
 SMS_PURPOSE = "complaint"
 FORM_SCOPE = "public-form"
@@ -67,10 +61,6 @@ SESSION_HOTLINE_LAST = "cases_hotline_last"
 PROVEN_KEEP = 30
 VERIFIED_FOR_SECONDS = 10 * 60
 
-NOT_FOUND = _("查询码或手机号不正确，请核对后重试")
-
-# How the resident reads an event; other actions keep the transition table's label.
-EVENT_LABELS = {"submit": _("提交诉求"), "approve_reply": _("答复已发布"), "callback": _("回访评价")}
 STATUS_STYLE = {
     Status.SUBMITTED: "secondary", Status.ACCEPTED: "info", Status.DISPATCHED: "primary", Status.SIGNED: "primary",
     Status.IN_PROGRESS: "primary", Status.RETURN_REVIEW: "warning", Status.REPLY_REVIEW: "warning",
@@ -181,8 +171,9 @@ PUBLIC_FIELDS = ["estate", "estate_q", "category", "title", "description", "loca
                  "anonymous", "idem"]
 
 
-def _send_code(request, raw_phone: str) -> tuple[int, dict]:
-    """Send an SMS code for the public form; (HTTP status, what the hint shows)."""
+def _send_code(request, raw_phone: str, *, send=None) -> tuple[int, dict]:
+    """Send an SMS code for the public form (or, with ``send(phone, ip)``, for another purpose,
+    under the same limits per client address and phone); (HTTP status, what the hint shows)."""
     try:
         phone = normalise_phone(raw_phone)
     except ServiceError:
@@ -191,7 +182,10 @@ def _send_code(request, raw_phone: str) -> tuple[int, dict]:
     try:
         _limit("sms_ip", ip, _("当前网络获取验证码过于频繁，请稍后再试"))
         _limit("sms_phone", phone, _("该手机号获取验证码过于频繁，请稍后再试"))
-        code = sms_code_send(phone=phone, purpose=SMS_PURPOSE, ip=client_ip(request))
+        if send is not None:
+            code = send(phone, client_ip(request))
+        else:
+            code = sms_code_send(phone=phone, purpose=SMS_PURPOSE, ip=client_ip(request))
     except RateLimited as exc:
         return 429, {"error": exc.messages[0], "retry_after": exc.retry_after, "limited": exc}
     except ServiceError as exc:
@@ -317,52 +311,7 @@ def public_done(request):
     return render(request, "cases/public/done.html", {"complaint": c})
 
 
-# ---- following a complaint (issue §12) ------------------------------------------------------
-
-
-@require_http_methods(["GET", "POST"])
-def public_track(request):
-    """``/complaints/track/``: tracking code + phone → the session remembers the proof."""
-    if request.method == "GET":
-        form = TrackForm(initial={"tracking_code": request.GET.get("code", "")[:20]})
-        return render(request, "cases/public/track.html", {"form": form})
-    try:
-        _limit("track_ip", _ip(request), _("查询过于频繁，请稍后再试"))
-    except RateLimited as exc:
-        form = TrackForm(initial={"tracking_code": request.POST.get("tracking_code", "")[:20]})
-        return _limited(render(request, "cases/public/track.html", {"form": form, "limited": exc}, status=429), exc)
-    form = TrackForm(request.POST)
-    if form.is_valid():
-        code = form.cleaned_data["tracking_code"]
-        for phone in form.phones():
-            c = complaint_get_for_reporter(tracking_code=code, phone=phone)
-            if c is not None:
-                _prove(request, c)
-                return redirect("cases:public_track_detail", tracking_code=c.tracking_code)
-        form.add_error(None, NOT_FOUND)
-    return render(request, "cases/public/track.html", {"form": form})
-
-
-def _track_redirect(tracking_code: str):
-    return redirect(f"{reverse('cases:public_track')}?{urlencode({'code': tracking_code[:20]})}")
-
-
-def _event_rows(c: Complaint) -> list[dict]:
-    rows = []
-    for ev in c.events.filter(public=True).order_by("created_at", "id"):
-        t = TRANSITIONS.get(ev.action)
-        label = EVENT_LABELS.get(ev.action) or (t.label if t else ev.action)
-        who = (ev.actor_label or "").split(" · ")[0]
-        detail = ""
-        if ev.action in ("dispatch", "reopen") and ev.data.get("unit"):
-            detail = _g("承办单位：%(unit)s") % {"unit": ev.data["unit"]}
-        elif ev.action == "call_departments" and ev.data.get("departments"):
-            detail = _g("召集单位：%(units)s") % {"units": "、".join(ev.data["departments"])}
-        elif ev.action == "callback":
-            detail = _g("评价：%(s)s") % {"s": dict(Satisfaction.choices).get(ev.data.get("satisfaction"), "")}
-        rows.append({"at": ev.created_at, "label": label, "who": who, "note": ev.note, "detail": detail,
-                     "to": ev.to_status})
-    return rows
+# ---- photos (tracking itself is in views_track.py) ------------------------------------------
 
 
 def published_evidence(c: Complaint) -> list[Photo]:
@@ -374,77 +323,6 @@ def published_evidence(c: Complaint) -> list[Photo]:
     if reply is None:
         return []
     return sel.reply_evidence(c, reply)
-
-
-def _deadline(c: Complaint) -> tuple[str, object]:
-    if c.status in FINAL_STATUSES or c.status in (Status.REPLIED, Status.EVALUATED):
-        return "", None
-    if c.resolve_due:
-        return _g("办结期限"), c.resolve_due
-    if c.accept_due:
-        return _g("受理期限"), c.accept_due
-    return "", None
-
-
-def _render_track_detail(request, c: Complaint, *, callback_form=None, status: int = 200):
-    actions = actions_for(_actor(request), c, reporter=True)
-    label, due = _deadline(c)
-    return render(request, "cases/public/track_detail.html", {
-        "c": c, "events": _event_rows(c), "evidence": published_evidence(c), "actions": actions,
-        "can_callback": "callback" in actions, "can_withdraw": "withdraw" in actions,
-        "callback_form": callback_form or CallbackForm(), "deadline_label": label, "deadline": due,
-        "status_style": STATUS_STYLE.get(c.status, "secondary"), "phone_masked": mask_phone(c.reporter_phone),
-        "reply_published": bool(c.public_reply and c.published_at),
-    }, status=status)
-
-
-@require_GET
-def public_track_detail(request, tracking_code: str):
-    """Status, the public timeline, the published reply, the deadline, the callback form."""
-    c = _reporter_complaint(request, tracking_code)
-    if c is None:
-        return _track_redirect(tracking_code)
-    return _render_track_detail(request, c)
-
-
-@require_POST
-def public_callback(request, tracking_code: str):
-    c = _reporter_complaint(request, tracking_code)
-    if c is None:
-        return _track_redirect(tracking_code)
-    form = CallbackForm(request.POST)
-    if form.is_valid():
-        cd = form.cleaned_data
-        try:
-            services.complaint_act(user=_actor(request), complaint=c, action="callback", reporter=True,
-                                   note=cd["comment"], resolved=cd["resolved"], satisfaction=cd["satisfaction"])
-        except ServiceError as exc:
-            form.add_error(None, exc.messages[0])
-        else:
-            messages.success(request, _g("感谢您的评价！") if c.status == Status.CLOSED else
-                             _g("感谢您的评价，我们将复核并督促继续办理。"))
-            return redirect("cases:public_track_detail", tracking_code=c.tracking_code)
-    return _render_track_detail(request, c, callback_form=form)
-
-
-@require_http_methods(["GET", "POST"])
-def public_withdraw(request, tracking_code: str):
-    """A confirmation page, then the withdrawal (allowed until the reply is published)."""
-    c = _reporter_complaint(request, tracking_code)
-    if c is None:
-        return _track_redirect(tracking_code)
-    form = WithdrawForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.complaint_act(user=_actor(request), complaint=c, action="withdraw", reporter=True,
-                                   note=form.cleaned_data["reason"])
-        except ServiceError as exc:
-            messages.error(request, exc.messages[0])
-        else:
-            messages.success(request, _g("诉求已撤回。"))
-        return redirect("cases:public_track_detail", tracking_code=c.tracking_code)
-    allowed = "withdraw" in actions_for(_actor(request), c, reporter=True)
-    return render(request, "cases/public/withdraw.html", {"c": c, "form": form, "allowed": allowed})
 
 
 @require_GET

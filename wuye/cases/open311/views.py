@@ -15,8 +15,14 @@
   ``open`` or ``closed`` (every final state is closed); ``status_notes`` is the Chinese status
   and the published reply; ``expected_datetime`` is the current deadline (resolve, else accept).
 - ``GET tokens/<token>.{fmt}``: complaints are filed at once, so ``POST requests`` answers with
-  the ``service_request_id`` (the tracking code, 查询码) and the token of a request is its
-  tracking code; this resource exists for clients that ask anyway.
+  the ``service_request_id`` and the token of a request is that id; this resource exists for
+  clients that ask anyway.
+
+``service_request_id`` is the complaint's public number (``public_id``), never its tracking code
+(查询码): the tracking code is the resident's private key to the complaint, so no public listing
+shows it and no public resource answers to it (issue 13 item 2; ASVS 4.0 V4.2.1, V8.3.4). Only the
+partner that filed a request reads its tracking code, in the ``service_notice`` of its ``POST``
+answer, to pass on to the resident.
 
 Errors follow the spec: ``[{"code": 400, "description": "..."}]`` or
 ``<errors><error><code>400</code><description>…</description></error></errors>``; a missing or
@@ -105,10 +111,15 @@ def _service(cat: Category) -> dict:
     }
 
 
+def public_id(c: Complaint) -> str:
+    """The complaint's public number in Open311 (its database id), never the tracking code."""
+    return str(c.pk)
+
+
 def _status_notes(c: Complaint) -> str:
     notes = c.get_status_display()
     if c.duplicate_of_id and c.duplicate_of is not None:
-        notes += _("（与诉求 %(code)s 合并办理）") % {"code": c.duplicate_of.tracking_code}
+        notes += _("（与诉求 %(code)s 合并办理）") % {"code": public_id(c.duplicate_of)}
     if c.public_reply:
         notes += _("。答复：%(reply)s") % {"reply": c.public_reply}
     return notes
@@ -122,7 +133,7 @@ def _request(c: Complaint) -> dict:
     """One complaint as a GeoReport service request, without any personal data."""
     updated = max(m for m in (getattr(c, f) for f in MILESTONES) if m is not None)
     return {
-        "service_request_id": c.tracking_code,
+        "service_request_id": public_id(c),
         "status": "closed" if c.status in FINAL_STATUSES else "open",
         "status_notes": _status_notes(c),
         "service_name": c.category.name,
@@ -142,11 +153,14 @@ def _public_requests():
     return open311_requests()
 
 
-def _find(code: str) -> Complaint | None:
-    code = (code or "").strip().upper()
-    if not code:
-        return None
-    return _public_requests().filter(tracking_code=code).first()
+def _ids(raw: list[str]) -> list[int]:
+    """Public numbers from a request (anything else, a tracking code included, matches nothing)."""
+    return [int(part) for part in raw if part.isdigit() and len(part) <= 18]
+
+
+def _find(request_id: str) -> Complaint | None:
+    ids = _ids([(request_id or "").strip()])
+    return _public_requests().filter(pk=ids[0]).first() if ids else None
 
 
 # ---- discovery and services -------------------------------------------------------------------
@@ -248,7 +262,7 @@ def _filtered(params):
     qs = _public_requests()
     ids = _split(params.get("service_request_id"))
     if ids:
-        return qs.filter(tracking_code__in=[i.upper() for i in ids[:MAX_IDS]]).order_by("-created_at", "-id")
+        return qs.filter(pk__in=_ids(ids[:MAX_IDS])).order_by("-created_at", "-id")
     codes = _split(params.get("service_code"))
     if codes:
         qs = qs.filter(category__code__in=codes)
@@ -339,7 +353,7 @@ def _post_request(request, fmt: str):
     notice = _("已收到诉求，查询码 %(code)s；%(limits)s。诉求人可凭查询码和手机号查询办理进度。") % {
         "code": c.tracking_code, "limits": _limits(cat)}
     return render.respond(fmt, "service_requests", [
-        {"service_request_id": c.tracking_code, "service_notice": notice, "account_id": None},
+        {"service_request_id": public_id(c), "service_notice": notice, "account_id": None},
     ], status=201)
 
 
@@ -358,4 +372,4 @@ def token(request, format, token):
     c = _find(token)
     if c is None:
         return render.error(format, 404, _("令牌 %(token)s 不存在") % {"token": token})
-    return render.respond(format, "service_requests", [{"service_request_id": c.tracking_code, "token": token}])
+    return render.respond(format, "service_requests", [{"service_request_id": public_id(c), "token": public_id(c)}])

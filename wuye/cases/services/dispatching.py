@@ -10,12 +10,12 @@ from django.utils.translation import gettext as _
 
 from wuye.cases import deadlines
 from wuye.cases.models import Complaint, Event, Photo, Status, Task, UnitKind
-from wuye.cases.photos import check_photos
 from wuye.cases.rollups import rollup_refresh
 from wuye.cases.units import Unit, parse_unit
 from wuye.cases.workflow import MACHINE
 from wuye.core.calendar import local_text
 from wuye.core.errors import ServiceError
+from wuye.core.uploads import check_photos
 from wuye.core.workflow import conditional_update
 from wuye.territory.models import Community, Department, Street
 

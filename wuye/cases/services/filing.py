@@ -14,13 +14,13 @@ from django.utils.translation import gettext as _
 
 from wuye.cases import deadlines
 from wuye.cases.models import Category, Complaint, IdempotencyKey, Photo, Source, Status
-from wuye.cases.photos import check_photos
 from wuye.cases.search import tokens_for
 from wuye.cases.units import route
 from wuye.core.audit import audit_record
 from wuye.core.calendar import local_text
 from wuye.core.errors import ServiceError
 from wuye.core.models import AuditAction
+from wuye.core.uploads import check_photos
 
 from . import common
 

@@ -114,8 +114,8 @@ def test_post_then_follow_to_the_close(cworld, geo, partner):
         import xmltodict
 
         code = xmltodict.parse(answer.content)["service_requests"]["request"]["service_request_id"]
-    c = Complaint.objects.get(tracking_code=code)
-    assert c.source == Source.OPEN311
+    c = Complaint.objects.get(pk=code)  # the public number, never the tracking code (issue 13 item 2)
+    assert c.source == Source.OPEN311 and code != c.tracking_code
 
     first = geo.get_service_request(code)
     assert (first["service_request_id"], first["status"], first["status_notes"]) == (code, "open", "待受理")
@@ -141,18 +141,18 @@ def test_service_requests_with_filters(cworld, geo):
     rows = geo.get_service_requests()
     if geo.output_format == "xml":
         assert isinstance(rows, list)
-    assert [r["service_request_id"] for r in rows] == [b.tracking_code, a.tracking_code]
+    assert [r["service_request_id"] for r in rows] == [str(b.pk), str(a.pk)]
     closed = geo.get_service_requests(status="closed")
     if isinstance(closed, dict):  # xmltodict gives a lone element as a dict
         closed = [closed]
-    assert [r["service_request_id"] for r in closed] == [a.tracking_code]
+    assert [r["service_request_id"] for r in closed] == [str(a.pk)]
     assert closed[0]["status_notes"] == "不予受理"
-    picked = geo.get_service_requests(service_request_id=f"{a.tracking_code},{b.tracking_code}", status="open")
-    assert {r["service_request_id"] for r in picked} == {a.tracking_code, b.tracking_code}
+    picked = geo.get_service_requests(service_request_id=f"{a.pk},{b.pk}", status="open")
+    assert {r["service_request_id"] for r in picked} == {str(a.pk), str(b.pk)}
     elevator = geo.get_service_requests(service_code="elevator")
     if isinstance(elevator, dict):
         elevator = [elevator]
-    assert [r["service_request_id"] for r in elevator] == [b.tracking_code]
+    assert [r["service_request_id"] for r in elevator] == [str(b.pk)]
 
 
 def test_errors_reach_the_client_as_http_errors(cworld, geo):

@@ -154,11 +154,12 @@ def test_post_request_files_a_complaint_from_open311(cworld, client, partner, fm
     assert c.photos.count() == 0  # media_url is never downloaded
     doc = parsed(response, fmt)
     if fmt == "json":
-        assert doc[0]["service_request_id"] == c.tracking_code and doc[0]["account_id"] is None
+        # The public number, never the tracking code; only the filing partner reads the code, in the notice.
+        assert doc[0]["service_request_id"] == str(c.pk) != c.tracking_code and doc[0]["account_id"] is None
         assert c.tracking_code in doc[0]["service_notice"]
     else:
         assert doc.tag == "service_requests"
-        assert doc.findtext("request/service_request_id") == c.tracking_code
+        assert doc.findtext("request/service_request_id") == str(c.pk)
         assert doc.find("request/account_id").text is None
     audit = AuditLog.objects.filter(action=AuditAction.CREATE, object_type="cases.complaint", object_id=str(c.pk))
     assert any("演示合作方" in row.detail for row in audit)
@@ -233,7 +234,7 @@ def test_a_deactivated_key_stops_working(cworld, client, partner):
 def test_post_then_get_shows_open_then_closed_with_notes(cworld, client, partner, fmt):
     posted = json.loads(new_request(client, partner, address_string="幸福里小区").content)
     code = posted[0]["service_request_id"]
-    c = Complaint.objects.get(tracking_code=code)
+    c = Complaint.objects.get(pk=code)
 
     def fetch():
         response = get(client, f"requests/{code}", fmt)
@@ -274,11 +275,11 @@ def test_confidential_clue_reports_are_never_listed(cworld, client, partner):
     clue = file(cworld, "gang_clues", description="有人在小区收保护费")
     public = file(cworld)
     listed = [r["service_request_id"] for r in json.loads(get(client, "requests").content)]
-    assert listed == [public.tracking_code]
-    assert get(client, f"requests/{clue.tracking_code}").status_code == 404
-    assert get(client, f"tokens/{clue.tracking_code}").status_code == 404
-    by_id = json.loads(get(client, "requests", service_request_id=f"{clue.tracking_code},{public.tracking_code}").content)
-    assert [r["service_request_id"] for r in by_id] == [public.tracking_code]
+    assert listed == [str(public.pk)]
+    assert get(client, f"requests/{clue.pk}").status_code == 404
+    assert get(client, f"tokens/{clue.pk}").status_code == 404
+    by_id = json.loads(get(client, "requests", service_request_id=f"{clue.pk},{public.pk}").content)
+    assert [r["service_request_id"] for r in by_id] == [str(public.pk)]
 
 
 def test_get_requests_filters(cworld, client):
@@ -291,7 +292,8 @@ def test_get_requests_filters(cworld, client):
     def codes(**params):
         response = get(client, "requests", **params)
         assert response.status_code == 200, response.content
-        return [r["service_request_id"] for r in json.loads(response.content)]
+        by_id = {str(c.pk): c.tracking_code for c in Complaint.objects.all()}
+        return [by_id[r["service_request_id"]] for r in json.loads(response.content)]
 
     assert codes() == [done.tracking_code, recent.tracking_code]  # the last 90 days, newest first
     assert codes(status="open") == [recent.tracking_code]
@@ -307,8 +309,10 @@ def test_get_requests_filters(cworld, client):
     utc = (now - timedelta(days=1)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     assert set(codes(start_date=utc)) == {done.tracking_code, recent.tracking_code}
     # service_request_id overrides every other filter, old complaints included.
-    assert codes(service_request_id=f"{old.tracking_code.lower()}, {recent.tracking_code}", status="closed") == [
+    assert codes(service_request_id=f"{old.pk}, {recent.pk}", status="closed") == [
         recent.tracking_code, old.tracking_code]
+    # A tracking code is no public number: it finds nothing.
+    assert codes(service_request_id=f"{old.tracking_code},{recent.tracking_code.lower()}") == []
 
 
 @pytest.mark.parametrize("params, message", [
@@ -350,14 +354,14 @@ def test_duplicate_notes_name_the_original(cworld, client):
     original = file(cworld)
     dup = file(cworld, description="同一个垃圾桶")
     act(cworld.users["district"], dup, "duplicate", of=original.tracking_code)
-    row = json.loads(get(client, f"requests/{dup.tracking_code}").content)[0]
+    row = json.loads(get(client, f"requests/{dup.pk}").content)[0]
     assert row["status"] == "closed"
-    assert row["status_notes"] == f"重复诉求（与诉求 {original.tracking_code} 合并办理）"
+    assert row["status_notes"] == f"重复诉求（与诉求 {original.pk} 合并办理）"
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])
 def test_unknown_request_and_token_are_404(cworld, client, fmt):
-    for path in ("requests/TS000000AAAAAA", "tokens/TS000000AAAAAA"):
+    for path in ("requests/TS000000AAAAAA", "tokens/TS000000AAAAAA", "requests/999999", "tokens/999999"):
         response = get(client, path, fmt)
         assert response.status_code == 404
         doc = parsed(response, fmt)
@@ -366,7 +370,7 @@ def test_unknown_request_and_token_are_404(cworld, client, fmt):
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])
-def test_token_is_the_tracking_code(cworld, client, partner, fmt):
+def test_token_is_the_public_number(cworld, client, partner, fmt):
     code = json.loads(new_request(client, partner, address_string="幸福里小区").content)[0]["service_request_id"]
     response = get(client, f"tokens/{code}", fmt)
     assert response.status_code == 200

@@ -14,9 +14,10 @@ from PIL import Image
 from wuye.accounts.models import Role
 from wuye.cases.models import Complaint, Event, Photo, Status
 from wuye.conftest import make_user
-from wuye.core.models import AuditAction, AuditLog
+from wuye.core.models import AuditAction, AuditLog, DeniedTally
 
 from .conftest import act, file
+from .intake_support import allow_next_code, last_code
 
 PHONE = "13812345678"
 TRACK = "/complaints/track/"
@@ -40,6 +41,14 @@ def prove(client, c: Complaint, phone: str = PHONE):
     return client.post(TRACK, {"tracking_code": c.tracking_code.lower(), "phone": phone})
 
 
+def act_code(client, c: Complaint, phone: str = PHONE) -> str:
+    """The one-time code an action needs, sent to the phone on file (issue 13 item 2)."""
+    allow_next_code()
+    response = client.post(f"/complaints/track/{c.tracking_code}/sms-code/", HTTP_HX_REQUEST="true")
+    assert response.status_code == 200, response.content.decode()
+    return last_code(phone)
+
+
 def to_replied(world, c: Complaint, *, evidence=()):
     u = world.users
     act(u["city"], c, "accept")
@@ -54,6 +63,7 @@ def _page(html: str) -> str:
     """The page without what differs from request to request, or what the visitor typed."""
     html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
     html = re.sub(r'"X-CSRFToken": "[^"]+"', "", html)
+    html = re.sub(r'[Nn]once(": |=)"[^"]+"', "", html)
     return re.sub(r'<input type="text" name="(tracking_code|phone)"[^>]*>', "", html)
 
 
@@ -168,7 +178,8 @@ def test_the_published_reply_with_evidence_and_the_callback(cworld, client):
     assert 'data-testid="callback"' in html and "基本满意" in html and 'data-testid="withdraw"' not in html
 
     response = client.post(f"/complaints/track/{c.tracking_code}/callback/",
-                           {"resolved": "yes", "satisfaction": "satisfied", "comment": "处理很快"})
+                           {"resolved": "yes", "satisfaction": "satisfied", "comment": "处理很快",
+                            "sms_code": act_code(client, c)})
     assert response.status_code == 302
     c.refresh_from_db()
     assert (c.status, c.callback_resolved, c.satisfaction, c.callback_comment) == (Status.CLOSED, True, "satisfied", "处理很快")
@@ -184,7 +195,8 @@ def test_an_unresolved_callback_goes_back_for_review(cworld, client):
     c = to_replied(cworld, file(cworld))
     act(cworld.users["district"], c, "approve_reply")
     prove(client, c)
-    client.post(f"/complaints/track/{c.tracking_code}/callback/", {"resolved": "no", "satisfaction": "dissatisfied"})
+    client.post(f"/complaints/track/{c.tracking_code}/callback/", {"resolved": "no", "satisfaction": "dissatisfied",
+                                                                    "sms_code": act_code(client, c)})
     c.refresh_from_db()
     assert c.status == Status.EVALUATED and c.callback_resolved is False
     assert "复核" in client.get(f"/complaints/track/{c.tracking_code}/").content.decode()
@@ -204,7 +216,8 @@ def test_a_callback_with_missing_answers_keeps_the_page(cworld, client):
 def test_a_callback_not_allowed_now_gets_a_clear_message(cworld, client):
     c = file(cworld)
     prove(client, c)
-    response = client.post(f"/complaints/track/{c.tracking_code}/callback/", {"resolved": "yes", "satisfaction": "satisfied"})
+    response = client.post(f"/complaints/track/{c.tracking_code}/callback/", {"resolved": "yes", "satisfaction": "satisfied",
+                                                                               "sms_code": act_code(client, c)})
     assert response.status_code == 200 and "不能执行“回访评价”" in response.content.decode()
     assert not Event.objects.filter(action="callback").exists()
 
@@ -230,7 +243,8 @@ def test_withdraw_after_confirmation(cworld, client):
     prove(client, c)
     confirm = client.get(f"/complaints/track/{c.tracking_code}/withdraw/")
     assert confirm.status_code == 200 and "确定撤回诉求" in confirm.content.decode()
-    response = client.post(f"/complaints/track/{c.tracking_code}/withdraw/", {"reason": "已自行解决"})
+    response = client.post(f"/complaints/track/{c.tracking_code}/withdraw/", {"reason": "已自行解决",
+                                                                              "sms_code": act_code(client, c)})
     assert response.status_code == 302
     c.refresh_from_db()
     assert c.status == Status.WITHDRAWN
@@ -247,7 +261,7 @@ def test_withdraw_is_refused_once_the_reply_is_published(cworld, client):
     prove(client, c)
     page = client.get(f"/complaints/track/{c.tracking_code}/withdraw/").content.decode()
     assert 'data-testid="withdraw-not-allowed"' in page
-    client.post(f"/complaints/track/{c.tracking_code}/withdraw/", {"reason": "x"})
+    client.post(f"/complaints/track/{c.tracking_code}/withdraw/", {"reason": "x", "sms_code": act_code(client, c)})
     c.refresh_from_db()
     assert c.status == Status.REPLIED
     html = client.get(f"/complaints/track/{c.tracking_code}/").content.decode()
@@ -293,7 +307,9 @@ def test_refused_photo_requests_are_audited(cworld, client):
     p = Photo.objects.get(complaint=c)
     assert client.get(photo_url(p)).status_code == 404
     assert client.get("/complaints/photo/999999/").status_code == 404
-    assert AuditLog.objects.filter(action=AuditAction.DENIED, object_type="cases.photo").count() == 2
+    # Anonymous refusals: the minute's first is written at once, the next counted (issue 13 §12).
+    assert AuditLog.objects.filter(action=AuditAction.DENIED, object_type="cases.photo").count() == 1
+    assert DeniedTally.objects.get().count == 2
 
 
 def test_evidence_photos_reach_the_reporter_only_when_published(cworld, client, login):

@@ -19,11 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wuye.accounts.models import Role
-from wuye.cases.photos import check_photos
 from wuye.core.audit import audit_record
 from wuye.core.errors import ConflictError, ServiceError
 from wuye.core.models import AuditAction
 from wuye.core.money import round_half_up
+from wuye.core.uploads import check_photos
 from wuye.core.workflow import conditional_update
 from wuye.credit.auto import credit_event_auto
 from wuye.notifications.services import notify

@@ -19,11 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wuye.accounts.selectors import company_managers, district_officials
-from wuye.cases.photos import check_photos
 from wuye.core.audit import audit_record
 from wuye.core.calendar import PeriodUnit, add_period, local_text
 from wuye.core.errors import ConflictError, ServiceError
 from wuye.core.models import AuditAction
+from wuye.core.uploads import check_photos
 from wuye.credit.auto import credit_event_repair_by_source
 from wuye.notifications.services import notify
 from wuye.supervision.inspections.models import Inspection

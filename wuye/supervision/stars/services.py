@@ -31,12 +31,12 @@ from django.utils.translation import gettext as _
 
 from wuye.accounts.selectors import company_users, official_users
 from wuye.cases.models import OPEN_STATUSES, Complaint, SupervisionLevel
-from wuye.cases.photos import check_photos
 from wuye.core.audit import audit_record, snapshot
 from wuye.core.calendar import PeriodUnit, add_period, add_years, local_text
 from wuye.core.errors import ConflictError, ServiceError
 from wuye.core.models import AuditAction
 from wuye.core.money import percent, round_half_up
+from wuye.core.uploads import check_photos
 from wuye.credit.auto import credit_event_auto
 from wuye.credit.lists import company_grade
 from wuye.credit.models import grade_at_least
