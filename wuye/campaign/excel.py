@@ -80,7 +80,8 @@ def parse(fileobj, units: list[dict]) -> list[ImportRow]:
     """Read the sheet; each row with its errors (an empty list when it is fine)."""
     by_name: dict[str, list[Unit]] = {}
     for u in units:
-        by_name.setdefault(u["name"], []).append(Unit(u["kind"], u["id"], u["name"]))
+        for name in {u["name"], u.get("short") or u["name"]}:
+            by_name.setdefault(name, []).append(Unit(u["kind"], u["id"], u["name"]))
     rhythms = {str(label): value for value, label in Rhythm.choices} | {v: v for v in Rhythm.values}
     indicators = {str(i.label): k for k, i in INDICATORS.items()} | {k: k for k in INDICATORS}
     try:

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from wuye.accounts.models import Role
 from wuye.cases.models import UnitKind
-from wuye.cases.units import Unit, get_unit, unit_key_of
+from wuye.cases.units import Unit, get_unit, unit_key_of, unit_name
 from wuye.core.access import get_visible_or_404
 from wuye.territory.models import Community, Department, District, Street
 
@@ -76,7 +76,8 @@ def picker_units() -> list[dict]:
     districts, the departments (city-level first), the streets and the communities."""
     out: list[dict] = []
     for pk, name in District.objects.order_by("code").values_list("pk", "name"):
-        out.append({"kind": UnitKind.DISTRICT, "id": pk, "name": name})
+        # named as the unit that acts (``cases.units.unit_name``): 东城区住房主管部门
+        out.append({"kind": UnitKind.DISTRICT, "id": pk, "name": unit_name(UnitKind.DISTRICT, pk), "short": name})
     for pk, name, district in Department.objects.order_by("district__code", "kind").values_list(
             "pk", "name", "district__name"):
         out.append({"kind": UnitKind.DEPARTMENT, "id": pk, "name": name, "group": district or ""})
