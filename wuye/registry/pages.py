@@ -104,6 +104,9 @@ class RecordType:
     def export_rows(self, qs, user):
         raise NotImplementedError
 
+    def export_columns_for(self, user) -> list[Column]:
+        return self.export_columns()
+
     def create_initial(self, request) -> dict:
         return {}
 
@@ -404,14 +407,23 @@ class OwnerType(RecordType):
         return [Column(_g("姓名/名称"), 20), Column(_g("类型"), 10), Column(_g("手机号码（脱敏）"), 16), Column(_g("证件号码（脱敏）"), 22),
                 Column(_g("房屋"), 50)]
 
+    def export_columns_for(self, user):
+        if sel.owner_export_limited(user):  # the committee: no ID numbers
+            return [c for i, c in enumerate(self.export_columns()) if i != 3]
+        return self.export_columns()
+
     def export_rows(self, qs, user):
+        limited = sel.owner_export_limited(user)
         ownerships = Prefetch(
             "ownerships", to_attr="visible_ownerships",
             queryset=sel.ownerships_visible_to(user).select_related("unit", "unit__building", "estate").order_by("id"),
         )
         for o in qs.prefetch_related(ownerships).iterator(chunk_size=2000):
             homes = "；".join(f"{x.estate.name} {x.unit.building.name} {x.unit.number}" for x in o.visible_ownerships)
-            yield [o.name, o.get_kind_display(), mask_phone(o.phone), mask_id_number(o.id_number), homes]
+            if limited:
+                yield [o.name, o.get_kind_display(), mask_phone(o.phone), homes]
+            else:
+                yield [o.name, o.get_kind_display(), mask_phone(o.phone), mask_id_number(o.id_number), homes]
 
     def update(self, *, actor, obj, data):
         return svc.owner_update(actor=actor, owner=obj, **data)

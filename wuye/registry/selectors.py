@@ -232,6 +232,23 @@ def can_reveal_personal_data(user) -> bool:
 NO_REGISTRY_ROLES = frozenset(ADMIN_ROLES) | {Role.NONE}
 
 
+# Why an owners' committee may take the owner list out of the platform (its duties under the
+# 物业管理条例: convening the owners' assembly, votes, notices); the purpose goes into the audit row.
+OWNER_EXPORT_PURPOSES = {
+    "assembly": _("召集业主大会会议"),
+    "vote": _("组织业主共同决定事项的表决"),
+    "notice": _("向业主送达通知、公告"),
+    "election": _("业主委员会换届选举"),
+}
+
+
+def owner_export_limited(user) -> bool:
+    """An owners' committee's owner-list export is limited to its duties (issue 13 §14): a stated
+    purpose, names, masked phones and homes only — no ID numbers (GB/T 22239-2019 8.1.4.11
+    个人信息保护 a): only what the duty needs)."""
+    return getattr(user, "role", None) == Role.COMMITTEE
+
+
 def can_use_registry(user) -> bool:
     return getattr(user, "role", None) not in NO_REGISTRY_ROLES
 

@@ -181,16 +181,27 @@ def _export(request, rt: RecordType, qs, data):
         messages.error(request, _g("符合条件的记录超过 %(cap)s 条，无法一次导出。请先用筛选条件缩小范围后再导出。") % {"cap": f"{cap:,}"})
         return redirect(back)
     label = str(rt.model._meta.verbose_name)
+    purpose = ""
+    if rt.model is Owner and sel.owner_export_limited(request.user):
+        purpose = data.get("purpose", "")
+        if purpose not in sel.OWNER_EXPORT_PURPOSES:  # the committee states why it takes the list out
+            return render(request, "registry/export_purpose.html", {
+                "rt": rt, "purposes": sel.OWNER_EXPORT_PURPOSES.items(), "count": n,
+                "query": [(k, v) for k, v in query.items() if k not in ("purpose", "page")], "back": back,
+            })
+        query.pop("purpose", None)
     with translation.override(settings.LANGUAGE_CODE):  # audit rows read the same whatever the user's language
         record_label = str(rt.model._meta.verbose_name)
+        stated = f"；用途：{sel.OWNER_EXPORT_PURPOSES[purpose]}" if purpose else ""
     audit_record(
         action=AuditAction.EXPORT, actor=request.user, object_type=rt.model._meta.label_lower,
         object_repr=f"{record_label}列表",
-        detail=f"导出{record_label} {n} 条；筛选：{'&'.join(f'{k}={v}' for k, v in query.items() if v) or '无'}",
+        detail=f"导出{record_label} {n} 条；筛选：{'&'.join(f'{k}={v}' for k, v in query.items() if v) or '无'}{stated}",
     )
     stamp = file_stamp()
     return xlsx_response(
-        filename=f"{label}-{stamp}.xlsx", sheet_title=label, columns=rt.export_columns(), rows=rt.export_rows(qs, request.user)
+        filename=f"{label}-{stamp}.xlsx", sheet_title=label, columns=rt.export_columns_for(request.user),
+        rows=rt.export_rows(qs, request.user),
     )
 
 
