@@ -19,6 +19,7 @@ from wuye.cases.units import Unit
 from wuye.core.audit import audit_record
 from wuye.core.errors import ServiceError
 from wuye.core.models import AuditAction
+from wuye.core.uploads import clean_attachment
 from wuye.core.workflow import conditional_update
 from wuye.notifications.services import Message, notify_many
 from wuye.territory.models import Community, Department, District
@@ -317,7 +318,8 @@ def report_submit(*, actor, task: Task, period: str, text: str, figures: dict | 
             "final": fields["final"], "late": late})
         notify_many([message])
     for f in files:
-        ReportAttachment.objects.create(report=report, file=f, name=getattr(f, "name", "")[:200])
+        # Stored under a generated name, an image without its metadata (core.uploads, issue 13 item 3).
+        ReportAttachment.objects.create(report=report, file=clean_attachment(f), name=getattr(f, "name", "")[:200])
     return report
 
 

@@ -9,6 +9,10 @@ name or extension. Every caller stores ``CheckedPhoto.file`` and only that: comp
 reply evidence, inspection photos, rectification evidence, star-rating objections, campaign
 notices.
 
+``clean_attachment(f)`` is the same for an attachment that may be any document (campaign progress
+reports): an image is cleaned as above; anything else keeps its bytes under a generated name with
+the extension of its detected type (PDF, Office Open XML, else ``.bin``).
+
 GB/T 22239-2019 8.1.4.9 个人信息保护 (collect and keep only what is needed); ASVS 4.0 V12.1.1,
 V12.2.1 (file type by content), V12.3.1 (server-generated file names), V8.3.4.
 """
@@ -17,6 +21,7 @@ from __future__ import annotations
 
 import io
 import uuid
+import zipfile
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -132,3 +137,46 @@ def check_photos(files) -> list[CheckedPhoto]:
     if len(files) > MAX_PHOTOS:
         raise ServiceError(_("最多上传 %(n)d 张照片") % {"n": MAX_PHOTOS})
     return [clean_image(f) for f in files]
+
+
+# Office Open XML: the folder of the main part inside the zip → extension
+OOXML = (("word/", "docx"), ("xl/", "xlsx"), ("ppt/", "pptx"))
+
+
+def _document_ext(data: bytes) -> str:
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+        except (zipfile.BadZipFile, ValueError):
+            return "bin"
+        for folder, ext in OOXML:
+            if any(n.startswith(folder) for n in names):
+                return ext
+        return "zip"
+    return "bin"
+
+
+def _is_image(f) -> bool:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        f.seek(0)
+        with Image.open(f) as img:
+            return img.format in ALLOWED
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError):
+        return False
+    finally:
+        f.seek(0)
+
+
+def clean_attachment(f) -> ContentFile:
+    """An uploaded attachment ready to store: an image re-encoded without metadata, any other file
+    as it is; either under a generated name with the extension of the detected type."""
+    if _is_image(f):
+        return clean_image(f).file
+    f.seek(0)
+    data = f.read()
+    f.seek(0)
+    return ContentFile(data, name=f"{uuid.uuid4().hex}.{_document_ext(data)}")
