@@ -192,12 +192,24 @@ def motion_counts(motion: Motion) -> Counts:
                   abstain_area=row["a_area"] or ZERO, abstain_heads=row["a_heads"] or 0)
 
 
+def live_explanation(result: dict) -> str:
+    """The count so far, in whole numbers, with no verdict: a motion is neither passed nor failed
+    before its voting closes (issue 14 §8); the law's fractions are compared only at the close."""
+    return str(_("投票进行中，尚未截止。当前参与表决 %(p)s 人（共 %(t)s 人）：同意 %(y)s 人，占参与人数 %(y)s/%(p)s；"
+                 "反对 %(n)s 人；弃权 %(a)s 人。是否通过以投票截止后的计票为准。") % {
+        "p": result["participating_heads"], "t": result["total_heads"], "y": result["yes_heads"],
+        "n": result["no_heads"], "a": result["abstain_heads"]})
+
+
 def motion_result(motion: Motion) -> dict:
-    """The final result once written; before that, the count so far (``"final": False``)."""
+    """The final result once written; before that, the count so far (``"final": False``) with an
+    explanation that gives no verdict."""
     if motion.final_result:
         return dict(motion.final_result, final=True)
-    return decide(rule=motion.rule, total_area=motion.total_area, total_heads=motion.total_heads,
-                  counts=motion_counts(motion))
+    result = decide(rule=motion.rule, total_area=motion.total_area, total_heads=motion.total_heads,
+                    counts=motion_counts(motion))
+    result["explanation"] = live_explanation(result)
+    return result
 
 
 def api_result(result: dict) -> dict:

@@ -103,7 +103,8 @@ def test_owner_votes_online_staff_enter_paper_ballots_result_explained(world, li
     # Live participation: 3 of 4 heads so far, the count not final.
     desk.goto(f"{live.url}/governance/motions/{motion.pk}/")
     assert "3 / 4" in desk.locator("[data-testid=participation-heads]").inner_text()
-    assert "未最终计票" in desk.locator("[data-testid=verdict]").inner_text()
+    assert "投票进行中" in desk.locator("[data-testid=verdict]").inner_text()
+    assert "未通过" not in desk.locator("[data-testid=result]").inner_text()
     shot(desk, "votes-05-live-participation")
     desk.goto(f"{live.url}/governance/motions/{motion.pk}/roll/")
     assert desk.locator("[data-testid=roll-row]").count() == 4
