@@ -81,7 +81,7 @@ def draft_get_for_user(*, user, pk) -> Draft:
 
 def drafts_list(user, *, q: str = "", status: str = "") -> QuerySet[Draft]:
     qs = drafts_visible_to(user).order_by("-consultation_opens", "-id").annotate(
-        n_comments=Count("comments", distinct=True),
+        n_comments=Count("comments", filter=Q(comments__hidden=False), distinct=True),
         n_unanswered=Count("comments", filter=Q(comments__hidden=False, comments__answer=""), distinct=True))
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(body__icontains=q))
