@@ -2,7 +2,8 @@
 
 Allowed: paragraphs and line breaks, headings h2–h4, strong/em/u, lists, blockquote, tables,
 links (``http``, ``https`` and ``mailto`` only, always ``rel="noopener"``) and images (``src``
-``https://…`` or ``/media/…`` only, with ``alt``). Everything else goes: ``script`` and ``style``
+``/media/articles/…`` only — uploaded through the article editor — with ``alt``: a remote image
+would let a third party track every public reader, issue 13 §13). Everything else goes: ``script`` and ``style``
 with their content, every ``on*`` handler, ``style`` and ``class`` attributes, ``javascript:``
 and ``data:`` URLs, comments.
 """
@@ -17,7 +18,8 @@ TAGS = {"p", "br", "h2", "h3", "h4", "strong", "em", "u", "ul", "ol", "li", "a",
         "table", "thead", "tbody", "tr", "th", "td", "img"}
 ATTRIBUTES = {"a": {"href"}, "img": {"src", "alt"}, "th": {"colspan", "rowspan"}, "td": {"colspan", "rowspan"}}
 LINK_SCHEMES = ("http://", "https://", "mailto:")
-IMAGE_PREFIXES = ("https://", "/media/")
+# Only images uploaded through the editor (services.article_image_upload → /media/articles/…).
+IMAGE_PREFIXES = ("/media/articles/",)
 DROP_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "noscript", "template", "textarea", "select"}
 _SPAN = re.compile(r"^[1-9][0-9]?$")
 
@@ -28,7 +30,7 @@ def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
     if tag == "a" and attr == "href":
         return v if low.startswith(LINK_SCHEMES) else None
     if tag == "img" and attr == "src":
-        return v if low.startswith(IMAGE_PREFIXES) and not low.startswith("/media/..") and ".." not in low else None
+        return v if low.startswith(IMAGE_PREFIXES) and ".." not in low and "\\" not in low else None
     if attr in ("colspan", "rowspan"):
         return v if _SPAN.match(v) else None
     return value

@@ -10,6 +10,7 @@ urlpatterns = [
     # policies and news, managed by the city bureau and district authorities (issue 5 item 9)
     path("articles/", articles.article_list, name="article_list"),
     path("articles/new/", articles.article_new, name="article_new"),
+    path("articles/images/", articles.article_image, name="article_image"),
     path("articles/<int:pk>/edit/", articles.article_edit, name="article_edit"),
     path("articles/<int:pk>/publish/", articles.article_publish, name="article_publish"),
     path("articles/<int:pk>/withdraw/", articles.article_withdraw, name="article_withdraw"),

@@ -20,7 +20,8 @@ class ArticleForm(forms.Form):
     body = forms.CharField(label=_("正文"), max_length=200_000, widget=forms.Textarea(attrs={"rows": 16}),
                            help_text=_("可用格式：段落 <p>、换行 <br>、小标题 <h2>–<h4>、<strong> 加粗、<em> 斜体、<u> 下划线、"
                                      "列表 <ul>/<ol>/<li>、引用 <blockquote>、表格 <table>、"
-                                     "链接 <a href=\"https://…\">、图片 <img src=\"https://…\" alt=\"…\">。"
+                                     "链接 <a href=\"https://…\">、图片 <img src=\"/media/articles/…\" alt=\"…\">（先用下方“上传图片”上传，"
+                                     "不能引用外部网站的图片）。"
                                      "其他标签、脚本、样式和事件属性保存时会被去掉。"))
     pinned = forms.BooleanField(label=_("置顶"), required=False)
     loaded_at = forms.DateTimeField(required=False, widget=forms.HiddenInput)
@@ -54,3 +55,8 @@ class ArticleForm(forms.Form):
 class WithdrawForm(forms.Form):
     reason = forms.CharField(label=_("撤下原因"), max_length=500, widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
                              help_text=_("记入审计日志，例如：政策已废止、内容有误待更正"))
+
+
+class ArticleImageForm(forms.Form):
+    image = forms.ImageField(label=_("上传图片"), help_text=_("JPG、PNG、WebP 或 GIF，不超过 10 MB；上传后把生成的代码粘贴到正文中"),
+                             widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": "image/*"}))

@@ -18,7 +18,7 @@ from wuye.core.listing import page_window, paginate
 from wuye.portal.models import Article
 
 from . import services as svc
-from .forms import ArticleForm, WithdrawForm
+from .forms import ArticleForm, ArticleImageForm, WithdrawForm
 from .selectors import article_managed_get, articles_managed_by, can_publish
 
 
@@ -128,3 +128,21 @@ def article_withdraw(request, pk: int):
             messages.success(request, _g("已撤下，公众不再能看到这篇文章。"))
             return redirect("portal:article_edit", pk=article.pk)
     return render(request, "portal/articles/withdraw.html", {"form": form, "article": article})
+
+
+@require_POST
+@login_required
+def article_image(request):
+    """Upload an image for an article body (htmx): answers the ``<img>`` code to paste."""
+    _require_publisher(request)
+    form = ArticleImageForm(request.POST, request.FILES)
+    url, error = "", ""
+    if form.is_valid():
+        try:
+            url = svc.article_image_upload(actor=request.user, file=form.cleaned_data["image"])
+        except ServiceError as exc:
+            error = "；".join(exc.messages)
+    else:
+        error = "；".join(str(e) for errors in form.errors.values() for e in errors)
+    return render(request, "portal/articles/_image_result.html", {"url": url, "error": error},
+                  status=200 if url else 400)

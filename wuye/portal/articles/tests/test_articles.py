@@ -62,10 +62,11 @@ def test_sanitiser_removes_scripts_handlers_and_javascript_urls_and_keeps_format
     clean = sanitise_html(dirty)
     for gone in ("<script", "alert", "<style", "display:none", "onerror", "onclick", "onmouseover", "javascript",
                  "JaVaScRiPt", "style=", "class=", "<iframe", "evil", 'src="x.png"', "http://img", "/relative",
+                 "img.example.cn",
                  "target=", "<h1", "<div"):
         assert gone not in clean, gone
     for kept in ("<h2>标题</h2>", "<br>", "<strong>粗</strong>", "<em>斜</em>", "<u>下划线</u>",
-                 '<img src="/media/articles/a.png" alt="示意图">', '<img src="https://img.example.cn/b.png" alt="b">',
+                 '<img src="/media/articles/a.png" alt="示意图">',
                  '<a href="https://www.gov.cn/" rel="noopener">政府网</a>', '<a href="mailto:wuye@example.cn" rel="noopener">',
                  "<blockquote>引用</blockquote>", "<ol><li>一</li></ol>", "<th>项</th>", '<td colspan="2">值</td>',
                  "一级标题", "块"):
