@@ -341,7 +341,7 @@ class UnitParamField(serializers.Field):
             if text.startswith("{"):
                 try:
                     value = json.loads(text)
-                except ValueError:
+                except (ValueError, RecursionError):  # RecursionError: nested thousands deep (issue 13 §10)
                     self.fail("invalid")
                 if isinstance(value, dict):
                     return value
