@@ -22,6 +22,7 @@ from wuye.campaign.units import units_in_territory
 from wuye.cases.models import UnitKind
 from wuye.cases.units import Unit, unit_key_of
 from wuye.core.access import refuse
+from wuye.registry.models import PropertyCompany
 
 from .models import Notice, Receipt
 
@@ -139,6 +140,9 @@ def picker_units(user, kind: str, *, district_id: int | None = None, street_id: 
     elif key[0] == UnitKind.STREET:
         street_id = key[1]
         district_id = None
+    if key[0] == UnitKind.CITY and kind == UnitKind.COMPANY and not (district_id or street_id):
+        # the city bureau addresses every registered company, serving an estate yet or not
+        return [Unit(kind, pk, name) for pk, name in PropertyCompany.objects.order_by("id").values_list("pk", "name")]
     units = units_in_territory(kind, district_id=district_id, street_id=street_id)
     allowed = addressable_keys(user, kind)
     return units if allowed is None else [u for u in units if u.key in allowed]
