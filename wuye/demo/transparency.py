@@ -22,6 +22,7 @@ STEPS = (
     ("水电公摊", "wuye.demo.disclosure_utilities", "build_demo_utilities"),
     ("政策与资讯", "wuye.demo.portal_articles", "build_demo_articles"),
     ("规章草案与规范性文件", "wuye.demo.rulemaking", "build_demo_rulemaking"),
+    ("专项行动工作方案", "wuye.demo.campaign", "build_demo_campaign"),
     ("通知与签收", "wuye.demo.notices", "build_demo_notices"),
     ("物业培训", "wuye.demo.training", "build_demo_training"),
 )
