@@ -15,6 +15,7 @@ from PIL import Image
 from tests.browser.conftest import browser, live, page_for, shot  # noqa: F401  (shared Playwright fixtures)
 from wuye.cases.models import Complaint, Event, Photo, Request, Status
 from wuye.conftest import PASSWORD
+from wuye.notifications.models import OutboxMessage
 
 from .conftest import act, file
 
@@ -106,7 +107,12 @@ def test_scenario_one_through_the_officers_pages(cworld, live, officer, page_for
     assert "每日清运两次" in page.locator("[data-testid=reply]").inner_text()
     page.locator("[data-testid=callback] label", has_text="已解决").click()
     page.locator("[data-testid=callback] label", has_text=re.compile(r"^\s*满意\s*$")).click()
-    page.locator("[data-testid=callback] button[type=submit]").click()
+    # Rating needs a one-time code sent to the phone on file (issue 13 item 2).
+    page.click("[data-testid=send-act-code]")
+    page.locator("#sms-hint > span").first.wait_for(timeout=60_000)
+    body = OutboxMessage.objects.filter(category="sms_code", recipient="13812345678").latest("id").body
+    page.fill("[data-testid=callback] input[name=sms_code]", re.search(r"\d{6}", body).group(0))
+    page.locator("[data-testid=callback] button[type=submit]:not([data-testid=send-act-code])").click()
     page.locator("text=感谢您的评价").wait_for()
     shot(page, "complaint-officers-05-rated-390")
     c.refresh_from_db()
