@@ -178,6 +178,9 @@ TARGETS: dict[str, dict[str, object]] = {
     "api-notice-*": {"pk": "notice"},
     "training:session_*": {"pk": "training_session"},
     "training:attendance": {"pk": "training_enrolment"},
+    "bulletins:section": {"pk": "bulletin", "sid": "bulletin_section"},
+    "bulletins:*": {"pk": "bulletin"},
+    "api-bulletin-*": {"pk": "bulletin"},
 }
 
 #: Routes whose parameter is not an object of one district's side, or whose object the walk does
@@ -401,6 +404,16 @@ def _notices_training(w, s: Side2, users: dict) -> None:
     s.training_enrolment = training.enrol(by=users["manager_b"], session=s.training_session, staff=w.staff_b)
 
 
+def _bulletins(w, s: Side2, users: dict) -> None:
+    from wuye.campaign.bulletins import services as bulletins
+
+    s.bulletin = bulletins.bulletin_draft(actor=w.users["city"], kind="monthly", period_start=date(2026, 11, 1),
+                                          period_end=date(2026, 11, 30), title="西城区物业服务情况通报")
+    s.bulletin_section = s.bulletin.sections.first()
+    bulletins.recipients_set(actor=w.users["city"], bulletin=s.bulletin, main=[f"district:{w.d2.pk}"], copy=[])
+    bulletins.bulletin_issue(actor=w.users["city"], bulletin=s.bulletin)
+
+
 def _portal(w, s: Side2, users: dict) -> None:
     s.article = article_create(actor=w.users["city"], title="西城区物业服务情况通报", category="news",
                                body="<p>草稿，未发布。</p>")
@@ -441,7 +454,7 @@ def _trail(w, s: Side2, users: dict) -> None:
 
 
 BUILDERS = [_registry, _complaint, _supervision, _credit, _disclosure, _governance, _portal, _registry_import,
-            _campaign, _notices_training, _party_committees, _trail]
+            _campaign, _notices_training, _bulletins, _party_committees, _trail]
 
 
 def build_side2() -> tuple[object, Side2]:
