@@ -346,7 +346,7 @@ def owners_for_organisation(org: PartyOrganisation):
         owned = Q(ownerships__estate__community_id=org.community_id)
     else:
         owned = Q(ownerships__estate__in=org.estates.all())
-    return Owner.objects.filter(owned).exclude(pk__in=org.members.values("owner_id")).distinct().order_by("name")[:500]
+    return Owner.objects.filter(owned).exclude(pk__in=org.members.values("owner_id")).distinct().order_by("name")
 
 
 def party_member_get(org: PartyOrganisation, pk, *, user) -> PartyMember:

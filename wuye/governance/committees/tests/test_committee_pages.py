@@ -28,7 +28,7 @@ def test_party_pages(world, login, client):
     assert r.status_code == 302
     branch = root.branches.get()
     r = client.post(f"/governance/party/organisations/{branch.pk}/", {"owner": world.owner_a.pk})
-    assert r.status_code == 200 and "同意" in r.content.decode() and not PartyMember.objects.exists()
+    assert r.status_code == 200 and "须取得本人书面同意" in r.content.decode() and not PartyMember.objects.exists()
     r = client.post(f"/governance/party/organisations/{branch.pk}/", {
         "owner": world.owner_a.pk, "consent": "on", "consent_on": "2026-01-05"})
     assert r.status_code == 302 and PartyMember.objects.count() == 1
@@ -62,8 +62,9 @@ def test_committee_pages(world, login, client):
     login(world.users["street"])
     for url in ("/governance/oversight/committees/", f"/governance/oversight/committees/{world.committee_a.pk}/",
                 "/governance/oversight/decisions/?due=overdue", "/governance/oversight/questions/?status=escalated",
-                f"/governance/oversight/estates/{world.estate_a.pk}/", "/governance/oversight/"):
+                f"/governance/oversight/estates/{world.estate_a.pk}/"):
         assert client.get(url).status_code == 200, url
+    assert client.get("/governance/oversight/").status_code == 302  # one estate: straight to it
     assert "与物业公司有保洁分包合同" in client.get(f"/governance/oversight/committees/{world.committee_a.pk}/").content.decode()
     login(world.users["resident"])
     assert client.get("/governance/oversight/").status_code == 302
