@@ -17,13 +17,13 @@ STEPS = (
     ("业主大会表决", "wuye.demo.governance_votes", "build_demo_votes"),
     ("业委会选举", "wuye.demo.governance_elections", "build_demo_elections"),
     ("党建引领与业委会监督", "wuye.demo.party", "build_demo_party"),
-    ("党建引领与业委会监督", "wuye.demo.party", "build_demo_party"),
     ("公共收益公示", "wuye.demo.disclosure_income", "build_demo_income"),
     ("水电公摊", "wuye.demo.disclosure_utilities", "build_demo_utilities"),
     ("政策与资讯", "wuye.demo.portal_articles", "build_demo_articles"),
     ("规章草案与规范性文件", "wuye.demo.rulemaking", "build_demo_rulemaking"),
     ("专项行动工作方案", "wuye.demo.campaign", "build_demo_campaign"),
     ("通知与签收", "wuye.demo.notices", "build_demo_notices"),
+    ("通报", "wuye.demo.bulletins", "build_demo_bulletins"),
     ("物业培训", "wuye.demo.training", "build_demo_training"),
 )
 

@@ -254,3 +254,12 @@ def test_public_portal(world, client):
     private = ready(world)
     svc.bulletin_issue(actor=world.users["city"], bulletin=private)
     assert client.get(reverse("public:bulletin", args=[private.pk])).status_code == 404
+
+
+def test_demo_builds_last_months_issued_public_bulletin(world):
+    from wuye.demo.bulletins import build_demo_bulletins
+
+    counts = build_demo_bulletins(city_id=world.city.pk)
+    b = Bulletin.objects.get()
+    assert counts["bulletins.Bulletin"] == 1 and b.status == "issued" and b.public and b.number.endswith("〕1号")
+    assert b.period_end.month != b.issue_date.month and b.recipients.filter(role="main").count() == 2
