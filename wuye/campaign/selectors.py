@@ -8,6 +8,7 @@ district (its streets, communities, departments) is responsible. Everybody else 
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -210,13 +211,16 @@ def _start(task: Task) -> date:
     return first
 
 
-def _progress(task: Task, reports: list[dict], quotas: list[tuple[int, str, int]]) -> Progress | None:
+def _progress(task: Task, reports: list[dict], quotas: list[tuple[int, str, int]], cache: dict) -> Progress | None:
     indicator = get_indicator(task.indicator)
     if task.target_quantity is None and not quotas and indicator is None:
         return None
     district_ids = [d for d, _n, _q in quotas]
     if indicator is not None:
-        value = indicator.compute(task.plan.year, district_ids)
+        key = ("indicator", indicator.key, task.plan.year, tuple(district_ids))
+        if key not in cache:
+            cache[key] = indicator.compute(task.plan.year, district_ids)
+        value = cache[key]
         done, by = value.done, value.by_district
         kind = indicator.kind.value
     else:
@@ -265,17 +269,27 @@ def task_rows(tasks, *, now: datetime | None = None) -> list[TaskRow]:
             "id", "task_id", "period", "period_end", "role", "unit_kind", "unit_id", "unit_name", "district_id",
             "status", "final", "quantity_done", "submitted_at", "late"):
         reports[r["task_id"]].append(r)
-    return [_row(t, units[t.pk], milestones[t.pk], quotas[t.pk], reports[t.pk], now, today) for t in tasks]
+    cache: dict = {}  # report deadlines and indicator values shared by the tasks of one call
+    return [_row(t, units[t.pk], milestones[t.pk], quotas[t.pk], reports[t.pk], now, today, cache) for t in tasks]
 
 
-def _row(task, units, milestones, quotas, reports, now, today) -> TaskRow:
+def _due(cache: dict, end: date, plan: Plan) -> datetime:
+    key = ("due", end, plan.report_days, plan.day_unit)
+    if key not in cache:
+        cache[key] = report_due(end, plan.report_days, plan.day_unit)
+    return cache[key]
+
+
+def _row(task, units, milestones, quotas, reports, now, today, cache) -> TaskRow:
     plan = task.plan
     start = _start(task)
+    lead_ends = sorted(r["period_end"] for r in reports if r["role"] == TaskUnit.Role.LEAD)
     lead_reports = [r for r in reports if r["role"] == TaskUnit.Role.LEAD]
     missing, next_due, missing_since = [], None, None
     for p in task_periods(rhythm=task.rhythm, start=start, due=task.due_date, milestones=milestones):
-        covered = any(p.start <= r["period_end"] <= p.end for r in lead_reports)
-        due = report_due(p.end, plan.report_days, plan.day_unit)
+        i = bisect_left(lead_ends, p.start)
+        covered = i < len(lead_ends) and lead_ends[i] <= p.end
+        due = _due(cache, p.end, plan)
         if covered:
             continue
         if due < now:
@@ -283,7 +297,7 @@ def _row(task, units, milestones, quotas, reports, now, today) -> TaskRow:
             missing_since = missing_since or due
         elif next_due is None:
             next_due = due
-    progress = _progress(task, reports, quotas)
+    progress = _progress(task, reports, quotas, cache)
     facts = TaskFacts(
         due_date=task.due_date, day_unit=plan.day_unit, start=start,
         reported=bool(reports),
