@@ -99,10 +99,13 @@ def live(live_server, transactional_db, settings, tmp_path):
 
 
 @pytest.fixture
-def site(live_server, transactional_db):
-    """The live server with the small demo city. Torn down before the flush, lifting the
-    audit triggers so that the flush can empty the audit table."""
+def site(live_server, transactional_db, settings):
+    """The live server with the small demo city, in demo mode (its administrators' logins skip
+    the second factor only there). Torn down before the flush, lifting the audit triggers so
+    that the flush can empty the audit table."""
     from django.core.management import call_command
+
+    settings.DEMO_MODE = True
 
     call_command("demo", scale="small", seed=1, verbosity=0)
     yield live_server

@@ -10,8 +10,9 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import ROLE_BINDING, Role, User
-from .selectors import binding_choices, binding_get, binding_label
+from .models import ROLE_BINDING, AdminProposal, Role, User
+from .proposals import PROPOSABLE_ROLES
+from .selectors import account_by_username, binding_choices, binding_get, binding_label
 from .services import BINDING_FIELDS
 
 
@@ -70,7 +71,9 @@ class AccountCreateForm(forms.Form):
         help_text=_("登录用，字母、数字和 @ . + - _，创建后不可修改。"),
     )
     full_name = forms.CharField(label=_("姓名"), max_length=50)
-    phone = forms.CharField(label=_("手机号码"), max_length=20, required=False)
+    phone = forms.CharField(label=_("手机号码"), max_length=20, required=False,
+                            help_text=_("临时密码以短信发给本人（不向管理员显示）；无手机号码时须填电子邮箱。"))
+    email = forms.EmailField(label=_("电子邮箱"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -181,3 +184,45 @@ class UserFilter(df.FilterSet):
             css = "form-select form-select-sm" if isinstance(field.widget, forms.Select) else "form-control form-control-sm"
             field.widget.attrs.setdefault("class", css)
         return form
+
+
+class OtpForm(forms.Form):
+    code = forms.CharField(
+        label=_("动态验证码"), max_length=16,
+        help_text=_("身份验证器（如手机上的验证器应用）显示的 6 位数字；手机丢失时可输入一个恢复码。"),
+        widget=forms.TextInput(attrs={"class": "form-control form-control-lg", "autocomplete": "one-time-code",
+                                      "inputmode": "numeric", "autofocus": True}),
+    )
+
+
+class ProposalForm(forms.Form):
+    """A proposal about an administrator account (two-person rule); checked by proposals.py."""
+
+    kind = forms.ChoiceField(label=_("申请事项"), choices=AdminProposal.Kind.choices)
+    target = forms.CharField(label=_("账号（用户名）"), max_length=150, required=False,
+                             help_text=_("新建管理员账号时留空"))
+    username = forms.CharField(label=_("新账号用户名"), max_length=150, required=False)
+    full_name = forms.CharField(label=_("姓名"), max_length=50, required=False)
+    phone = forms.CharField(label=_("手机号码"), max_length=20, required=False,
+                            help_text=_("新建账号的临时密码以短信发给本人"))
+    role = forms.ChoiceField(label=_("角色"), required=False,
+                             choices=[("", "—")] + [(r, Role(r).label) for r in PROPOSABLE_ROLES])
+    reason = forms.CharField(label=_("事由"), max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+
+    def clean_target(self):
+        name = self.cleaned_data.get("target", "").strip()
+        if not name:
+            return None
+        user = account_by_username(name)
+        if user is None:
+            raise forms.ValidationError(_("没有这个用户名的账号。"))
+        return user
+
+    def service_kwargs(self) -> dict:
+        return {k: self.cleaned_data.get(k) or ("" if k != "target" else None)
+                for k in ("kind", "target", "username", "full_name", "phone", "role", "reason")}

@@ -5,8 +5,10 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from knox.models import AbstractAuthToken
 
 from wuye.core.masking import mask_phone
+from wuye.core.workflow import WorkflowEvent
 
 
 class Role(models.TextChoices):
@@ -97,3 +99,61 @@ class User(AbstractUser):
         if self.role == Role.CITY:
             return str(_("市住房保障房产局"))
         return ""
+
+
+class ApiToken(AbstractAuthToken):
+    """An API token (django-rest-knox, ``KNOX_TOKEN_MODEL``): only its SHA-512 digest is stored;
+    it expires (settings ``WUYE_API_TOKEN_HOURS``; longer for partner systems); a user may hold
+    several, one per device or system, each revocable (issue 13 item 5)."""
+
+    name = models.CharField(_("设备或系统"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("API 令牌")
+        verbose_name_plural = _("API 令牌")
+
+
+class AdminProposal(models.Model):
+    """A change to an administrator account proposed by one administrator and decided by an
+    administrator of another kind (三员分立, two-person rule; issue 13 item 8)."""
+
+    class Kind(models.TextChoices):
+        CREATE = "create", _("新建管理员账号")
+        ROLE = "role", _("变更管理员角色")
+        DEACTIVATE = "deactivate", _("停用管理员账号")
+        REACTIVATE = "reactivate", _("启用管理员账号")
+        RESET_PASSWORD = "reset_password", _("重置管理员密码")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待审批")
+        APPROVED = "approved", _("已批准")
+        REJECTED = "rejected", _("已驳回")
+
+    kind = models.CharField(_("事项"), max_length=20, choices=Kind.choices)
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True)
+    version = models.PositiveIntegerField(default=0)
+    target = models.ForeignKey(User, verbose_name=_("账号"), null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+")
+    username = models.CharField(_("用户名"), max_length=150, blank=True)
+    full_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    phone = models.CharField(_("手机号码"), max_length=20, blank=True)
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices, blank=True)
+    reason = models.CharField(_("事由"), max_length=200)
+    proposed_by = models.ForeignKey(User, verbose_name=_("提议人"), on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(_("提议时间"), auto_now_add=True)
+    decided_by = models.ForeignKey(User, verbose_name=_("审批人"), null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("管理员账号变更申请")
+        verbose_name_plural = _("管理员账号变更申请")
+        ordering = ["-proposed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.username or (self.target.username if self.target else '')}"
+
+
+class AdminProposalEvent(WorkflowEvent):
+    proposal = models.ForeignKey(AdminProposal, on_delete=models.CASCADE, related_name="events")

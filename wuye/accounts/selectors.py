@@ -29,7 +29,8 @@ from wuye.core.masking import mask_name
 from wuye.registry.models import Estate, Owner, Ownership, PropertyCompany
 from wuye.territory.models import Community, Department, District, Street
 
-from .models import ADMIN_ROLES, ROLE_BINDING, Role, User
+from .lockout import backoff_until
+from .models import ADMIN_ROLES, ROLE_BINDING, STAFF_ROLES, ApiToken, Role, User
 
 ACCOUNT_VIEWERS = {Role.SYSADMIN, Role.SECADMIN}
 
@@ -43,6 +44,7 @@ class Action:
     RESET_PASSWORD = "reset_password"
     ASSIGN_ROLE = "assign_role"
     UNLOCK = "unlock"
+    OTP_RESET = "otp_reset"
 
 
 # The one role each action belongs to.
@@ -53,6 +55,7 @@ ACTION_ROLE = {
     Action.RESET_PASSWORD: Role.SYSADMIN,
     Action.ASSIGN_ROLE: Role.SECADMIN,
     Action.UNLOCK: Role.SECADMIN,
+    Action.OTP_RESET: Role.SECADMIN,
 }
 
 
@@ -78,7 +81,7 @@ def why_not(user, action: str, target: User | None) -> str:
     if target.pk == user.pk:
         return _("不能对自己的账号执行此操作。")
     if action in (Action.DEACTIVATE, Action.REACTIVATE, Action.RESET_PASSWORD) and target.role in ADMIN_ROLES:
-        return _("管理员账号的停用、启用和密码重置须在服务器控制台办理。")
+        return _("管理员账号的停用、启用和密码重置须经另一类管理员审批（双人审批）或在服务器控制台办理。")
     if action == Action.DEACTIVATE and not target.is_active:
         return _("该账号已停用。")
     if action == Action.REACTIVATE and target.is_active:
@@ -119,6 +122,44 @@ def locked_attempts() -> QuerySet:
 
 def is_locked_out(username: str) -> bool:
     return locked_attempts().filter(username=username).exists()
+
+
+def password_expired(user) -> bool:
+    """Must this user change their password before doing anything else? (a temporary password,
+    or a staff password older than ``WUYE_PASSWORD_MAX_AGE_DAYS``)."""
+    if user.must_change_password:
+        return True
+    if user.role not in STAFF_ROLES:
+        return False
+    changed = user.password_changed_at or user.date_joined
+    return timezone.now() - changed > timedelta(days=settings.WUYE_PASSWORD_MAX_AGE_DAYS)
+
+
+def account_refusal(user) -> str:
+    """Why this account may not act now, even with a valid session or token (issue 13 item 4):
+    inactive, a password to change first, or its username backing off after failed logins."""
+    if not user.is_active:
+        return str(_("该账号已停用。"))
+    if password_expired(user):
+        return str(_("您的密码已过期或需首次修改，请先登录网页修改密码。"))
+    if backoff_until(user.username):
+        return str(_("该账号登录失败次数过多，已暂时锁定，请稍后再试或联系安全管理员解锁。"))
+    return ""
+
+
+def pending_login_user(pk) -> User | None:
+    """The active account half-way through a two-factor login (its password was right)."""
+    return User.objects.filter(pk=pk, is_active=True).first()
+
+
+def account_by_username(username: str) -> User | None:
+    return User.objects.filter(username=(username or "").strip()).first()
+
+
+def api_tokens_of(user) -> QuerySet:
+    """The user's own API tokens that have not expired, newest first."""
+    return ApiToken.objects.filter(user=user).filter(
+        Q(expiry__isnull=True) | Q(expiry__gt=timezone.now())).order_by("-created")
 
 
 def users_visible_to(user) -> QuerySet[User]:
@@ -288,3 +329,8 @@ def estate_officials(estate) -> QuerySet[User]:
     return User.objects.filter(is_active=True).filter(
         Q(role=Role.COMMITTEE, estate_id=estate.pk) | Q(role=Role.STREET, street_id=estate.street_id)
         | Q(role=Role.COMMUNITY, community_id=estate.community_id))
+
+
+def security_admins() -> QuerySet[User]:
+    """The active security administrators (alerts about login attacks go to them)."""
+    return User.objects.filter(is_active=True, role=Role.SECADMIN)

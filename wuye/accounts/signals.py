@@ -43,6 +43,10 @@ def audit_login_failed(sender, credentials, request=None, **kwargs):
         ip=_ip(request),
         detail="账号已锁定，拒绝登录" if locked else "用户名或密码错误",
     )
+    # One username failing from many addresses: tell the security administrators (item 7).
+    from .services import login_failures_watch  # services import the notification app's models
+
+    login_failures_watch(username=username)
 
 
 @receiver(user_logged_out, dispatch_uid="wuye_audit_logout")

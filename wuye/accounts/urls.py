@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_security
 
 app_name = "accounts"
 urlpatterns = [
@@ -17,4 +17,13 @@ urlpatterns = [
     path("users/bindings/", views.binding_lookup, name="binding_lookup"),
     path("users/unlock/", views.user_unlock, name="user_unlock"),
     path("login-failures/", views.login_failures, name="login_failures"),
+    path("users/<int:pk>/otp-reset/", views_security.user_otp_reset, name="user_otp_reset"),
+    path("otp/verify/", views_security.otp_verify, name="otp_verify"),
+    path("otp/setup/", views_security.otp_setup, name="otp_setup"),
+    path("tokens/", views_security.token_list, name="token_list"),
+    path("tokens/revoke/", views_security.token_revoke, name="token_revoke"),
+    path("proposals/", views_security.proposal_list, name="proposal_list"),
+    path("proposals/new/", views_security.proposal_create, name="proposal_create"),
+    path("proposals/<int:pk>/", views_security.proposal_detail, name="proposal_detail"),
+    path("proposals/<int:pk>/decide/", views_security.proposal_decide, name="proposal_decide"),
 ]

@@ -28,7 +28,9 @@ from wuye.core.request_context import client_ip
 from . import selectors, services
 from .forms import AccountCreateForm, LoginForm, OwnPasswordChangeForm, RoleAssignForm, UserFilter
 from .models import ROLE_BINDING, User
+from .otp import otp_enrolled, otp_required
 from .selectors import Action
+from .views_security import otp_begin
 
 # ---- login, logout, lockout, own password ---------------------------------------------------
 
@@ -47,6 +49,14 @@ class LoginView(auth_views.LoginView):
             "max_age_days": settings.WUYE_PASSWORD_MAX_AGE_DAYS,
         })
         return context
+
+    def form_valid(self, form):
+        """The password is right. An account that needs a second factor (issue 13 item 6) is not
+        logged in yet: the code (or the enrolment of an authenticator) comes first."""
+        user = form.get_user()
+        if otp_required(user):
+            return otp_begin(self.request, user, self.get_success_url())
+        return super().form_valid(form)
 
 
 class LogoutView(auth_views.LogoutView):
@@ -75,10 +85,13 @@ def lockout(request, credentials, *args, **kwargs):
         object_type="accounts.user",
         object_repr=username,
         ip=client_ip(request),
-        detail=f"连续 {settings.AXES_FAILURE_LIMIT} 次登录失败，锁定 {_cooloff_minutes()} 分钟",
+        detail=("该账号在多个地址登录失败次数过多，暂停登录" if getattr(request, "wuye_backoff", False)
+                else f"同一地址连续 {settings.AXES_FAILURE_LIMIT} 次登录失败，锁定 {_cooloff_minutes()} 分钟"),
     )
     minutes = _cooloff_minutes()
     message = _("登录失败次数过多，账号已锁定 %(minutes)s 分钟，请稍后再试或联系安全管理员解锁。") % {"minutes": minutes}
+    if getattr(request, "wuye_backoff", False):
+        message = _("该账号近期在多个地址登录失败次数过多，已暂停登录，请稍后再试或联系安全管理员。")
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": message}, status=429)
     return render(
@@ -127,6 +140,7 @@ def _actions(user, target: User) -> dict:
         "reset_password": selectors.may(user, Action.RESET_PASSWORD, target),
         "assign_role": selectors.may(user, Action.ASSIGN_ROLE, target),
         "unlock": selectors.may(user, Action.UNLOCK, target),
+        "otp_reset": selectors.may(user, Action.OTP_RESET, target) and otp_enrolled(target),
     }
 
 
@@ -169,12 +183,12 @@ def user_create(request):
     form = AccountCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            target, password = services.account_create(actor=request.user, **form.cleaned_data)
+            target, sent_to = services.account_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             return render(request, "accounts/password_issued.html", {
-                "target": target, "password": password, "created": True,
+                "target": target, "sent_to": sent_to, "created": True,
             })
     return render(request, "accounts/user_create.html", {"form": form})
 
@@ -218,8 +232,13 @@ def user_reactivate(request, pk: int):
 def user_reset_password(request, pk: int):
     selectors.require_account_admin(request.user, Action.RESET_PASSWORD)
     target = selectors.account_get_for_user(user=request.user, pk=pk, action=Action.RESET_PASSWORD)
-    password = services.account_reset_password(actor=request.user, user=target)
-    return render(request, "accounts/password_issued.html", {"target": target, "password": password, "created": False})
+    try:
+        sent_to = services.account_reset_password(actor=request.user, user=target)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("accounts:user_detail", pk=target.pk)
+    return render(request, "accounts/password_issued.html", {"target": target, "sent_to": sent_to, "created": False})
 
 
 @require_http_methods(["GET", "POST"])

@@ -12,6 +12,7 @@ from wuye.accounts.models import Role, User
 from wuye.conftest import PASSWORD
 from wuye.core.errors import ServiceError
 from wuye.core.models import AuditAction, AuditLog
+from wuye.notifications.models import OutboxMessage
 from wuye.registry import selectors as registry_selectors
 
 ADMINS = ["sysadmin", "secadmin", "auditor"]
@@ -25,6 +26,12 @@ def denied_rows():
 
 def account_rows():
     return AuditLog.objects.filter(action=AuditAction.ACCOUNT)
+
+
+def sent_password(phone: str) -> str:
+    """The temporary password in the last SMS to ``phone`` (the outbox row)."""
+    body = OutboxMessage.objects.filter(channel="sms", recipient=phone).latest("id").body
+    return body.split("临时密码为 ", 1)[1].split("，", 1)[0]
 
 
 def fail_login(client, username, times):
@@ -102,14 +109,16 @@ def test_sysadmin_creates_an_account_with_no_role_and_a_temporary_password(clien
     response = client.post(reverse("accounts:user_create"),
                            {"username": "wang.min", "full_name": "王敏", "phone": "139 1234 5678"})
     assert response.status_code == 200
-    password = response.context["password"]
-    assert password in response.content.decode()
+    # The administrator never sees the temporary password: it goes to the new user's phone.
+    password = sent_password("13912345678")
+    assert password not in response.content.decode() and "139****5678" in response.content.decode()
     assert response["Cache-Control"].startswith("max-age=0")
     user = User.objects.get(username="wang.min")
     assert (user.role, user.full_name, user.phone, user.must_change_password) == (Role.NONE, "王敏", "13912345678", True)
     assert user.check_password(password)
     row = account_rows().get()
     assert row.actor_username == "p_sysadmin" and row.object_id == str(user.pk)
+    assert password not in row.detail
     assert row.changes["role"] == [None, "none"]
     assert row.changes["is_active"] == [None, True]
     assert password not in str(row.changes) and "password" not in row.changes
@@ -163,10 +172,12 @@ def test_deactivate_wrong_method(client, login, world):
 
 def test_sysadmin_resets_a_password(client, login, world):
     target = world.users["committee"]
+    User.objects.filter(pk=target.pk).update(phone="13900001111")
     login(world.users["sysadmin"])
     response = client.post(reverse("accounts:user_reset_password", args=[target.pk]))
     assert response.status_code == 200
-    password = response.context["password"]
+    password = sent_password("13900001111")
+    assert password not in response.content.decode()
     target.refresh_from_db()
     assert target.check_password(password) and not target.check_password(PASSWORD)
     assert target.must_change_password

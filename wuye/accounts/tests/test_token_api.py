@@ -1,6 +1,6 @@
 """``POST /api/v1/auth/token/``: token for username and password, used as
 ``Authorization: Token <token>``; wrong credentials 400 in Chinese; the login lockout applies;
-every success and failure is audited."""
+every success and failure is audited. (ASVS 4.0 3.5.2, 2.2.1; GB/T 22239-2019 8.1.4.1 a/b.)"""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from wuye.accounts.models import ApiToken as Token
+from wuye.accounts.testing import totp_enrol, totp_now
 from wuye.conftest import PASSWORD
 from wuye.core.models import AuditAction, AuditLog
 
@@ -27,7 +28,9 @@ def test_token_for_good_credentials_opens_the_api(world):
     assert response.status_code == 200
     key = response.json()["token"]
     assert set(response.json()) == {"token"}
-    assert Token.objects.get(user=user).key == key
+    # Only a digest is stored, never the token itself.
+    stored = Token.objects.get(user=user)
+    assert stored.digest != key and key not in stored.digest and key.startswith(stored.token_key)
 
     row = AuditLog.objects.get(action=AuditAction.TOKEN)
     assert (row.actor, row.object_type, row.object_id) == (user, "accounts.user", str(user.pk))
@@ -39,11 +42,13 @@ def test_token_for_good_credentials_opens_the_api(world):
     assert [e["id"] for e in estates] == [world.estate_a.pk]
 
 
-def test_asking_again_returns_the_same_token_and_is_audited_again(world):
+def test_asking_again_gives_another_token_and_is_audited_again(world):
+    """One token per device or system (issue 13 item 5): asking again gives a second token."""
     user = world.users["street"]
     first = _post(user.username, PASSWORD).json()["token"]
     second = APIClient().post(URL, {"username": user.username, "password": PASSWORD}).json()["token"]  # form-encoded
-    assert first == second
+    assert first != second
+    assert Token.objects.filter(user=user).count() == 2
     assert AuditLog.objects.filter(action=AuditAction.TOKEN, actor=user).count() == 2
 
 
@@ -100,7 +105,10 @@ def test_expired_staff_password_must_be_changed_on_the_web_first(world):
 
 
 def test_administrators_get_a_token_but_no_registry_data(world):
-    key = _post(world.users["auditor"].username, PASSWORD).json()["token"]
+    device = totp_enrol(world.users["auditor"])
+    response = APIClient().post(URL, {"username": world.users["auditor"].username, "password": PASSWORD,
+                                      "otp": totp_now(device)}, format="json")
+    key = response.json()["token"]
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert client.get("/api/v1/estates/").json()["count"] == 0

@@ -10,9 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from PIL import Image
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from wuye.accounts.testing import api_token_for
 from wuye.cases import services
 from wuye.cases.models import Category, Complaint, Event, IdempotencyKey, Photo, Source, Status, Task
 from wuye.cases.services import filing
@@ -77,8 +77,7 @@ def api(cworld):
 
     def _api(role: str) -> APIClient:
         client = APIClient()
-        token, _ = Token.objects.get_or_create(user=cworld.users[role])
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_for(cworld.users[role])}")
         return client
 
     return _api

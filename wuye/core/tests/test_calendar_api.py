@@ -10,9 +10,9 @@ import yaml
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from wuye.accounts.testing import api_token_for
 from wuye.core import calendar as cal
 from wuye.core.models import AuditLog
 from wuye.core.services_calendar import calendar_day_set
@@ -32,8 +32,7 @@ def fresh_calendar(db):
 def api(world):
     def _api(role: str) -> APIClient:
         client = APIClient()
-        token, _ = Token.objects.get_or_create(user=world.users[role])
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_for(world.users[role])}")
         return client
 
     return _api

@@ -15,9 +15,9 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from wuye.accounts.testing import api_token_for
 from wuye.conftest import CREDIT_CODES
 from wuye.core.models import AuditAction, AuditLog
 from wuye.registry import services as rs
@@ -180,7 +180,7 @@ def expected_answers(res: Resource, role: str) -> dict:
 
 def _client(user) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_for(user)}")
     return client
 
 

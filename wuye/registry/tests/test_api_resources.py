@@ -10,9 +10,9 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from wuye.accounts.testing import api_token_for
 from wuye.core.models import AuditAction, AuditLog
 from wuye.registry import services as rs
 from wuye.registry.models import (
@@ -36,8 +36,7 @@ def api(world):
 
     def _api(role: str) -> APIClient:
         client = APIClient()
-        token, _ = Token.objects.get_or_create(user=world.users[role])
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_for(world.users[role])}")
         return client
 
     return _api

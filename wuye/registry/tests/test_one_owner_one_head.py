@@ -13,10 +13,10 @@ from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from wuye.accounts.models import Role
+from wuye.accounts.testing import api_token_for
 from wuye.conftest import make_user
 from wuye.core.audit import audit_verify_chain
 from wuye.core.models import AuditLog
@@ -36,8 +36,7 @@ def second_unit(world):
 
 def _api(user) -> APIClient:
     client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_for(user)}")
     return client
 
 

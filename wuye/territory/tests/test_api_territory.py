@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from wuye.accounts.testing import api_token_for
 from wuye.core.models import AuditAction, AuditLog
 from wuye.territory.models import Community, District, Street
 
@@ -31,7 +31,7 @@ RESOURCES = ["districts", "streets", "communities"]
 
 def _client(user) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_for(user)}")
     return client
 
 
