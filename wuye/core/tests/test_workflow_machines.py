@@ -36,6 +36,7 @@ EXPECTED = {
     "committee_decision",
     "owner_question",
     "consultation_draft",
+    "admin_proposal",
 }
 
 
