@@ -178,6 +178,7 @@ TARGETS: dict[str, dict[str, object]] = {
     "api-notice-*": {"pk": "notice"},
     "training:session_*": {"pk": "training_session"},
     "training:attendance": {"pk": "training_enrolment"},
+    "api-training-session-*": {"pk": "training_session"},
     "bulletins:section": {"pk": "bulletin", "sid": "bulletin_section"},
     "bulletins:*": {"pk": "bulletin"},
     "api-bulletin-*": {"pk": "bulletin"},

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("wuye.disclosure.api_urls")),
     path("", include("wuye.governance.api_urls")),
     path("", include("wuye.campaign.notices.api_urls")),
+    path("", include("wuye.campaign.training.api_urls")),
     path("", include("wuye.campaign.api_urls")),
     path("", include("wuye.campaign.bulletins.api_urls")),
     path("", include("wuye.rulemaking.api_urls")),
