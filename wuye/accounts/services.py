@@ -242,15 +242,17 @@ def account_unlock(*, actor, username: str) -> int:
     _check(actor, Action.UNLOCK, target)
     with transaction.atomic():
         cleared = reset(username=username)
-        if backoff_until(username):
+        backing_off = backoff_until(username) is not None
+        if backing_off:
             cleared = cleared or 1  # the per-username back-off counts failures after this row only
-            transaction.on_commit(lambda: backoff_refresh(username))
         if cleared:
             audit_record(
                 action=AuditAction.ACCOUNT, actor=actor, obj=target, object_type="accounts.user",
                 object_id=target.pk if target else "", object_repr=username,
                 changes={"locked": [True, False]}, detail=f"解除登录锁定（清除 {cleared} 条失败记录）",
             )
+        if backing_off:
+            backoff_refresh(username)
     return cleared
 
 

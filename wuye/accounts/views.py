@@ -96,7 +96,8 @@ def lockout(request, credentials, *args, **kwargs):
         return JsonResponse({"detail": message}, status=429)
     return render(
         request, "429.html",
-        {"username": username, "limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes, "message": message},
+        {"username": username, "limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes, "message": message,
+         "backoff": getattr(request, "wuye_backoff", False)},
         status=429,
     )
 

@@ -4,8 +4,9 @@ administrator's or the auditor's role; administrator accounts change only by a t
 procedure or a ``manage.py`` command, audited; the system administrator's password reset never
 shows the password and the user must set one before anything else.
 
-GB/T 22239-2019 8.1.4.2 c/d (授予管理用户所需的最小权限，实现管理用户的权限分离) and 8.1.4.1
-(身份鉴别); ASVS 4.0 1.4.x / 4.1.x (least privilege, separation of duties), 2.5.x (reset)."""
+GB/T 22239-2019 8.1.4.2 d (授予管理用户所需的最小权限，实现管理用户的权限分离), 8.1.4.3 (安全审计)
+and 8.1.4.1 a (身份鉴别); ASVS 4.0 4.1.3 (least privilege), 1.4.x (access control architecture),
+2.3.1 (system-generated initial passwords sent securely and changed at first use), 2.5.x (reset)."""
 
 import pytest
 from django.core.exceptions import PermissionDenied

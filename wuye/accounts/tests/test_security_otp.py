@@ -4,7 +4,8 @@ audited reset by the security administrator; demo logins exempt only in demo mod
 endpoint needs the second factor too.
 
 GB/T 22239-2019 8.1.4.1 d (采用口令、密码技术、生物技术等两种或两种以上组合的鉴别技术); ASVS 4.0
-2.7 / 2.8 (out-of-band and one-time verifiers), 2.5.x (recovery), 1.2.x."""
+2.8.x (time-based one-time verifiers), 2.5.x / 2.6.x (recovery codes, single use), 4.3.1
+(administrative interfaces use multi-factor authentication)."""
 
 import pytest
 from django.urls import reverse

@@ -1,8 +1,9 @@
 """Issue 13 item 4: every request with a session obeys the session rules, and token requests obey
 the account's state.
 
-GB/T 22239-2019 8.1.4.1 c (登录失败处理、连接超时自动退出) and 8.1.4.2 (访问控制); ASVS 4.0 3.3.2
-(idle timeout), 2.1.x / 3.5 (token requests checked against the account)."""
+GB/T 22239-2019 8.1.4.1 b (登录失败处理、连接超时自动退出) and 8.1.4.1 a (口令定期更换); ASVS 4.0
+3.3.2 (idle timeout), 2.3.1 (initial passwords changed after first use), 3.5.2 / 3.3.1 (token
+requests checked against the account)."""
 
 import time
 

@@ -2,9 +2,9 @@
 partner systems), several per user, revocable (``DELETE /api/v1/auth/token/`` and the token
 page), all revoked on password change, reset and deactivation.
 
-ASVS 4.0 3.5.2 / 3.5.3 (stateless tokens protected and revocable), 2.10.x (service credentials),
-3.3.1 / 3.3.3 (logout and invalidation after a password change); GB/T 22239-2019 8.1.4.1 (身份鉴别)
-and 8.1.4.10 (剩余信息保护)."""
+ASVS 4.0 3.5.2 (tokens, not static API secrets), 3.3.1 (logout invalidates), 3.3.3 (all sessions
+ended after a password change), 2.10.x (service credentials); GB/T 22239-2019 8.1.4.1 b (身份鉴别:
+超时退出), 8.1.4.8 (数据保密性: 鉴别数据存储保密) and 8.1.4.10 (剩余信息保护)."""
 
 from datetime import timedelta
 
