@@ -61,7 +61,6 @@ INSTALLED_APPS = [
     "wuye.campaign.notices",
     "wuye.campaign.training",
     "wuye.rulemaking",
-    "wuye.rulemaking",
     "wuye.demo",
 ]
 
@@ -377,10 +376,6 @@ WUYE_SMS_CODE_IP_LIMIT = env.int("WUYE_SMS_CODE_IP_LIMIT", default=30)
 WUYE_IMPORT_MAX_ROWS = env.int("WUYE_IMPORT_MAX_ROWS", default=500_000)
 # Excel export of a list: above this many rows the user is asked to narrow the filter.
 WUYE_EXPORT_MAX_ROWS = env.int("WUYE_EXPORT_MAX_ROWS", default=50_000)
-# Public consultation on draft regulations (rulemaking): the shortest period without a recorded reason
-# (规章制定程序条例 第十五条) and how it is counted: "calendar_days" or "working_days" (core.calendar).
-WUYE_CONSULTATION_MIN_DAYS = env.int("WUYE_CONSULTATION_MIN_DAYS", default=30)
-WUYE_CONSULTATION_PERIOD_UNIT = env.str("WUYE_CONSULTATION_PERIOD_UNIT", default="calendar_days")
 # Public consultation on draft regulations (rulemaking): the shortest period without a recorded reason
 # (规章制定程序条例 第十五条) and how it is counted: "calendar_days" or "working_days" (core.calendar).
 WUYE_CONSULTATION_MIN_DAYS = env.int("WUYE_CONSULTATION_MIN_DAYS", default=30)
