@@ -35,7 +35,8 @@ def _weasyprint():
 
 
 def html_of(content: Content) -> str:
-    letter = round(TYPE_AREA_MM[0] / 25.4 * 72 / CHARS_PER_LINE - BODY_PT, 3)  # 28 characters fill 156 mm
+    # 28 characters fill 156 mm (a hair less, so that rounding never pushes the 28th to the next line)
+    letter = round(TYPE_AREA_MM[0] / 25.4 * 72 / CHARS_PER_LINE - BODY_PT, 3) - 0.01
     return render_to_string("bulletins/document.html", {
         "c": content, "body_pt": BODY_PT, "title_pt": TITLE_PT, "page_pt": PAGE_NO_PT, "line_pt": LINE_PITCH_PT,
         "letter_pt": letter, "m": MARGINS_MM, "red": f"#{RED}", "type_width": TYPE_AREA_MM[0],

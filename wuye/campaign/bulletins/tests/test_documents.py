@@ -92,3 +92,29 @@ def test_pdf_is_a4_with_title_and_number(issued):
     assert boxes and all(abs(float(w) - 595.28) < 0.1 and abs(float(h) - 841.89) < 0.1 for w, h in boxes)
     keywords = re.search(rb"/Keywords \(([^)]*)\)|/Keywords <([0-9a-fA-F]+)>", raw)
     assert keywords is not None
+
+
+def test_pdf_lines_hold_28_characters_and_pages_22_lines(issued):
+    """GB/T 9704: 28 characters a line, 22 lines a page (a long section is laid out and its line
+    boxes counted: full lines after the first hold 28 characters, and a full page of body text 22)."""
+    from wuye.campaign.bulletins.document import Part
+
+    content = content_of(issued)
+    content.parts = [Part("一、测试", ["物" * 2000])]
+    document = document_of(content)
+
+    def lines(box):
+        if type(box).__name__ == "LineBox":
+            yield box
+        for child in getattr(box, "children", []) or []:
+            yield from lines(child)
+
+    def text(box):
+        if getattr(box, "text", None):
+            return box.text
+        return "".join(text(c) for c in getattr(box, "children", []) or [])
+
+    second_page = [text(line) for line in lines(document.pages[1]._page_box)]
+    full = [t for t in second_page if set(t) == {"物"}]
+    assert full and all(len(t) == 28 for t in full[1:-1])
+    assert len(full) == 22
