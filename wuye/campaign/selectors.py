@@ -265,10 +265,11 @@ def task_rows(tasks, *, now: datetime | None = None) -> list[TaskRow]:
             "task_id", "district_id", "district__name", "quota"):
         quotas[tid].append((d, name, q))
     reports: dict[int, list[dict]] = defaultdict(list)
-    for r in Report.objects.filter(task_id__in=ids).order_by("task_id", "-period_end", "role", "id").values(
-            "id", "task_id", "period", "period_end", "role", "unit_kind", "unit_id", "unit_name", "district_id",
-            "status", "final", "quantity_done", "submitted_at", "late"):
-        reports[r["task_id"]].append(r)
+    # Only what status, progress and the counts need (a board reads thousands of reports).
+    fields = ("task_id", "period_end", "role", "unit_kind", "unit_id", "district_id", "status", "quantity_done")
+    for row in Report.objects.filter(task_id__in=ids).order_by("task_id", "-period_end", "role", "id").values_list(
+            *fields):
+        reports[row[0]].append(dict(zip(fields, row, strict=True)))
     cache: dict = {}  # report deadlines and indicator values shared by the tasks of one call
     return [_row(t, units[t.pk], milestones[t.pk], quotas[t.pk], reports[t.pk], now, today, cache) for t in tasks]
 
@@ -373,6 +374,10 @@ def task_timeline(task: Task):
 
 
 # ---- the board ----------------------------------------------------------------------------------
+
+
+def with_status(rows: list[TaskRow], status: str) -> list[TaskRow]:
+    return [r for r in rows if r.status == status] if status else rows
 
 
 def board_rows(user, *, plan_id=None, status: str = "", q: str = "", unit: str = "",

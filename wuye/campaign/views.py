@@ -47,10 +47,8 @@ def board(request):
     _require_campaign(user)
     form = BoardFilter(request.GET or None, plans=sel.plans_for_filter(user))
     f = form.cleaned_data if form.is_valid() else {}
-    rows = sel.board_rows(user, plan_id=f.get("plan"), status=f.get("status", ""), q=f.get("q", ""),
-                          unit=f.get("unit", ""))
-    all_rows = rows if not f.get("status") else sel.board_rows(user, plan_id=f.get("plan"), q=f.get("q", ""),
-                                                               unit=f.get("unit", ""))
+    all_rows = sel.board_rows(user, plan_id=f.get("plan"), q=f.get("q", ""), unit=f.get("unit", ""))
+    rows = sel.with_status(all_rows, f.get("status", ""))
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     chart = sel.district_progress(all_rows)
     query = request.GET.copy()
