@@ -13,7 +13,8 @@ with its Chinese message.
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers as drf
 from rest_framework import status
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
@@ -42,6 +43,12 @@ _ERR = {400: OpenApiResponse(description="输入有误或业务规则不允许�
 UNIT = {"kind": "department", "id": 3}
 
 
+def _page(name: str, item) -> object:
+    """The paginated shape of a list (``core.api.Pagination``)."""
+    return inline_serializer(name, fields={"count": drf.IntegerField(), "next": drf.CharField(allow_null=True),
+                                           "previous": drf.CharField(allow_null=True), "results": item})
+
+
 def _plan_out(plan: Plan) -> dict:
     return s.PlanOut(plan).data
 
@@ -52,7 +59,7 @@ def _task_detail(task: Task) -> dict:
 
 
 @extend_schema(methods=["GET"], operation_id="campaign_plans_list", tags=["campaign"], summary="年度工作方案列表",
-               responses={200: s.PlanOut(many=True)})
+               responses={200: _page("CampaignPlanPage", s.PlanOut(many=True))})
 @extend_schema(methods=["POST"], operation_id="campaign_plan_create", tags=["campaign"], summary="新建年度工作方案",
                description="仅市住房保障房产局（专项行动办公室）。", request=s.PlanIn, responses={201: s.PlanOut, **_ERR},
                examples=[OpenApiExample("2020年工作方案", request_only=True, value={"year": 2020, "title": "2020年工作方案"})])
@@ -109,7 +116,7 @@ def plan_tasks(request, pk: int):
 
 
 @extend_schema(operation_id="campaign_tasks_list", tags=["campaign"], summary="重点任务列表（按权限）",
-               responses={200: s.TaskOut(many=True)})
+               responses={200: _page("CampaignTaskPage", s.TaskOut(many=True))})
 @api_view(["GET"])
 def tasks(request):
     qs = tasks_visible_to(request.user).select_related("plan").order_by("plan__year", "plan_id", "id")

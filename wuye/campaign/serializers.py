@@ -8,7 +8,7 @@ from rest_framework import serializers as drf
 
 from wuye.cases.units import unit_ref
 
-from .models import Rhythm, TaskStatus
+from .models import Rhythm
 from .units import UnitField
 
 LEAD_MISSING = _("请指定牵头单位（lead）")
@@ -94,7 +94,7 @@ class TaskOut(drf.Serializer):
     number = drf.CharField()
     title = drf.CharField()
     content = drf.CharField()
-    status = drf.ChoiceField(choices=TaskStatus.values)
+    status = drf.CharField(help_text="not_started、on_track、behind、done 或 overdue（由期限、进度和报告推导）")
     lead = drf.DictField()
     co_units = drf.ListField(child=drf.DictField())
     due_date = drf.DateField()
