@@ -31,8 +31,8 @@ from wuye.conftest import build_world
 PUBLIC = {
     "accounts:login": "登录页本身",
     "api-token": "以用户名和密码换取 API 令牌（受登录锁定和审计约束）",
-    "api-schema": "OpenAPI 接口说明：只含接口结构，不含任何数据，供对接系统使用",
-    "api-docs": "接口说明的交互式页面，静态资源由本系统提供",
+    # /api/schema/ and /api/docs/ are public only in demo mode or by WUYE_API_DOCS_PUBLIC (issue 13 §15):
+    # in production the walk below finds them refusing anonymous users like every other route.
     "set_language": "切换界面语言（中文 / English），只写入语言 Cookie",
     # complaints: public — the resident files and follows a complaint without an account (issue 3 §1, §12)
     "cases:public_new": "公开诉求表单（小区公告栏二维码），手机号须短信验证，按手机号和 IP 限流",
