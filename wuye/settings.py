@@ -329,6 +329,8 @@ SPECTACULAR_SETTINGS = {
         "EstateKindEnum": "wuye.registry.models.Estate.Kind",
         "OwnerKindEnum": "wuye.registry.models.Owner.Kind",
         "ParkingSpaceKindEnum": "wuye.registry.models.ParkingSpace.Kind",
+        "ComplaintStatusEnum": "wuye.cases.models.Status",
+        "NoticeReceiptStatusEnum": "wuye.campaign.notices.api.RECEIPT_STATUSES",
     },
 }
 

@@ -20,5 +20,5 @@ class AccountPolicyBackend:
             raise PermissionDenied
         return None
 
-    def get_user(self, user_id):
-        return None
+    # No ``get_user``: this backend never logs anyone in, so no session names it (and
+    # ``Client.force_login`` picks the first backend that has one).

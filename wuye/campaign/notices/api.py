@@ -60,9 +60,12 @@ class NoticeOut(drf.Serializer):
 class AckIn(drf.Serializer):
     feedback = drf.CharField(required=False, allow_blank=True, max_length=5000, help_text="签收时附带的落实情况（可选）")
 
+# A receipt's status as the API gives it (``selectors``: overdue = not acknowledged by the deadline).
+RECEIPT_STATUSES = ["pending", "read", "acknowledged", "overdue"]
+
 _Entry = inline_serializer("NoticeReceiptEntry", many=True, fields={
     "unit": drf.JSONField(help_text="接收单位 {\"kind\", \"id\", \"name\"}"),
-    "status": drf.ChoiceField(choices=["pending", "read", "acknowledged", "overdue"]),
+    "status": drf.ChoiceField(choices=RECEIPT_STATUSES),
     "read_at": drf.DateTimeField(allow_null=True), "acknowledged_at": drf.DateTimeField(allow_null=True),
     "fed_back_at": drf.DateTimeField(allow_null=True), "remind_count": drf.IntegerField(),
 })
@@ -74,7 +77,7 @@ _Receipts = inline_serializer("NoticeReceipts", fields={
 })
 _ReceiptOut = inline_serializer("NoticeReceiptOut", fields={
     "notice": drf.IntegerField(), "unit": drf.JSONField(),
-    "status": drf.ChoiceField(choices=["pending", "read", "acknowledged", "overdue"]),
+    "status": drf.ChoiceField(choices=RECEIPT_STATUSES),
     "acknowledged_at": drf.DateTimeField(allow_null=True), "feedback": drf.CharField(),
 })
 

@@ -267,7 +267,7 @@ def test_fee_public_for_anyone_printable(world, django_assert_num_queries):
         r = client.get(reverse("disclosure:fee_public", args=[world.estate_a.pk]))
     html = r.content.decode()
     assert r.status_code == 200 and n.service_content in html and "12358" in html and "基准价 2.40" in html
-    assert "window.print()" in html and "安居物业服务有限公司" in html
+    assert "data-print" in html and "安居物业服务有限公司" in html
     assert client.post(reverse("disclosure:fee_public", args=[world.estate_a.pk])).status_code == 405
     assert client.get(reverse("disclosure:fee_public", args=[99999])).status_code == 404
 

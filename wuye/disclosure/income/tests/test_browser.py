@@ -65,7 +65,7 @@ def test_scenario_7_company_drafts_committee_confirms_public_sees(world, live, p
     _add(page, "item-form", {"source": "lift_ad", "amount": "86400", "description": "电梯轿厢框架广告，全年"})
     _add(page, "item-form", {"source": "common_parking", "amount": "52800", "description": "小区道路划线停车位出租"})
     _add(page, "cost-form", {"description": "广告位维护及停车秩序维护人员劳务", "amount": "12000"})
-    assert page.locator("[data-testid=net]").inner_text().strip() == "127200.00"
+    assert page.locator("[data-testid=net]").inner_text().strip() == "127,200.00"
     assert page.locator("[data-testid=items] tbody tr").count() == 2
     shot(page, "income-1-company-draft")
     with page.expect_navigation():
@@ -94,11 +94,11 @@ def test_scenario_7_company_drafts_committee_confirms_public_sees(world, live, p
     public = page_for()
     public.goto(f"{live.url}/public/estates/{report.estate_id}/")
     panel = public.locator("[data-testid=income-panel]")
-    assert "127200.00" in panel.inner_text()
+    assert "127,200.00" in panel.inner_text()
     shot(public, "income-4-estate-page")
     panel.locator(f"a[href='/disclosure/income/{report.pk}/public/']").click()
     public.wait_for_url(f"{live.url}/disclosure/income/{report.pk}/public/")
-    assert public.locator("[data-testid=net]").inner_text().strip() == "127200.00"
+    assert public.locator("[data-testid=net]").inner_text().strip() == "127,200.00"
     assert public.locator("#wy-chart canvas").count() == 1
     assert public.locator("[data-testid=my-shares]").count() == 0 and "3-1-101" not in public.content()
     public.fill("#wy-area", "89.50")
@@ -109,7 +109,7 @@ def test_scenario_7_company_drafts_committee_confirms_public_sees(world, live, p
     owner = person(world.users["resident"], width=390, height=844)
     owner.goto(f"{live.url}/disclosure/income/{report.pk}/public/")
     share = IncomeShare.objects.get(report=report, unit=world.unit_a)
-    assert owner.locator("[data-testid=my-amount]").inner_text().startswith(str(share.amount))
+    assert owner.locator("[data-testid=my-amount]").inner_text().startswith(f"{share.amount:,}")
     owner.fill("[data-testid=objection-form] textarea[name=text]", "停车收入偏低：小区道路约有四十个车位在出租")
     with owner.expect_navigation():
         owner.click("[data-testid=object]")
