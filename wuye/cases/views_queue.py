@@ -28,7 +28,15 @@ from wuye.core.audit import audit_record
 from wuye.core.calendar import file_stamp, local_text
 from wuye.core.choices import labels
 from wuye.core.excel import Column, xlsx_response
-from wuye.core.listing import COUNT_CAP, SEARCH_COUNT_CAP, capped_count, page_window, paginate, paginate_ids
+from wuye.core.listing import (
+    COUNT_CAP,
+    SEARCH_COUNT_CAP,
+    capped_count,
+    page_window,
+    paginate,
+    paginate_ids,
+    query_string,
+)
 from wuye.core.masking import mask_phone
 from wuye.core.models import AuditAction
 from wuye.core.widgets import fast_selects
@@ -43,15 +51,6 @@ from .views_pages import deadline, is_htmx_partial, require
 
 QUEUE_PAGE_SIZE = 30
 LIST_PAGE_SIZE = 30
-
-
-def _query_string(data, *drop: str) -> str:
-    q = data.copy()
-    for key in ("page", "export", *drop):
-        q.pop(key, None)
-    for key in [k for k, v in q.lists() if not any(v)]:
-        q.pop(key)
-    return q.urlencode()
 
 
 def _clean_ids(data, *names: str):
@@ -109,7 +108,7 @@ def queue(request):
         t.deadline = deadline(t.due, now, warn)
         t.sign_deadline = deadline(t.sign_due, now, warn) if t.state == Task.State.PENDING else None
     page.object_list = rows
-    query = _query_string(request.GET)
+    query = query_string(request.GET)
     fast_selects(filterset.form)
     context = {
         "page": page, "rows": rows, "window": page_window(page), "query": query,
@@ -253,7 +252,7 @@ def complaint_list(request):
                               done_at=c.replied_at if not running else None)
         c.any_overdue = c.accept_overdue or c.sign_overdue or c.contact_overdue or c.resolve_overdue
     page.object_list = rows
-    query = _query_string(data)
+    query = query_string(data)
     context = {
         "page": page, "rows": rows, "window": page_window(page), "query": query,
         "filter_form": filterset.form, "counts": status_counts(user), "list_url": reverse("cases:page_list"),
@@ -315,7 +314,7 @@ def _csv_cell(value) -> str:
 def _export(request, filterset, qs, fmt: str):
     cap = getattr(settings, "WUYE_EXPORT_MAX_ROWS", 50_000)
     n = capped_count(qs, cap)
-    back_query = _query_string(request.GET)
+    back_query = query_string(request.GET)
     back = reverse("cases:page_list") + (f"?{back_query}" if back_query else "")
     if n > cap:
         messages.error(request, _g("符合条件的诉求超过 %(cap)s 条，无法一次导出。请先用筛选条件缩小范围后再导出。") % {

@@ -184,3 +184,14 @@ def apply_sort(request, qs: QuerySet, allowed: dict[str, tuple[str, ...]], defau
     if descending:
         fields = tuple(f[1:] if f.startswith("-") else f"-{f}" for f in fields)
     return qs.order_by(*fields), Sort(key, descending)
+
+
+def query_string(data, *drop: str) -> str:
+    """A list's filters as a query string for its page links and exports: without the page number,
+    the export switch, the ``drop`` keys and empty values."""
+    q = data.copy()
+    for key in ("page", "export", *drop):
+        q.pop(key, None)
+    for key in [k for k, v in q.lists() if not any(v)]:
+        q.pop(key)
+    return q.urlencode()

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from wuye.core.audit import audit_record
 from wuye.core.calendar import file_stamp
 from wuye.core.excel import Column, xlsx_response
-from wuye.core.listing import capped_count
+from wuye.core.listing import capped_count, query_string
 from wuye.core.models import AuditAction
 
 PAGE_SIZE = 30
@@ -21,15 +21,6 @@ PAGE_SIZE = 30
 
 def crumbs(*extra):
     return [(_("监督检查"), None), *extra]
-
-
-def query_string(data, *drop: str) -> str:
-    q = data.copy()
-    for key in ("page", "export", *drop):
-        q.pop(key, None)
-    for key in [k for k, v in q.lists() if not any(v)]:
-        q.pop(key)
-    return q.urlencode()
 
 
 def htmx_results(request) -> bool:

@@ -22,8 +22,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from wuye.cases.models import UnitKind
 from wuye.core.access import refuse
 from wuye.core.errors import ServiceError, error_text
-from wuye.core.listing import page_window, paginate
-from wuye.supervision.pages import export_xlsx, query_string
+from wuye.core.listing import page_window, paginate, query_string
+from wuye.supervision.pages import export_xlsx
 from wuye.territory.selectors import districts_visible_to
 
 from . import selectors as sel

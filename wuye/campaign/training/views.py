@@ -16,9 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from wuye.core.access import get_visible_or_404, refuse
 from wuye.core.errors import ServiceError, error_text
-from wuye.core.listing import page_window, paginate
+from wuye.core.listing import page_window, paginate, query_string
 from wuye.registry.selectors import staff_visible_to
-from wuye.supervision.pages import query_string
 
 from . import selectors as sel
 from . import services as svc

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from wuye.core.access import refuse
 from wuye.core.errors import ServiceError, error_text
-from wuye.core.listing import page_window, paginate
+from wuye.core.listing import page_window, paginate, query_string
 from wuye.core.masking import mask_name, mask_phone
 
 from . import selectors as sel
@@ -39,14 +39,6 @@ ROOT = (_("业委会监督"), None)
 
 def _crumbs(*extra):
     return [(_("业委会监督"), reverse("governance:cgov_decision_list")), *extra]
-
-
-def _query(data) -> str:
-    q = data.copy()
-    q.pop("page", None)
-    for key in [k for k, v in q.lists() if not any(v)]:
-        q.pop(key)
-    return q.urlencode()
 
 
 def _need(ok: bool, user, model, reason) -> None:
@@ -77,7 +69,7 @@ def decision_list(request):
     q = (request.GET.get("q") or "").strip()
     today = timezone.localdate()
     page = paginate(request, sel.decision_list_for(user, status=status, q=q, due=due, today=today))
-    ctx = {"page": page, "rows": list(page.object_list), "window": page_window(page), "query": _query(request.GET),
+    ctx = {"page": page, "rows": list(page.object_list), "window": page_window(page), "query": query_string(request.GET),
            "status": status, "statuses": CommitteeDecision.Status.choices, "q": q, "due": due, "today": today,
            "can_record": sel.can_record(user), "is_official": sel.is_official(user),
            "breadcrumbs": [ROOT, (_("业委会决定"), None)]}
@@ -199,7 +191,7 @@ def question_list(request):
     for q in rows:
         q.asker_shown = mask_name(q.owner.name)
     return render(request, "committees/question_list.html", {
-        "page": page, "rows": rows, "window": page_window(page), "query": _query(request.GET), "status": status,
+        "page": page, "rows": rows, "window": page_window(page), "query": query_string(request.GET), "status": status,
         "statuses": OwnerQuestion.Status.choices, "now": timezone.now(), "breadcrumbs": _crumbs((_("业主质询与异议"), None))})
 
 
@@ -213,7 +205,7 @@ def meeting_list(request):
     _need(sel.can_view(user), user, CommitteeMeeting, _("该角色不使用业委会监督页面"))
     page = paginate(request, sel.meetings_visible_to(user).select_related("estate").order_by("-held_on", "-id"))
     return render(request, "committees/meeting_list.html", {
-        "page": page, "rows": list(page.object_list), "window": page_window(page), "query": _query(request.GET),
+        "page": page, "rows": list(page.object_list), "window": page_window(page), "query": query_string(request.GET),
         "can_record": sel.can_record(user), "breadcrumbs": _crumbs((_("业委会会议"), None))})
 
 
@@ -258,7 +250,7 @@ def committee_list(request):
     q = (request.GET.get("q") or "").strip()
     page = paginate(request, sel.committee_overview_for(user, q=q))
     return render(request, "committees/committee_list.html", {
-        "page": page, "rows": list(page.object_list), "window": page_window(page), "query": _query(request.GET), "q": q,
+        "page": page, "rows": list(page.object_list), "window": page_window(page), "query": query_string(request.GET), "q": q,
         "flags": sel.committee_flags(user, today=timezone.localdate()), "today": timezone.localdate(),
         "breadcrumbs": _crumbs((_("业委会履职"), None))})
 

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from wuye.core.access import refuse
 from wuye.core.calendar import add_months
 from wuye.core.errors import ServiceError, error_text
-from wuye.core.listing import page_window, paginate
+from wuye.core.listing import page_window, paginate, query_string
 from wuye.governance.models import Candidate, Election, GovernanceSettings
 from wuye.governance.votes.tally import motion_counts
 
@@ -49,14 +49,6 @@ def _apply_errors(form, e: ServiceError) -> None:
         form.add_error(None, e.messages)
 
 
-def _query_string(data) -> str:
-    q = data.copy()
-    q.pop("page", None)
-    for key in [k for k, v in q.lists() if not any(v)]:
-        q.pop(key)
-    return q.urlencode()
-
-
 @require_GET
 @login_required
 def election_list(request):
@@ -73,7 +65,7 @@ def election_list(request):
     for e in rows:
         e.late = svc.filing_is_late(e, today)
     can_open = sel.can_open_elections(user)
-    ctx = {"page": page, "rows": rows, "window": page_window(page), "query": _query_string(request.GET),
+    ctx = {"page": page, "rows": rows, "window": page_window(page), "query": query_string(request.GET),
            "statuses": S.choices, "status": status, "q": q, "can_open": can_open,
            "is_official": sel.is_official(user),
            "filtered": bool(status or q), "breadcrumbs": _crumbs()}
@@ -301,7 +293,7 @@ def committees_due(request):
         if tab == "terms":
             r.days_left = (r.term_end - today).days
     ctx = {"summary": summary, "tab": tab, "page": page, "rows": rows, "window": page_window(page),
-           "query": _query_string(request.GET), "today": today, "horizon": horizon, "gs": gs,
+           "query": query_string(request.GET), "today": today, "horizon": horizon, "gs": gs,
            "breadcrumbs": [(_("业主自治"), None), (_("业委会备案与换届"), None)]}
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "wy-results":
         return render(request, "governance/elections/_due_results.html", ctx)

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from wuye.core.access import refuse
 from wuye.core.calendar import DAY, local_text
 from wuye.core.errors import ServiceError, error_text
-from wuye.core.listing import page_window, paginate
+from wuye.core.listing import page_window, paginate, query_string
 from wuye.core.masking import mask_name, mask_phone
 
 from . import selectors as sel
@@ -30,14 +30,6 @@ from .workflow import FOLLOWUP
 
 def _crumbs(*extra):
     return [(_("党建引领"), reverse("governance:party_home")), *extra]
-
-
-def _query(data) -> str:
-    q = data.copy()
-    q.pop("page", None)
-    for key in [k for k, v in q.lists() if not any(v)]:
-        q.pop(key)
-    return q.urlencode()
 
 
 def _need(ok: bool, user, model, reason) -> None:
@@ -81,7 +73,7 @@ def organisation_list(request):
     rows = list(page.object_list)
     for o in rows:
         o.phone_shown = mask_phone(o.secretary_phone)
-    ctx = {"page": page, "rows": rows, "window": page_window(page), "query": _query(request.GET), "level": level, "q": q,
+    ctx = {"page": page, "rows": rows, "window": page_window(page), "query": query_string(request.GET), "level": level, "q": q,
            "levels": PartyOrganisation.Level.choices, "can_add": sel.can_manage_organisations(user),
            "breadcrumbs": _crumbs((_("党组织"), None))}
     return render(request, "party/organisation_list.html", ctx)
@@ -165,7 +157,7 @@ def meeting_list(request):
         state = ""
     q = (request.GET.get("q") or "").strip()
     page = paginate(request, sel.meeting_list_for(user, state=state, q=q))
-    ctx = {"page": page, "rows": list(page.object_list), "window": page_window(page), "query": _query(request.GET),
+    ctx = {"page": page, "rows": list(page.object_list), "window": page_window(page), "query": query_string(request.GET),
            "state": state, "q": q, "can_record": sel.can_record_meetings(user),
            "my_items": sel.my_open_followups(user), "today": timezone.localdate(),
            "breadcrumbs": [(_("三方联席会议"), None)]}

@@ -20,9 +20,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from wuye.core.access import refuse
 from wuye.core.errors import ServiceError
-from wuye.core.listing import page_window, paginate
+from wuye.core.listing import page_window, paginate, query_string
 from wuye.supervision.orders.selectors import orders_of_inspection
-from wuye.supervision.pages import PAGE_SIZE, crumbs, export_xlsx, htmx_results, query_string
+from wuye.supervision.pages import PAGE_SIZE, crumbs, export_xlsx, htmx_results
 
 from . import selectors as sel
 from . import services as svc

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from wuye.core.access import get_visible_or_404, refuse
 from wuye.core.errors import ServiceError
-from wuye.core.listing import page_window, paginate
-from wuye.supervision.pages import PAGE_SIZE, crumbs, query_string
+from wuye.core.listing import page_window, paginate, query_string
+from wuye.supervision.pages import PAGE_SIZE, crumbs
 
 from . import selectors as sel
 from . import services as svc

@@ -16,8 +16,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from wuye.core.access import refuse
 from wuye.core.errors import ServiceError
-from wuye.core.listing import page_window, paginate
-from wuye.supervision.pages import PAGE_SIZE, crumbs, export_xlsx, htmx_results, query_string
+from wuye.core.listing import page_window, paginate, query_string
+from wuye.supervision.pages import PAGE_SIZE, crumbs, export_xlsx, htmx_results
 
 from . import selectors as sel
 from . import services as svc
