@@ -44,6 +44,8 @@ ROLE_BINDING: dict[str, str | None] = {
     Role.NONE: None,
 }
 ADMIN_ROLES = {Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR}
+# The property company's manager and staff: the roles bound to a company.
+COMPANY_ROLES = frozenset({Role.COMPANY_MANAGER, Role.COMPANY_STAFF})
 # Roles whose staff passwords expire (issue: staff passwords expire after 90 days). Residents don't.
 STAFF_ROLES = set(Role) - {Role.RESIDENT, Role.NONE}
 GOVERNMENT_ROLES = {Role.CITY, Role.DISTRICT, Role.STREET, Role.COMMUNITY, Role.DEPARTMENT}

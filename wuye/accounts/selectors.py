@@ -30,7 +30,7 @@ from wuye.registry.models import Estate, Owner, Ownership, PropertyCompany
 from wuye.territory.models import Community, Department, District, Street
 
 from .lockout import backoff_until
-from .models import ADMIN_ROLES, ROLE_BINDING, STAFF_ROLES, ApiToken, Role, User
+from .models import ADMIN_ROLES, COMPANY_ROLES, ROLE_BINDING, STAFF_ROLES, ApiToken, Role, User
 
 ACCOUNT_VIEWERS = {Role.SYSADMIN, Role.SECADMIN}
 
@@ -259,7 +259,6 @@ def binding_get(kind: str, pk):
 # disclosures, votes). Unit kinds are the complaint router's (``UnitKind``): company, community,
 # street, department, district, city.
 
-COMPANY_ROLES = (Role.COMPANY_MANAGER, Role.COMPANY_STAFF)
 
 
 def unit_user_field(kind: str) -> str:

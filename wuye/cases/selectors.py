@@ -16,7 +16,7 @@ from __future__ import annotations
 from django.db.models import Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from wuye.accounts.models import Role
+from wuye.accounts.models import COMPANY_ROLES, Role
 from wuye.core.access import get_visible_or_404, refuse
 from wuye.core.masking import mask_name, mask_phone
 from wuye.registry.models import Estate, PropertyCompany
@@ -160,7 +160,6 @@ def complaint_for_action(*, user, pk, reporter: bool = False) -> Complaint:
 
 # ---- what each viewer may read of the resident ------------------------------------------------
 
-COMPANY_ROLES = {Role.COMPANY_MANAGER, Role.COMPANY_STAFF}
 
 
 def reporter_name_for(user, complaint: Complaint) -> str:

@@ -25,7 +25,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from wuye.accounts.models import ADMIN_ROLES, Role
+from wuye.accounts.models import ADMIN_ROLES, COMPANY_ROLES, Role
 from wuye.registry import selectors as rsel
 from wuye.registry.models import (
     CommitteeMember,
@@ -50,7 +50,6 @@ ESTATE_ROWS = 20
 AREA_ROWS = 60
 
 OFFICIAL_ROLES = {Role.CITY, Role.DISTRICT, Role.DEPARTMENT, Role.STREET, Role.COMMUNITY}
-COMPANY_ROLES = {Role.COMPANY_MANAGER, Role.COMPANY_STAFF}
 
 # rules.md §5 (local): an idle developer-held space that is not offered for rent (只售不租).
 SALE_ONLY_Q = Q(

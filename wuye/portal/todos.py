@@ -17,8 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from wuye.accounts.models import Role
-from wuye.accounts.selectors import COMPANY_ROLES
+from wuye.accounts.models import COMPANY_ROLES, Role
 from wuye.cases import selectors as case_sel
 from wuye.cases.filters import SOON, ComplaintFilter, QueueFilter
 from wuye.cases.models import Request, Status

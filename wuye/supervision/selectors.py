@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from wuye.accounts.models import Role
+from wuye.accounts.models import COMPANY_ROLES, Role
 from wuye.territory.models import District, Street
 
 OFFICIAL_ROLES = frozenset({Role.CITY, Role.DISTRICT})
-COMPANY_ROLES = frozenset({Role.COMPANY_MANAGER, Role.COMPANY_STAFF})
 AREA_ROLES = frozenset({Role.CITY, Role.DISTRICT, Role.STREET, Role.COMMUNITY})
 OWNER_ROLES = (Role.RESIDENT, Role.COMMITTEE)
 

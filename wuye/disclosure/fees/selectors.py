@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from wuye.accounts.models import Role
+from wuye.accounts.models import COMPANY_ROLES, Role
 from wuye.core.access import get_visible_or_404, refuse
 from wuye.disclosure.models import FeeNotice
 from wuye.registry.models import Estate, ServiceContract
@@ -19,7 +19,6 @@ from wuye.registry.selectors import estate_q, estates_visible_to
 from wuye.supervision.models import StarRating
 
 FEE_OFFICIALS = {Role.CITY, Role.DISTRICT, Role.STREET, Role.COMMUNITY, Role.DEPARTMENT}
-COMPANY_ROLES = {Role.COMPANY_MANAGER, Role.COMPANY_STAFF}
 FEE_LIST_ROLES = FEE_OFFICIALS | COMPANY_ROLES
 FEE_PUBLISHERS = {Role.COMPANY_MANAGER}
 

@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
-from wuye.accounts.models import Role
+from wuye.accounts.models import COMPANY_ROLES, Role
 from wuye.accounts.selectors import company_managers, owner_users, unit_users_of_many
 from wuye.core.access import get_visible_or_404, refuse
 from wuye.core.money import money
@@ -26,7 +26,6 @@ from wuye.registry.selectors import estate_q, estates_visible_to
 from wuye.territory.models import District
 
 OFFICIALS = {Role.CITY, Role.DISTRICT, Role.STREET, Role.COMMUNITY, Role.DEPARTMENT}
-COMPANY_ROLES = {Role.COMPANY_MANAGER, Role.COMPANY_STAFF}
 INVENTORY_ROLES = OFFICIALS | COMPANY_ROLES | {Role.COMMITTEE}
 OFFER_ROLES = COMPANY_ROLES
 

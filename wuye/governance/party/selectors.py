@@ -18,7 +18,7 @@ from datetime import date
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
-from wuye.accounts.models import Role
+from wuye.accounts.models import COMPANY_ROLES, Role
 from wuye.core.access import get_visible_or_404
 from wuye.core.calendar import add_months
 from wuye.core.money import percent
@@ -39,7 +39,6 @@ from .models import (
 from .workflow import FOLLOWUP
 
 OFFICIALS = (Role.CITY, Role.DISTRICT, Role.STREET, Role.COMMUNITY)
-COMPANY_ROLES = (Role.COMPANY_MANAGER, Role.COMPANY_STAFF)
 
 
 def _active(user) -> bool:
