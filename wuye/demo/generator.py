@@ -36,6 +36,7 @@ from .complaints import build_demo_complaints
 from .estate_services import EstateServicesMixin
 from .estates import EstatesMixin
 from .supervision import build_demo_supervision
+from .transition import build_demo_transition
 from .transparency import build_demo_transparency
 
 DEMO_PASSWORD = "Wuye@2026"
@@ -300,6 +301,9 @@ def build_demo_city(*, scale: str = "small", seed: int = 2026, say: Callable[[st
             tr = build_demo_transparency(scale=scale, seed=seed, now=now or (done.now if complaints else None),
                                          city_id=builder.city_id, say=say)
             result.counts.update(tr)
+            tn = build_demo_transition(scale=scale, seed=seed, now=now or (done.now if complaints else None),
+                                       city_id=builder.city_id, say=say)
+            result.counts.update(tn)
         audit_record(
             action=AuditAction.IMPORT, object_type="territory.city", object_id=result.city_id,
             object_repr=N.CITY_NAME, detail="演示城市数据已生成", username="manage.py demo",
