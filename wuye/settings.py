@@ -61,6 +61,11 @@ INSTALLED_APPS = [
     "wuye.campaign.notices",
     "wuye.campaign.training",
     "wuye.rulemaking",
+    "wuye.transition.developers",
+    "wuye.transition.handover",
+    "wuye.transition.oldcompounds",
+    "wuye.transition.quasi",
+    "wuye.transition.recheck",
     "wuye.demo",
 ]
 
