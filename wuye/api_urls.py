@@ -29,4 +29,9 @@ urlpatterns = [
     path("", include("wuye.campaign.api_urls")),
     path("", include("wuye.campaign.bulletins.api_urls")),
     path("", include("wuye.rulemaking.api_urls")),
+    path("", include("wuye.transition.developers.api_urls")),
+    path("", include("wuye.transition.handover.api_urls")),
+    path("", include("wuye.transition.oldcompounds.api_urls")),
+    path("", include("wuye.transition.quasi.api_urls")),
+    path("", include("wuye.transition.recheck.api_urls")),
 ]

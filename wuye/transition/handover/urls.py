@@ -1,0 +1,7 @@
+"""Pages of handover."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "handover"
+
+urlpatterns: list = []

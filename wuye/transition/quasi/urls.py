@@ -1,0 +1,7 @@
+"""Pages of quasi."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "quasi"
+
+urlpatterns: list = []
