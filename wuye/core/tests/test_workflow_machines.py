@@ -37,6 +37,7 @@ EXPECTED = {
     "owner_question",
     "consultation_draft",
     "admin_proposal",
+    "developer_violation",
 }
 
 
