@@ -144,3 +144,27 @@ class CalendarDay(TimeStampedModel):
     def __str__(self) -> str:
         kind = _("上班") if self.is_workday else _("放假")
         return f"{self.date:%Y-%m-%d} {self.name}（{kind}）"
+
+
+class StagedUpload(models.Model):
+    """A photo kept between a form refused for some other field and its corrected resubmission
+    (issue 14 §10; DESIGN.md "bad input … loses nothing"). Cleaned by ``core.uploads`` like every
+    uploaded image; referenced by the form's hidden ``token`` (128 random bits, never shown
+    elsewhere); attached to the record on success, else deleted after a day (``core.staging``)."""
+
+    token = models.CharField(_("暂存标识"), max_length=32, db_index=True)
+    purpose = models.CharField(_("用途"), max_length=40)
+    file = models.FileField(_("图片"), upload_to="staged/%Y/%m/%d/")
+    content_type = models.CharField(_("类型"), max_length=40)
+    size = models.PositiveIntegerField(_("大小"))
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(_("暂存时间"), db_index=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("暂存上传")
+        verbose_name_plural = _("暂存上传")
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {self.token[:6]}… #{self.pk}"
