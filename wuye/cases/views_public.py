@@ -36,6 +36,16 @@ from wuye.core.listing import page_window, paginate
 from wuye.core.masking import mask_phone
 from wuye.core.ratelimit import RateLimited, enforce_rate
 from wuye.core.request_context import client_ip
+from wuye.core.staging import (
+    clean_token,
+    new_token,
+    staged_add,
+    staged_consume,
+    staged_files,
+    staged_list,
+    staged_remove,
+    thumbnail_data_uri,
+)
 from wuye.notifications.sms_codes import normalise_phone, sms_code_send, sms_code_verify
 from wuye.registry.selectors import estates_visible_to
 
@@ -58,6 +68,7 @@ SESSION_PROVEN = "cases_proven"  # ids of complaints this session proved by trac
 SESSION_VERIFIED = "cases_sms_verified"  # {"phone": ..., "until": epoch}: the phone proven by SMS code
 SESSION_LAST = "cases_last_filed"  # tracking code of the complaint just filed on the public form
 SESSION_HOTLINE_LAST = "cases_hotline_last"
+STAGE_PURPOSE = "complaint-public"  # core.staging: the public form's photos kept across a refusal (issue 14 §10)
 PROVEN_KEEP = 30
 VERIFIED_FOR_SECONDS = 10 * 60
 
@@ -155,10 +166,40 @@ def _actor(request):
 # ---- the public form (issue §1) -------------------------------------------------------------
 
 
+class Staged:
+    """The public form's staged photos (``core.staging``): the token the form posts back, the
+    rows kept so far with their thumbnails, the messages of the files refused."""
+
+    def __init__(self, token: str = "", rows=(), errors=()):
+        self.token = clean_token(token) or new_token()
+        self.rows = list(rows)
+        self.errors = list(errors)
+
+    @property
+    def thumbs(self):
+        return [(r, thumbnail_data_uri(r)) for r in self.rows]
+
+
+def _staged_kept(request) -> Staged:
+    """Only what is staged already (nothing new is written): the send-code and rate-limited paths."""
+    token = clean_token(request.POST.get("staged"))
+    return Staged(token, staged_list(token, purpose=STAGE_PURPOSE) if token else [])
+
+
+def _stage(request) -> Staged:
+    """Remove the photos whose 移除 box is ticked, keep the newly chosen ones (each checked and
+    cleaned by ``core.uploads``); a bad file is refused alone, with its message."""
+    token = clean_token(request.POST.get("staged")) or new_token()
+    staged_remove(token=token, purpose=STAGE_PURPOSE, ids=request.POST.getlist("staged_remove"))
+    rows, errors = staged_add(token=token, purpose=STAGE_PURPOSE, files=request.FILES.getlist("photos"))
+    return Staged(token, rows, errors)
+
+
 def _render_new(request, form, *, status: int = 200, sms: dict | None = None, limited: RateLimited | None = None,
-                photos_lost: bool = False):
+                photos_lost: bool = False, staged: Staged | None = None):
+    staged = staged or Staged()
     ctx = {
-        "form": form, "sms": sms or {}, "limited": limited, "photos_lost": photos_lost,
+        "form": form, "sms": sms or {}, "limited": limited, "photos_lost": photos_lost, "staged": staged,
         "estate": form.selected_estate(), "candidates": getattr(form, "estate_candidates", []),
         "confidential_note": CONFIDENTIAL_NOTE, "phone_verified": form.phone_verified,
         "resident": _is_resident(request.user),
@@ -217,17 +258,24 @@ def public_new(request):
         form = PublicComplaintForm(initial=_kept(request, PUBLIC_FIELDS), verified_phone=verified)
         status, sms = _send_code(request, request.POST.get("phone", ""))
         return _render_new(request, form, status=status, sms=sms, limited=sms.get("limited"),
-                           photos_lost=_photos_posted(request))
+                           photos_lost=_photos_posted(request), staged=_staged_kept(request))
 
     try:
         _limit("submit_ip", _ip(request), _("当前网络提交诉求过于频繁，请稍后再试"))
     except RateLimited as exc:
         form = PublicComplaintForm(initial=_kept(request, PUBLIC_FIELDS), verified_phone=verified)
-        return _render_new(request, form, status=429, limited=exc, photos_lost=_photos_posted(request))
+        return _render_new(request, form, status=429, limited=exc, photos_lost=_photos_posted(request),
+                           staged=_staged_kept(request))
 
-    form = PublicComplaintForm(request.POST, request.FILES, verified_phone=verified)
-    if not form.is_valid():
-        return _render_new(request, form, photos_lost=_photos_posted(request))
+    # The photos are staged first (issue 14 §10): a form refused for any other field keeps them.
+    staged = _stage(request)
+    form = PublicComplaintForm(request.POST, verified_phone=verified)
+    valid = form.is_valid()
+    for message in staged.errors:
+        form.add_error("photos", f"{message}。{_g('请重新选择照片。')}")
+    lost = bool(staged.errors)
+    if not valid or staged.errors:
+        return _render_new(request, form, photos_lost=lost, staged=staged)
     cd = form.cleaned_data
     payload = {k: cd.get(k) for k in ("title", "description", "location", "name", "phone", "anonymous")}
     payload.update(estate=cd["estate_obj"].pk, category=cd["category"].pk)
@@ -237,6 +285,7 @@ def public_new(request):
     if done is not None:
         if done.request_hash == fingerprint:
             # The same form sent twice (a double tap, a retry): one complaint, shown again.
+            staged_consume(token=staged.token, purpose=STAGE_PURPOSE)
             _prove(request, done.complaint)
             request.session[SESSION_LAST] = done.complaint.tracking_code
             return redirect("cases:public_done")
@@ -248,7 +297,7 @@ def public_new(request):
             sms_code_verify(phone=phone, purpose=SMS_PURPOSE, code=cd["code"])
         except ServiceError as exc:
             form.add_error("code", exc.messages[0])
-            return _render_new(request, form, photos_lost=_photos_posted(request))
+            return _render_new(request, form, photos_lost=lost, staged=staged)
         _set_verified(request, phone)
         form.verified_phone = verified = phone
     try:
@@ -256,18 +305,19 @@ def public_new(request):
         _limit("submit_phone_hour", phone, message)
         _limit("submit_phone_day", phone, message)
     except RateLimited as exc:
-        return _render_new(request, form, status=429, limited=exc, photos_lost=_photos_posted(request))
+        return _render_new(request, form, status=429, limited=exc, photos_lost=lost, staged=staged)
     user = request.user if _is_resident(request.user) else None
     try:
         c, _created = services.complaint_file_idempotent(
             scope=FORM_SCOPE, key=key, fingerprint=fingerprint,
             estate=cd["estate_obj"], category=cd["category"], description=cd["description"], title=cd["title"],
             location=cd["location"], reporter_name=cd["name"], reporter_phone=phone, anonymous=cd["anonymous"],
-            source=Source.WEB, reporter_user=user, created_by=None, photos=cd["photos"],
+            source=Source.WEB, reporter_user=user, created_by=None, photos=staged_files(staged.rows),
         )
     except ServiceError as exc:
         form.add_error(None, exc.messages[0])
-        return _render_new(request, form, photos_lost=_photos_posted(request))
+        return _render_new(request, form, photos_lost=lost, staged=staged)
+    staged_consume(token=staged.token, purpose=STAGE_PURPOSE)
     request.session.pop(SESSION_VERIFIED, None)  # the next complaint needs a new code
     _prove(request, c)
     request.session[SESSION_LAST] = c.tracking_code
