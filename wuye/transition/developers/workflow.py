@@ -61,3 +61,12 @@ def allowed_actions(user, violation: DeveloperViolation, *, now=None) -> list[st
 
     kinds = actor_kinds(user, violation)
     return [a for a in PAGE_ACTIONS if permits(a, violation, kinds, user=user, now=now)] if kinds else []
+
+
+def action_label(action: str) -> str:
+    """A timeline row's label: the creation (录入 / 平台自动生成) or the table's action."""
+    if action in CREATION_LABELS:
+        return str(CREATION_LABELS[action])
+    if action in MACHINE.transitions:
+        return MACHINE.label(action)
+    return action
