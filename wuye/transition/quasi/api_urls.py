@@ -1,5 +1,10 @@
 """API routes of quasi (under /api/v1/)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import api
+
+urlpatterns = [
+    path("quasi-contracts/", api.contracts, name="api-quasi-contracts"),
+    path("quasi-contracts/<int:pk>/", api.contract_detail, name="api-quasi-contract-detail"),
+]

@@ -23,7 +23,7 @@ from wuye.accounts.models import COMPANY_ROLES, Role
 from wuye.core.access import get_visible_or_404, refuse
 from wuye.registry.models import Estate, PropertyCompany
 
-from .models import CheckPhoto, ContractEstate, MonthlyCheck, QuasiContract, Rectification, ServiceOrganisation
+from .models import CheckPhoto, ContractEstate, Duty, MonthlyCheck, QuasiContract, Rectification, ServiceOrganisation
 from .payment import Payment, payment_for
 from .workflow import CONTRACT, RECTIFICATION
 
@@ -237,16 +237,18 @@ def check_matrix(contract: QuasiContract, estates: list[Estate]) -> list[dict]:
     from wuye.core.calendar import add_months, month_start
 
     rows: dict[tuple[int, date], dict] = {}
-    for c in MonthlyCheck.objects.filter(contract=contract).only("estate_id", "month", "duty", "passed", "id"):
+    for c in MonthlyCheck.objects.filter(contract=contract).select_related("rectification"):
         rows.setdefault((c.estate_id, c.month), {})[c.duty] = c
     months = []
     m = month_start(contract.start_date)
     while m <= contract.end_date and len(months) < 60:
         months.append(m)
         m = add_months(m, 1)
+    short = {Duty.SECURITY: _("安"), Duty.CLEANING: _("洁"), Duty.FACILITIES: _("维")}
     out = []
     for e in estates:
-        out.append({"estate": e, "months": [(mm, rows.get((e.id, mm), {})) for mm in months]})
+        out.append({"estate": e, "months": [
+            (mm, [(short[d], rows.get((e.id, mm), {}).get(d.value)) for d in Duty]) for mm in months]})
     return out
 
 
