@@ -9,7 +9,12 @@ from django.urls import reverse
 
 from wuye.core.models import AuditLog
 from wuye.transition.developers import services
-from wuye.transition.developers.models import DevelopedEstate, Developer, DeveloperViolation, ViolationEvidence
+from wuye.transition.developers.models import (
+    DevelopedEstate,
+    Developer,
+    DeveloperViolation,
+    ViolationEvidence,
+)
 
 S = DeveloperViolation.Status
 K = DeveloperViolation.Kind
