@@ -49,6 +49,8 @@ RULES = [
      "双随机检查结果", "双随机、一公开检查结果"),
     ("XC03", "整改逾期未完成", "bad", "company", "3", Y, SYSTEM, "rectification_overdue",
      "整改通知书及逾期记录", "物业服务监督检查办法"),
+    ("BA01", "未按期办理物业承接查验备案", "bad", "company", "3", Y, SYSTEM, "handover_filing",
+     "承接查验记录（物业交接日期、备案期限）", "物业承接查验办法（建房〔2010〕165号）：物业交接后 30 日内备案"),
     ("XJ90", "星级被降级", "bad", "company", "3", Y, SYSTEM, "star_downgrade",
      "星级降级决定", "住宅小区物业服务星级评定办法"),
     ("TS02", "月度接诉即办考核不合格", "bad", "company", "2", Y, SYSTEM, "complaint_metrics",

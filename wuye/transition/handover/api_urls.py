@@ -1,5 +1,11 @@
 """API routes of handover (under /api/v1/)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import api
+
+urlpatterns = [
+    path("estates/<int:pk>/handovers/", api.estate_handovers, name="api-handover-create"),
+    path("handovers/", api.handovers, name="api-handovers"),
+    path("handovers/<int:pk>/", api.handover_detail, name="api-handover"),
+]
