@@ -45,6 +45,16 @@ def _audit_triggers_in_place(request, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_campaign_rows():
+    """The campaign board keeps computed rows in the cache under a generation that every campaign
+    write bumps; rows written in bulk or rolled back between tests do not, so each test starts
+    from a new generation (ids are reused after a rollback)."""
+    from wuye.campaign import rowcache
+
+    rowcache.bump()
+
+
+@pytest.fixture(autouse=True)
 def _platform_language():
     """A request in English leaves English active in the test's thread (LocaleMiddleware does not
     undo it): every test starts and ends in the platform language."""

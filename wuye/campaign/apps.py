@@ -9,3 +9,11 @@ class CampaignConfig(AppConfig):
     name = "wuye.campaign"
     label = "campaign"
     verbose_name = _("专项行动")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from .rowcache import on_campaign_write
+
+        post_save.connect(on_campaign_write, dispatch_uid="campaign_rows_save")
+        post_delete.connect(on_campaign_write, dispatch_uid="campaign_rows_delete")

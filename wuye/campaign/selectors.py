@@ -22,6 +22,7 @@ from wuye.cases.units import Unit, get_unit, unit_key_of, unit_name
 from wuye.core.access import get_visible_or_404
 from wuye.territory.models import Community, Department, District, Street
 
+from . import rowcache
 from .indicators import Kind, get_indicator
 from .models import MemberUnit, Milestone, Plan, Report, StaffingPost, TargetQuota, Task, TaskStatus, TaskUnit
 from .periods import report_due, task_periods
@@ -187,6 +188,12 @@ class TaskRow:
     next_due: datetime | None = None
     missing: list[str] = field(default_factory=list)
     missing_since: datetime | None = None  # when the oldest missing report fell due
+    report_count: int = 0
+
+    def computed(self) -> dict:
+        """What ``rowcache`` keeps of the row (everything but the task and its units)."""
+        return {"status": self.status, "progress": self.progress, "next_due": self.next_due,
+                "missing": self.missing, "missing_since": self.missing_since, "report_count": self.report_count}
 
     @property
     def lead(self) -> Unit:
@@ -254,9 +261,7 @@ def task_rows(tasks, *, now: datetime | None = None) -> list[TaskRow]:
     today = timezone.localdate(now)
     tasks = list(tasks.select_related("plan") if isinstance(tasks, QuerySet) else tasks)
     ids = [t.pk for t in tasks]
-    units: dict[int, list[TaskUnit]] = defaultdict(list)
-    for u in TaskUnit.objects.filter(task_id__in=ids).order_by("task_id", "-role", "id"):
-        units[u.task_id].append(u)
+    units = _units_of(ids)
     milestones: dict[int, list[tuple[str, date]]] = defaultdict(list)
     for tid, title, day in Milestone.objects.filter(task_id__in=ids).values_list("task_id", "title", "due_date"):
         milestones[tid].append((title, day))
@@ -272,6 +277,31 @@ def task_rows(tasks, *, now: datetime | None = None) -> list[TaskRow]:
         reports[row[0]].append(dict(zip(fields, row, strict=True)))
     cache: dict = {}  # report deadlines and indicator values shared by the tasks of one call
     return [_row(t, units[t.pk], milestones[t.pk], quotas[t.pk], reports[t.pk], now, today, cache) for t in tasks]
+
+
+def _units_of(ids: list[int]) -> dict[int, list[TaskUnit]]:
+    units: dict[int, list[TaskUnit]] = defaultdict(list)
+    for u in TaskUnit.objects.filter(task_id__in=ids).order_by("task_id", "-role", "id"):
+        units[u.task_id].append(u)
+    return units
+
+
+def cached_task_rows(tasks) -> list[TaskRow]:
+    """``task_rows`` of now, the computed part kept a short while (``rowcache``): on a hit, two
+    queries (the tasks and their units) and no report is read. The rows carry no reports
+    (``report_count`` says how many)."""
+    tasks = list(tasks.select_related("plan") if isinstance(tasks, QuerySet) else tasks)
+    ids = [t.pk for t in tasks]
+    today = timezone.localdate()
+    hit = rowcache.get(ids, today)
+    if hit is None:
+        rows = task_rows(tasks)
+        rowcache.put(ids, today, {r.task.pk: r.computed() for r in rows})
+        for r in rows:
+            r.reports = []
+        return rows
+    units = _units_of(ids)
+    return [TaskRow(t, units=units[t.pk], reports=[], **hit[t.pk]) for t in tasks]
 
 
 def _due(cache: dict, end: date, plan: Plan) -> datetime:
@@ -308,7 +338,8 @@ def _row(task, units, milestones, quotas, reports, now, today, cache) -> TaskRow
         missing_reports=len(missing),
         returned=bool(lead_reports) and lead_reports[0]["status"] == Report.Status.RETURNED,
     )
-    return TaskRow(task, task_status(facts, today), progress, units, reports, next_due, missing, missing_since)
+    return TaskRow(task, task_status(facts, today), progress, units, reports, next_due, missing, missing_since,
+                   len(reports))
 
 
 def task_row(task: Task, *, now: datetime | None = None) -> TaskRow:
@@ -395,7 +426,7 @@ def board_rows(user, *, plan_id=None, status: str = "", q: str = "", unit: str =
         kind, _sep, pk = unit.partition(":")
         if pk.isdigit():
             qs = qs.filter(units__kind=kind, units__unit_id=int(pk)).distinct()
-    rows = task_rows(qs, now=now)
+    rows = task_rows(qs, now=now) if now is not None else cached_task_rows(qs)
     if status:
         rows = [r for r in rows if r.status == status]
     return rows

@@ -30,6 +30,7 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from wuye.accounts.models import Role, User
+from wuye.campaign import rowcache
 from wuye.campaign.models import (
     Action,
     MemberUnit,
@@ -274,5 +275,6 @@ def build_demo_campaign(*, scale: str = "small", seed: int = 2026, now: datetime
     for row in TASKS:
         builder.task(*row)
     reports = builder.write_reports()
+    rowcache.invalidate()  # written in bulk, without the signals that keep the board fresh
     return {"campaign_task": len(TASKS), "campaign_report": reports, "campaign_member": len(members),
             "campaign_staff": staff}

@@ -182,3 +182,27 @@ def test_missing_reports_are_reminded_then_supervised(camp):
     assert AuditLog.objects.filter(object_type="campaign.task", object_id=str(task.pk), actor_username="system").count() == 2
     assert Notification.objects.filter(user=camp.users["city_dept"], subject__contains="督办").exists()
     assert task_row(task, now=later).status == "behind"
+
+
+def test_board_rows_kept_briefly_and_fresh_after_every_write(camp, django_assert_num_queries):
+    """The board keeps its computed rows (``rowcache``): a second view reads no report, and any
+    campaign write — a report filed, returned or accepted — shows on the next view."""
+    from wuye.campaign.models import TaskStatus
+    from wuye.campaign.selectors import board_rows
+
+    t = _task(camp, quantity=10)
+    office = camp.users["city"]
+    first = board_rows(office)
+    assert [r.report_count for r in first] == [0]
+    with django_assert_num_queries(2):  # the tasks and their units; no report, quota or milestone
+        again = board_rows(office)
+    assert [(r.task.pk, r.status, r.report_count) for r in again] == [(r.task.pk, r.status, 0) for r in first]
+    month = timezone.localdate().isoformat()[:7]
+    report = svc.report_submit(actor=camp.users["city_dept"], task=t, period=month, text="本月完成 10 处",
+                               quantity_done=10)
+    assert [r.report_count for r in board_rows(office)] == [1]
+    svc.report_accept(actor=office, report=report)
+    row = board_rows(office)[0]
+    assert row.status == TaskStatus.DONE and row.progress.done == 10
+    # another scope is its own entry: the district sees the task through its co-unit
+    assert [r.status for r in board_rows(camp.users["district"])] == [TaskStatus.DONE]

@@ -1,0 +1,69 @@
+"""The board's computed task rows, kept for a short while (issue 16 item 17).
+
+Building the status, progress and owed reports of 300 tasks from their 5,000 reports costs about
+100 ms of Python, and the board is read far more often than the campaign changes. So the computed
+part of each row (status, progress, what is owed, the report count) is kept in the cache under
+
+- the campaign's *generation*: any save or delete of a row of the campaign app (plans, tasks, their
+  units, milestones and quotas, reports and their timelines — a workflow transition always writes
+  a timeline row) bumps it, at once and again after the commit, so that the next board is
+  computed afresh and nothing computed from uncommitted data outlives the commit;
+- today's date (a status depends on today);
+- the set of tasks (users of one scope share an entry).
+
+A task bound to a platform indicator (issue 16 item 3) reads data other apps own (complaints,
+disclosures, old-compound acceptances): its progress may be up to ``TTL`` seconds old. An app that
+moves an indicator and wants the board to follow at once calls :func:`invalidate`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+from django.core.cache import cache
+from django.db import transaction
+
+TTL = 120  # seconds
+GENERATION_KEY = "campaign:rows:generation"
+
+
+def generation() -> int:
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        cache.add(GENERATION_KEY, 1, timeout=None)
+        value = cache.get(GENERATION_KEY) or 1
+    return int(value)
+
+
+def bump() -> None:
+    """Forget every computed row now."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # not set yet (or evicted)
+        cache.add(GENERATION_KEY, 2, timeout=None)
+
+
+def invalidate() -> None:
+    """Forget every computed row: now, and once more when the current transaction commits."""
+    bump()
+    transaction.on_commit(bump)
+
+
+def key(task_ids: list[int], today: date) -> str:
+    digest = hashlib.blake2b(",".join(map(str, sorted(task_ids))).encode(), digest_size=12).hexdigest()
+    return f"campaign:rows:{generation()}:{today.isoformat()}:{digest}"
+
+
+def get(task_ids: list[int], today: date) -> dict | None:
+    return cache.get(key(task_ids, today))
+
+
+def put(task_ids: list[int], today: date, computed: dict) -> None:
+    cache.set(key(task_ids, today), computed, TTL)
+
+
+def on_campaign_write(sender, **kwargs) -> None:
+    """``post_save`` / ``post_delete`` receiver: a write to any campaign model invalidates."""
+    if sender._meta.app_label == "campaign":
+        invalidate()
