@@ -8,8 +8,8 @@
   same key and body answer the same complaint (200 instead of 201); the same key with another
   body is refused (409).
 - ``GET /api/v1/complaints/`` and ``/{id}/``: the complaints the user may see
-  (``complaints_visible_to``), the detail with its timeline and ``actions``, the names of what the
-  user may do now.
+  (``complaints_visible_to``), the detail with its timeline and ``actions``: what the user could
+  do in this stage, ``[{"action", "label", "allowed", "reason"}]`` — a blocked action says why.
 - ``POST /api/v1/complaints/{id}/actions/``: one workflow action through ``complaint_act``. 409
   when it cannot be taken now (somebody else acted first: "已被他人签收"), 403 when the user may
   never take it on this complaint, 400 for bad input, 404 out of scope.
@@ -120,6 +120,10 @@ ACTION_EXAMPLES = [
                    request_only=True),
     OpenApiExample(_("回访评价"), value={"action": "callback", "resolved": True, "satisfaction": "satisfied",
                                      "note": "处理及时"}, request_only=True),
+    OpenApiExample(_("首次联系"), value={"action": "contact", "method": "phone", "made_at": "2026-03-02T09:30:00+08:00",
+                                     "person": "诉求人本人", "result": "约定明日上午上门查看"}, request_only=True),
+    OpenApiExample(_("请求回拨"), value={"action": "request_callback", "callback_number": "0571-87001234",
+                                     "note": "需约定上门查看时间"}, request_only=True),
     OpenApiExample(_("申请退单"), value={"action": "request_return", "note": "不属于本单位职责",
                                      "legal_basis": "《物业管理条例》第三十五条"}, request_only=True),
 ]
@@ -128,7 +132,7 @@ ACTION_EXAMPLES = [
 class ComplaintViewSet(ListMixin, RetrieveMixin, ScopedViewSet):
     """接诉即办诉求。市局可见全部；区县、街道、社区可见辖区内的诉求（不含保密的涉黑涉恶线索）；职能部门和
     物业企业可见派给本单位的诉求；业主和业委会成员可见本人提交的诉求。诉求人姓名和电话按查看者权限脱敏。
-    ``status`` 为稳定的英文状态编码（办结为 ``closed``），``actions`` 为当前用户现在可执行的操作名。"""
+    ``status`` 为稳定的英文状态编码（办结为 ``closed``），``actions`` 为当前用户在本阶段的操作列表，每项含 action、label、allowed（现在能否执行）和 reason（不能执行的原因）。"""
 
     model = Complaint
     selector = selectors.complaints_visible_to
@@ -230,8 +234,9 @@ class ComplaintViewSet(ListMixin, RetrieveMixin, ScopedViewSet):
         description=_(
             "对诉求执行一项办理操作：accept, refuse, duplicate, dispatch, sign, contact, reply, approve_reply, "
             "reject_reply, callback, close, reopen, request_return, decide_return, request_extension, "
-            "decide_extension, withdraw, call_departments, supervise。`note` 为说明（理由、答复内容等），其余字段为"
-            "各操作的参数。可执行的操作见诉求详情的 `actions`。成功返回更新后的诉求；现在不能执行（如已被他人签收）"
+            "decide_extension, withdraw, call_departments, supervise, request_callback。`note` 为说明（理由、答复内容等），其余字段为"
+            "各操作的参数；contact 须填写 method、made_at、person、result；request_callback 须填写 callback_number"
+            "（诉求人不会被透露给企业，平台以短信请诉求人回电）。可执行的操作见诉求详情 `actions` 中 allowed 为 true 的项。成功返回更新后的诉求；现在不能执行（如已被他人签收）"
             "返回 409，无权执行返回 403，参数有误返回 400。"
         ),
         request={"application/json": s.ComplaintActionInput, "multipart/form-data": s.ComplaintActionInput},

@@ -8,11 +8,12 @@ form keeps what was typed when the service refuses it.
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from wuye.core.calendar import PeriodUnit
+from wuye.core.calendar import PeriodUnit, local_text
 
-from .models import Complaint, Satisfaction, SupervisionLevel
+from .models import Complaint, ContactMethod, Satisfaction, SupervisionLevel
 from .views_pages import candidate_units, district_departments
 
 APPROVE_CHOICES = [("true", _("同意")), ("false", _("驳回"))]
@@ -30,7 +31,7 @@ ACTION_ICONS = {
     "reject_reply": "bi-arrow-counterclockwise", "callback": "bi-telephone-inbound", "close": "bi-archive",
     "reopen": "bi-arrow-repeat", "request_return": "bi-reply", "decide_return": "bi-clipboard-check",
     "request_extension": "bi-hourglass-split", "decide_extension": "bi-calendar-check", "withdraw": "bi-x-circle",
-    "call_departments": "bi-megaphone", "supervise": "bi-flag",
+    "call_departments": "bi-megaphone", "supervise": "bi-flag", "request_callback": "bi-telephone-forward",
 }
 DANGER = {"refuse", "withdraw", "reject_reply", "request_return"}
 
@@ -104,12 +105,13 @@ def _bool(value) -> bool | None:
 
 class AcceptForm(ActionForm):
     action = "accept"
-    note_placeholder = _("可填写受理意见（选填）")
+    note_label = _("受理意见（诉求人可见）")
+    note_placeholder = _("选填，如：已受理，将尽快派单办理")
 
 
 class RefuseForm(ActionForm):
     action = "refuse"
-    note_label = _("不予受理的理由")
+    note_label = _("不予受理的理由（将告知诉求人）")
     note_required = True
     note_placeholder = _("如：不属于物业服务监管范围，已告知诉求人向相关部门反映")
 
@@ -132,7 +134,7 @@ class DuplicateForm(ActionForm):
 
 class DispatchForm(ActionForm):
     action = "dispatch"
-    note_label = _("派单意见")
+    note_label = _("派单意见（仅工作人员可见）")
     note_placeholder = _("选填，如：请重点核实3号楼门口垃圾清运情况")
 
     def setup(self):
@@ -161,9 +163,62 @@ class SignForm(ActionForm):
 
 
 class ContactForm(ActionForm):
+    """The first contact as a record (issue 14 §5): how, when, with whom and the result; the
+    service checks that the time has passed and is not before the dispatch."""
+
     action = "contact"
-    note_label = _("联系情况")
-    note_placeholder = _("如：已电话联系诉求人，约定明日上午上门查看")
+    note_label = _("补充说明")
+    note_placeholder = _("选填")
+
+    def setup(self):
+        self.fields["method"] = forms.ChoiceField(
+            label=_("联系方式"), choices=ContactMethod.choices, widget=forms.RadioSelect,
+            error_messages={"required": _("请选择联系方式：电话、上门、短信或其他"),
+                            "invalid_choice": _("请选择联系方式：电话、上门、短信或其他")},
+        )
+        self.fields["made_at"] = forms.DateTimeField(
+            label=_("联系时间"), input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+            initial=lambda: local_text(timezone.now(), "%Y-%m-%dT%H:%M"),
+            widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            help_text=_("北京时间，不能晚于现在"),
+            error_messages={"required": _("请填写联系时间"), "invalid": _("联系时间格式不正确，应为“年-月-日 时:分”")},
+        )
+        self.fields["person"] = forms.CharField(
+            label=_("联系对象"), max_length=50, widget=forms.TextInput(attrs={"placeholder": _("如：诉求人本人、其家属")}),
+            error_messages={"required": _("请填写联系对象（如：诉求人本人、其家属）"),
+                            "max_length": _("联系对象不能超过 50 个字")},
+        )
+        self.fields["result"] = forms.CharField(
+            label=_("联系结果"), max_length=500, widget=forms.Textarea(attrs={"rows": 2, "placeholder": _(
+                "如：已联系上，约定明日上午上门查看；或：电话无人接听，已发短信")}),
+            error_messages={"required": _("请填写联系结果"), "max_length": _("联系结果不能超过 500 个字")},
+        )
+        self.order_fields(["method", "made_at", "person", "result", "note"])
+
+    def params(self):
+        d = self.cleaned_data
+        return {"method": d["method"], "made_at": d["made_at"], "person": d["person"], "result": d["result"]}
+
+
+class RequestCallbackForm(ActionForm):
+    """请求回拨 (issue 14 §6): the resident's number is never shown to the company."""
+
+    action = "request_callback"
+    note_label = _("事由")
+    note_placeholder = _("选填，如：需约定上门查看漏水的时间（将随短信告知诉求人）")
+
+    def setup(self):
+        self.fields["callback_number"] = forms.CharField(
+            label=_("回拨号码"), max_length=30,
+            initial=getattr(self.user, "phone", "") or "",
+            widget=forms.TextInput(attrs={"inputmode": "tel", "placeholder": _("如：0571-87001234")}),
+            help_text=_("平台以短信请诉求人回电此号码；诉求人未登记手机号时，由受理人员协助联系。您看不到诉求人的完整号码。"),
+            error_messages={"required": _("请填写回拨号码（诉求人回电时拨打的本单位电话）")},
+        )
+        self.order_fields(["callback_number", "note"])
+
+    def params(self):
+        return {"callback_number": self.cleaned_data["callback_number"]}
 
 
 class ReplyForm(ActionForm):
@@ -383,6 +438,7 @@ FORMS: dict[str, type[ActionForm]] = {
         AcceptForm, RefuseForm, DuplicateForm, DispatchForm, SignForm, ContactForm, ReplyForm, ApproveReplyForm,
         RejectReplyForm, CallbackForm, CloseForm, ReopenForm, RequestReturnForm, DecideReturnForm,
         RequestExtensionForm, DecideExtensionForm, WithdrawForm, CallDepartmentsForm, SuperviseForm,
+        RequestCallbackForm,
     )
 }
 

@@ -271,6 +271,22 @@ class Complaint(models.Model):
     def display_title(self) -> str:
         return self.title or self.description[:30]
 
+    @property
+    def resident_status_text(self) -> str:
+        """The state in the resident's words (issue 14 §7; ``resident_words``)."""
+        from .resident_words import resident_status
+
+        return resident_status(self.status)
+
+
+class ContactMethod(models.TextChoices):
+    """How the unit first reached the resident (issue 14 §5)."""
+
+    PHONE = "phone", _("电话")
+    VISIT = "visit", _("上门")
+    SMS = "sms", _("短信")
+    OTHER = "other", _("其他")
+
 
 class Task(models.Model):
     """One unit's share of a complaint: the lead unit, a co-unit or a department called in
@@ -304,6 +320,13 @@ class Task(models.Model):
     contacted_at = models.DateTimeField(_("联系时间"), null=True, blank=True)
     replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
     reply = models.TextField(_("答复"), blank=True)
+    # The first contact as the unit records it (issue 14 §5): how, when (the moment it happened, not
+    # after the recording; the response-rate metric keeps the recording time, ``contacted_at``),
+    # with whom and what came of it.
+    contact_method = models.CharField(_("联系方式"), max_length=10, choices=ContactMethod.choices, blank=True)
+    contact_made_at = models.DateTimeField(_("实际联系时间"), null=True, blank=True)
+    contact_person = models.CharField(_("联系对象"), max_length=50, blank=True)
+    contact_result = models.CharField(_("联系结果"), max_length=500, blank=True)
     urgency = models.PositiveSmallIntegerField(_("紧急程度"), default=0, help_text=_("紧急类别与督办等级越高越靠前"))
     # Outcome flags for metrics (None = not known yet).
     signed_in_time = models.BooleanField(null=True)
@@ -430,6 +453,35 @@ class Request(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}（{self.get_state_display()}）"
+
+
+class CallbackRequest(models.Model):
+    """A unit's request to speak with the resident without seeing the number (issue 14 §6: the
+    public form promises companies see only part of the phone). The platform relays it by SMS —
+    the resident is asked to call the unit back on the number it gave — or, when the resident has
+    no mobile number on file, the desk is asked to connect them."""
+
+    class Relay(models.TextChoices):
+        SMS = "sms", _("短信转告诉求人回电")
+        DESK = "desk", _("由受理人员协助联系")
+
+    complaint = models.ForeignKey(Complaint, verbose_name=_("诉求"), on_delete=models.CASCADE, related_name="callback_requests")
+    task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    unit_name = models.CharField(_("请求单位"), max_length=100)
+    callback_number = models.CharField(_("回拨号码"), max_length=20, help_text=_("诉求人回电时拨打的本单位电话"))
+    reason = models.CharField(_("事由"), max_length=200, blank=True)
+    relay = models.CharField(_("转告方式"), max_length=10, choices=Relay.choices)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_at = models.DateTimeField(_("请求时间"))
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("回拨请求")
+        verbose_name_plural = _("回拨请求")
+        indexes = [models.Index(fields=["complaint", "requested_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.unit_name} {self.get_relay_display()}"
 
 
 class IdempotencyKey(models.Model):

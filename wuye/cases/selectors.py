@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 from django.db.models import Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wuye.accounts.models import COMPANY_ROLES, Role
@@ -36,7 +37,7 @@ from .models import (
     UnitKind,
 )
 from .units import unit_key_of
-from .workflow import Context, allowed_actions
+from .workflow import Context, action_states, allowed_actions
 
 NOTHING = Q(pk__in=[])
 
@@ -135,10 +136,12 @@ def action_context(user, complaint: Complaint, *, reporter: bool = False) -> Con
     key = unit_key_of(user) if getattr(user, "is_authenticated", False) else None
     joint_task = None
     open_joint = False
+    open_units: list[str] = []
     if complaint.status in OPEN_STATUSES and complaint.dispatched_at is not None:
-        for task in Task.objects.filter(complaint=complaint).exclude(role=Task.Role.LEAD):
+        for task in Task.objects.filter(complaint=complaint).exclude(role=Task.Role.LEAD).order_by("id"):
             if task.is_open:
                 open_joint = True
+                open_units.append(task.unit_name)
                 if key and (task.unit_kind, task.unit_id) == key and joint_task is None:
                     joint_task = task
     pending: frozenset[str] = frozenset()
@@ -146,11 +149,18 @@ def action_context(user, complaint: Complaint, *, reporter: bool = False) -> Con
         pending = frozenset(
             Request.objects.filter(complaint=complaint, state=Request.State.PENDING).values_list("kind", flat=True)
         )
-    return Context(unit_key=key, joint_task=joint_task, pending=pending, open_joint_tasks=open_joint, reporter=reporter)
+    return Context(unit_key=key, joint_task=joint_task, pending=pending, open_joint_tasks=open_joint, reporter=reporter,
+                   open_joint_units=tuple(dict.fromkeys(open_units)), now=timezone.now())
 
 
 def actions_for(user, complaint: Complaint, *, reporter: bool = False) -> list[str]:
     return allowed_actions(user, complaint, action_context(user, complaint, reporter=reporter))
+
+
+def action_states_for(user, complaint: Complaint, *, reporter: bool = False) -> list[dict]:
+    """The actions this user could take in the complaint's present stage, each with ``allowed``
+    and, when blocked, the ``reason`` (issue 14 §4; ``workflow.action_states``)."""
+    return action_states(user, complaint, action_context(user, complaint, reporter=reporter))
 
 
 def complaint_for_action(*, user, pk, reporter: bool = False) -> Complaint:
@@ -234,6 +244,11 @@ def can_use_list(user) -> bool:
     return _role(user) in QUEUE_ROLES or _role(user) == Role.CITY
 
 
+def is_company(user) -> bool:
+    """A property company's manager or staff: sees the resident masked, asks for a call-back (issue 14 §6)."""
+    return _role(user) in COMPANY_ROLES
+
+
 def hides_reporter_from(user, complaint: Complaint) -> bool:
     """The resident asked to stay anonymous to the property company (issue §2)."""
     return bool(complaint.anonymous and _role(user) in COMPANY_ROLES)
@@ -312,6 +327,22 @@ def complaint_tasks(complaint: Complaint) -> list[Task]:
 def complaint_events(complaint: Complaint, *, public_only: bool) -> list[Event]:
     qs = Event.objects.filter(complaint=complaint).order_by("created_at", "id")
     return list(qs.filter(public=True) if public_only else qs)
+
+
+# The public events whose note the resident reads (issue 14 §7): what they wrote themselves and what
+# was written to them (the acceptance and refusal forms say so). Every other note — the desk's dispatch instruction, acceptance remarks, a
+# unit's working notes, the reasons for calling departments in — stays with the officials.
+RESIDENT_NOTE_ACTIONS = frozenset({"submit", "accept", "refuse", "duplicate", "approve_reply", "callback", "withdraw"})
+
+
+def resident_note(event: Event) -> str:
+    """The note of a public event as the resident may read it ("" when it is internal)."""
+    return event.note if event.public and event.action in RESIDENT_NOTE_ACTIONS else ""
+
+
+def report_photos(complaint: Complaint) -> list[Photo]:
+    """The photos the resident sent with the complaint (they always see their own)."""
+    return list(Photo.objects.filter(complaint=complaint, kind=Photo.Kind.REPORT).order_by("id"))
 
 
 def complaint_photos(complaint: Complaint) -> list[Photo]:

@@ -19,12 +19,22 @@ from rest_framework import serializers
 
 from wuye.core.api import ChoiceLabelField, FieldsOnce, ScopedRelatedField
 from wuye.core.calendar import shown_due
-from wuye.core.errors import ServiceError
-from wuye.notifications.sms_codes import normalise_phone
 from wuye.registry.selectors import estates_visible_to
 
 from . import selectors
-from .models import Category, Complaint, Event, Photo, Satisfaction, Source, Status, SupervisionLevel, Task
+from .models import (
+    Category,
+    Complaint,
+    ContactMethod,
+    Event,
+    Photo,
+    Satisfaction,
+    Source,
+    Status,
+    SupervisionLevel,
+    Task,
+)
+from .services.common import clean_contact_phone  # noqa: F401  (the API and Open311 use it from here)
 from .workflow import ACTION_NAMES, TRANSITIONS
 
 # Sources a desk officer (city bureau, district) may name for a complaint entered through the API.
@@ -119,19 +129,38 @@ class ComplaintListSerializer(FieldsOnce, _DueFields, _ReporterMixin, serializer
         return obj.accept_overdue or obj.sign_overdue or obj.contact_overdue or obj.resolve_overdue
 
 
+ACTION_STATE_SCHEMA = {
+    "type": "array",
+    "description": _("当前阶段该用户可能执行的操作：allowed 为 true 的可用 POST /api/v1/complaints/{id}/actions/ 执行；"
+                     "为 false 的暂不能执行，reason 说明原因（如“等待协办单位书香社区答复后可答复”）"),
+    "items": {
+        "type": "object",
+        "properties": {
+            "action": {"type": "string", "enum": list(ACTION_NAMES), "description": _("操作名")},
+            "label": {"type": "string", "description": _("操作名称（中文）")},
+            "allowed": {"type": "boolean", "description": _("现在能否执行")},
+            "reason": {"type": "string", "description": _("不能执行的原因；能执行时为空字符串")},
+        },
+        "required": ["action", "label", "allowed", "reason"],
+    },
+    "example": [{"action": "sign", "label": "签收", "allowed": True, "reason": ""},
+                {"action": "reply", "label": "答复", "allowed": False, "reason": "签收并首次联系诉求人后可答复"}],
+}
+
+
 class ComplaintCreatedSerializer(ComplaintListSerializer):
     """The answer to a filing: the row of the list with what was filed and the actions the filer
     may take now (the whole case is at ``GET /api/v1/complaints/{id}/``)."""
 
-    actions = serializers.SerializerMethodField(label=_("当前用户现在可执行的操作"))
+    actions = serializers.SerializerMethodField(label=_("当前用户在本阶段的操作：能否执行及不能执行的原因"))
 
     class Meta(ComplaintListSerializer.Meta):
         fields = ComplaintListSerializer.Meta.fields + ["title", "description", "location", "anonymous",
                                                         "source_ticket", "actions"]
 
-    @extend_schema_field({"type": "array", "items": {"type": "string", "enum": list(ACTION_NAMES)}})
-    def get_actions(self, obj: Complaint) -> list[str]:
-        return selectors.actions_for(_viewer(self), obj)
+    @extend_schema_field(ACTION_STATE_SCHEMA)
+    def get_actions(self, obj: Complaint) -> list[dict]:
+        return selectors.action_states_for(_viewer(self), obj)
 
 
 class EventSerializer(serializers.ModelSerializer):
@@ -190,7 +219,7 @@ class ComplaintDetailSerializer(ComplaintListSerializer):
     events = serializers.SerializerMethodField(label=_("办理记录（诉求人只见公开记录）"))
     tasks = serializers.SerializerMethodField(label=_("承办任务（诉求人不可见）"))
     photos = serializers.SerializerMethodField(label=_("照片"))
-    actions = serializers.SerializerMethodField(label=_("当前用户现在可执行的操作"))
+    actions = serializers.SerializerMethodField(label=_("当前用户在本阶段的操作：能否执行及不能执行的原因"))
 
     class Meta(ComplaintListSerializer.Meta):
         fields = ComplaintListSerializer.Meta.fields + [
@@ -234,7 +263,12 @@ class ComplaintDetailSerializer(ComplaintListSerializer):
         user = _viewer(self)
         events = list(obj.events.all())
         if self._reporter_view(user, obj):
+            # The resident reads only the notes meant for them (issue 14 §7: never the dispatch instruction).
             events = [e for e in events if e.public]
+            for e in events:
+                e.note = selectors.resident_note(e)
+                if e.action == "contact":
+                    e.data = {}
         return EventSerializer(events, many=True).data
 
     @extend_schema_field(TaskSerializer(many=True))
@@ -247,13 +281,16 @@ class ComplaintDetailSerializer(ComplaintListSerializer):
     def get_photos(self, obj: Complaint):
         photos = list(obj.photos.all())
         if self._reporter_view(_viewer(self), obj):
-            photos = [p for p in photos if p.kind == Photo.Kind.EVIDENCE]
+            # Their own photos, and the evidence of the reply once it is published (issue 14 §7).
+            from .views_public import published_evidence  # the one home of "published evidence"
+
+            published = {p.pk for p in published_evidence(obj)}
+            photos = [p for p in photos if p.kind == Photo.Kind.REPORT or p.pk in published]
         return PhotoSerializer(photos, many=True).data
 
-    @extend_schema_field({"type": "array", "items": {"type": "string", "enum": list(ACTION_NAMES)},
-                          "description": _("可用 POST /api/v1/complaints/{id}/actions/ 执行的操作名")})
-    def get_actions(self, obj: Complaint) -> list[str]:
-        return selectors.actions_for(_viewer(self), obj)
+    @extend_schema_field(ACTION_STATE_SCHEMA)
+    def get_actions(self, obj: Complaint) -> list[dict]:
+        return selectors.action_states_for(_viewer(self), obj)
 
     @staticmethod
     def _reporter_view(user, obj: Complaint) -> bool:
@@ -263,22 +300,6 @@ class ComplaintDetailSerializer(ComplaintListSerializer):
 
 
 # ---- complaints: input ------------------------------------------------------------------------
-
-
-def clean_contact_phone(raw: str) -> str:
-    """A reporter's phone as given to a desk officer or a partner system: a mainland mobile number
-    (normalised, so that SMS reaches it) or a landline with its area code."""
-    raw = (raw or "").strip()
-    if not raw:
-        return ""
-    try:
-        return normalise_phone(raw)
-    except ServiceError:
-        if all(ch.isdigit() or ch in "-+() " for ch in raw):
-            digits = "".join(ch for ch in raw if ch.isdigit() or ch == "-").strip("-")
-            if 7 <= sum(ch.isdigit() for ch in digits) <= 15 and len(digits) <= 20:
-                return digits
-        raise ServiceError(_("联系电话格式不正确（手机号码，或带区号的固定电话）")) from None
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -382,5 +403,31 @@ class ComplaintActionInput(serializers.Serializer):
     photos = serializers.ListField(child=serializers.FileField(allow_empty_file=False), required=False, max_length=5,
                                    label=_("reply：佐证照片"), error_messages={"max_length": _("最多上传 5 张照片")})
 
+    method = serializers.ChoiceField(label=_("contact：联系方式 phone 电话、visit 上门、sms 短信、other 其他"),
+                                     choices=ContactMethod.choices, required=False,
+                                     error_messages={"invalid_choice": _("请选择联系方式：电话、上门、短信或其他")})
+    made_at = serializers.DateTimeField(label=_("contact：实际联系时间（不晚于现在；不带时区时按北京时间）"), required=False,
+                                        error_messages={"invalid": _("联系时间格式不正确，应为 ISO 8601，如 2026-03-02T09:30:00+08:00")})
+    person = serializers.CharField(label=_("contact：联系对象（如诉求人本人）"), required=False, allow_blank=True, max_length=50,
+                                   error_messages={"max_length": _("联系对象不能超过 50 个字")})
+    result = serializers.CharField(label=_("contact：联系结果"), required=False, allow_blank=True, max_length=500,
+                                   error_messages={"max_length": _("联系结果不能超过 500 个字")})
+    callback_number = serializers.CharField(label=_("request_callback：回拨号码（诉求人回电时拨打的本单位电话）"),
+                                            required=False, allow_blank=True, max_length=30)
+
     PARAMS = ("unit", "co_units", "of", "resolved", "satisfaction", "unreasonable", "legal_basis", "approve", "amount",
-              "departments", "level", "public_reply")
+              "departments", "level", "public_reply", "method", "made_at", "person", "result", "callback_number")
+
+    def validate(self, attrs):
+        """The first contact is recorded, not only described (issue 14 §5): how, when, with whom, result."""
+        if attrs.get("action") == "contact":
+            missing = {
+                "method": _("请选择联系方式：电话、上门、短信或其他"), "made_at": _("请填写联系时间"),
+                "person": _("请填写联系对象（如：诉求人本人、其家属）"), "result": _("请填写联系结果"),
+            }
+            errors = {k: [msg] for k, msg in missing.items() if attrs.get(k) in (None, "") or not str(attrs.get(k)).strip()}
+            if errors:
+                raise serializers.ValidationError(errors)
+        if attrs.get("action") == "request_callback" and not (attrs.get("callback_number") or "").strip():
+            raise serializers.ValidationError({"callback_number": [_("请填写回拨号码（诉求人回电时拨打的本单位电话）")]})
+        return attrs

@@ -18,6 +18,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
@@ -26,7 +27,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from wuye.core.access import refuse
 from wuye.core.audit import audit_record
-from wuye.core.calendar import describe_period
+from wuye.core.calendar import describe_period, local_text
 from wuye.core.models import AuditAction
 from wuye.registry.selectors import can_reveal_personal_data
 
@@ -34,7 +35,18 @@ from . import selectors as sel
 from . import services
 from .deadlines import warn_window
 from .forms_pages import ACTION_ICONS, DANGER, FORMS, IRREVERSIBLE
-from .models import Complaint, Event, Photo, Request, Satisfaction, Status, SupervisionLevel
+from .models import (
+    CallbackRequest,
+    Complaint,
+    ContactMethod,
+    Event,
+    Photo,
+    Request,
+    Satisfaction,
+    Status,
+    SupervisionLevel,
+)
+from .resident_words import resident_status
 from .views_pages import (
     deadline,
     is_htmx_partial,
@@ -60,20 +72,23 @@ def _home(user) -> str:
 
 
 def may_reveal(user, c: Complaint) -> bool:
-    """Roles allowed to reveal personal data may see the resident's full name and phone, except a
-    company when the resident asked to stay anonymous to it; the resident needs no reveal."""
+    """Officials allowed to reveal personal data may see the resident's full name and phone
+    (audited); never a property company (issue 14 §6: it asks for a masked call-back); the
+    resident needs no reveal."""
     if not c.reporter_phone and not c.reporter_name:
         return False
     if c.reporter_user_id and c.reporter_user_id == user.pk:
         return False
-    if not can_reveal_personal_data(user):
+    if not can_reveal_personal_data(user, complainant=True):
         return False
     return not sel.hides_reporter_from(user, c)
 
 
-def action_buttons(actions: list[str]) -> list[dict]:
-    return [{"name": a, "label": TRANSITIONS[a].label, "icon": ACTION_ICONS.get(a, "bi-play"),
-             "danger": a in DANGER} for a in actions]
+def action_buttons(states: list[dict]) -> list[dict]:
+    """The action panel's buttons: each action the user could take in this stage; a blocked one
+    is shown disabled with the workflow's reason (issue 14 §4)."""
+    return [{"name": s["action"], "label": s["label"], "icon": ACTION_ICONS.get(s["action"], "bi-play"),
+             "danger": s["action"] in DANGER, "allowed": s["allowed"], "reason": s["reason"]} for s in states]
 
 
 STATUS_LABELS = dict(Status.choices)
@@ -109,7 +124,20 @@ def event_summary(ev: Event) -> str:
         return _g("认定为不合理诉求，不计入考核")
     if a in ("sign", "reply") and d.get("unit"):
         return str(d["unit"])
+    if a == "contact" and d.get("method"):
+        return contact_summary(d)
+    if a == "request_callback" and d.get("number"):
+        relay = CallbackRequest.Relay(d["relay"]).label if d.get("relay") in CallbackRequest.Relay.values else ""
+        return _g("回拨号码 %(number)s · %(relay)s") % {"number": d["number"], "relay": relay}
     return ""
+
+
+def contact_summary(d: dict) -> str:
+    """The first contact's record in words (issue 14 §5): 电话 · 03-02 09:30 · 诉求人本人 · 约定明日上门."""
+    method = ContactMethod(d["method"]).label if d.get("method") in ContactMethod.values else ""
+    made = parse_datetime(d.get("made_at") or "")
+    parts = [str(method), local_text(made) if made else "", d.get("person") or "", d.get("result") or ""]
+    return " · ".join(p for p in parts if p)
 
 
 def _form_context(request, c: Complaint, form, *, error: str = "") -> dict:
@@ -126,7 +154,7 @@ def _detail_context(request, c: Complaint, *, open_form=None, form_error: str = 
     official = sel.is_official(user)
     moment = now()
     warn = warn_window()
-    actions = sel.actions_for(user, c)
+    actions = sel.action_states_for(user, c)
     tasks = sel.complaint_tasks(c)
     for t in tasks:
         t.deadline = deadline(t.due, moment, warn, running=t.is_open, done_at=t.replied_at)
@@ -145,10 +173,14 @@ def _detail_context(request, c: Complaint, *, open_form=None, form_error: str = 
         ev.from_label = STATUS_LABELS.get(ev.from_status, "")
         ev.to_label = STATUS_LABELS.get(ev.to_status, "")
         ev.photo_list = evidence_by_event.get(ev.pk, [])
+        if not official:
+            ev.note = sel.resident_note(ev)  # never the desk's internal instruction (issue 14 §7)
+            ev.to_label = resident_status(ev.to_status)
     requests_ = sel.complaint_requests(c)
     duplicates = list(c.duplicates.order_by("id").values_list("pk", "tracking_code")) if official else []
     return {
-        "c": c, "official": official, "actions": action_buttons(actions), "tasks": tasks, "events": events,
+        "c": c, "official": official, "actions": action_buttons(actions),
+        "any_allowed": any(a["allowed"] for a in actions), "tasks": tasks, "events": events,
         "report_photos": [p for p in photos if p.kind == Photo.Kind.REPORT],
         "evidence_photos": [p for p in photos if p.kind == Photo.Kind.EVIDENCE],
         "pending_requests": [r for r in requests_ if r.state == Request.State.PENDING],
@@ -162,6 +194,7 @@ def _detail_context(request, c: Complaint, *, open_form=None, form_error: str = 
         "open_form_ctx": _form_context(request, c, open_form, error=form_error) if open_form is not None else None,
         "back_url": _home(user),
         "hide_name": sel.hides_reporter_from(user, c),
+        "company_view": sel.is_company(user),
     }
 
 
@@ -197,9 +230,12 @@ def complaint_act(request, pk: int):
             return redirect(f"{detail_url}?action={name}#act")
         form = form_class(complaint=c, user=user)
         error = ""
-        if name not in sel.actions_for(user, c):
+        state = {a["action"]: a for a in sel.action_states_for(user, c)}.get(name)
+        if not (state and state["allowed"]):
             error = _g("当前状态（%(status)s）下您不能执行“%(action)s”，请刷新页面") % {
                 "status": c.get_status_display(), "action": TRANSITIONS[name].label}
+            if state and state["reason"]:
+                error = f"{error}（{state['reason']}）"
         return render(request, "cases/pages/_action_form.html", _form_context(request, c, form, error=error))
     # The version the page showed: a page acted on meanwhile gets the service's "已被他人…" message.
     seen = request.POST.get("version", "")
@@ -242,7 +278,9 @@ def complaint_reveal(request, pk: int):
     user = request.user
     c = _get(request, pk)
     if not may_reveal(user, c):
-        reason = _("诉求人要求对物业企业隐藏姓名") if sel.hides_reporter_from(user, c) else _("无权查看完整个人信息（诉求人联系方式）")
+        reason = (_("诉求人要求对物业企业隐藏姓名") if sel.hides_reporter_from(user, c)
+                  else _("物业企业不能查看诉求人的完整姓名和电话，请使用“请求回拨”") if sel.is_company(user)
+                  else _("无权查看完整个人信息（诉求人联系方式）"))
         refuse(user=user, model=Complaint, pk=c.pk, reason=reason, status=403)
     name, phone = reporter_reveal(actor=user, complaint=c)
     if is_htmx_partial(request):

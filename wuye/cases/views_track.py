@@ -26,7 +26,8 @@ from wuye.core.ratelimit import RateLimited
 from . import services
 from .forms_public import CallbackForm, TrackForm, WithdrawForm
 from .models import FINAL_STATUSES, Complaint, Satisfaction, Status
-from .selectors import actions_for
+from .resident_words import resident_status
+from .selectors import action_states_for, actions_for, report_photos, resident_note
 from .services import tracking
 from .views_public import (
     STATUS_STYLE,
@@ -97,8 +98,9 @@ def _event_rows(c: Complaint) -> list[dict]:
             detail = _g("召集单位：%(units)s") % {"units": "、".join(ev.data["departments"])}
         elif ev.action == "callback":
             detail = _g("评价：%(s)s") % {"s": dict(Satisfaction.choices).get(ev.data.get("satisfaction"), "")}
-        rows.append({"at": ev.created_at, "label": label, "who": who, "note": ev.note, "detail": detail,
-                     "to": ev.to_status})
+        # Only notes meant for the resident: never the desk's dispatch instruction (issue 14 §7).
+        rows.append({"at": ev.created_at, "label": label, "who": who, "note": resident_note(ev), "detail": detail,
+                     "to": ev.to_status, "to_label": resident_status(ev.to_status) if ev.to_status != ev.from_status else ""})
     return rows
 
 
@@ -121,6 +123,8 @@ def _render_track_detail(request, c: Complaint, *, callback_form=None, status: i
     label, due = _deadline(c)
     return render(request, "cases/public/track_detail.html", {
         "c": c, "events": _event_rows(c), "evidence": published_evidence(c), "actions": actions,
+        "report_photos": report_photos(c), "status_text": resident_status(c.status),
+        "blocked": [a for a in action_states_for(_actor(request), c, reporter=True) if not a["allowed"]],
         "can_callback": "callback" in actions, "can_withdraw": "withdraw" in actions,
         "callback_form": callback_form or CallbackForm(need_code=_needs_code(request, c)),
         "deadline_label": label, "deadline": due,

@@ -137,6 +137,22 @@ class Machine:
     def label(self, action: str) -> str:
         return str(self.transitions[action].label)
 
+    def why_not(self, action: str, obj, kinds: Iterable[str]) -> str:
+        """Why these actor kinds may not take the action now, in words ("" when the table lets
+        them): the same refusals as :meth:`check`, for a page or an API that shows a blocked
+        action with its reason instead of hiding it (issue 14 §4). A machine's own conditions add
+        their reasons beside its table."""
+        t = self.transitions.get(action)
+        if t is None:
+            return gettext("未知的操作")
+        if not (t.actors & set(kinds)):
+            return gettext("您无权对%(noun)s执行“%(action)s”") % {"noun": self.noun, "action": t.label}
+        status = self.status_of(obj)
+        if status not in t.sources:
+            return gettext("%(noun)s当前为“%(status)s”，不能执行“%(action)s”") % {
+                "noun": self.noun, "status": self._status_label(obj, status), "action": t.label}
+        return ""
+
     def check(self, action: str, obj, kinds: Iterable[str], *, note: str = "") -> Transition:
         """The transition, or a clear Chinese refusal: no right to act, wrong state, no reason."""
         t = self.transitions[action]

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from wuye.accounts.models import ADMIN_ROLES, GOVERNMENT_ROLES, Role
+from wuye.accounts.models import ADMIN_ROLES, COMPANY_ROLES, GOVERNMENT_ROLES, Role
 from wuye.core.access import get_visible_or_404, refuse
 from wuye.territory.models import Community, District, Street
 
@@ -223,8 +223,14 @@ def estate_for_write(*, user, estate_id) -> Estate:
     return get_visible_or_404(estates_visible_to(user), user=user, pk=estate_id)
 
 
-def can_reveal_personal_data(user) -> bool:
-    return getattr(user, "role", None) in settings.WUYE_REVEAL_ROLES
+def can_reveal_personal_data(user, *, complainant: bool = False) -> bool:
+    """May the user reveal a masked value (audited)? A complaint's resident (``complainant``) is
+    never revealed to a property company: the public form promises companies see only part of the
+    phone (issue 14 §6); they ask for a masked call-back instead."""
+    role = getattr(user, "role", None)
+    if complainant and role in COMPANY_ROLES:
+        return False
+    return role in settings.WUYE_REVEAL_ROLES
 
 
 # Roles that do not use the registry pages at all: the three administrators (三员分立) and

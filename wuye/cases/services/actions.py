@@ -13,10 +13,18 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from wuye.cases import deadlines
-from wuye.cases.models import Complaint, Request, Satisfaction, Status, SupervisionLevel, Task, UnitKind
+from wuye.cases.models import (
+    Complaint,
+    Request,
+    Satisfaction,
+    Status,
+    SupervisionLevel,
+    Task,
+    UnitKind,
+)
 from wuye.cases.selectors import action_context, complaints_visible_to
 from wuye.cases.units import Unit, get_unit, route
-from wuye.cases.workflow import MACHINE, TRANSITIONS, actor_kinds, permits
+from wuye.cases.workflow import MACHINE, STATE_REASONS, TRANSITIONS, actor_kinds, permits, why_not
 from wuye.core.audit import audit_record
 from wuye.core.calendar import PeriodUnit, add_period, local_text
 from wuye.core.errors import ConflictError, ServiceError
@@ -24,7 +32,7 @@ from wuye.core.models import AuditAction
 from wuye.core.workflow import conditional_update
 from wuye.territory.models import Department
 
-from . import common, dispatching, recipients
+from . import common, contact, dispatching, recipients
 from .dispatching import task_conflict
 
 S = Status
@@ -46,9 +54,10 @@ def complaint_act(*, user, complaint: Complaint, action: str, note: str = "", re
         else:
             c_seen = c
         ctx = action_context(user, c, reporter=reporter)
+        ctx.now = common.now()
         kinds = actor_kinds(user, c, ctx)
         if not permits(action, c, kinds, ctx):
-            raise ServiceError(refusal(action, c, c_seen, kinds))
+            raise ServiceError(refusal(action, c, c_seen, kinds, ctx))
         if t.needs_note and not note:
             raise ServiceError(_("请填写%(what)s") % {"what": NOTE_LABELS.get(action, _("说明"))})
         handler = HANDLERS[action]
@@ -69,16 +78,23 @@ NOTE_LABELS = {
 }
 
 
-def refusal(action: str, c: Complaint, seen: Complaint, kinds: set[str]) -> str:
-    """A clear Chinese message why the action cannot be taken now (issue §17)."""
+def refusal(action: str, c: Complaint, seen: Complaint, kinds: set[str], ctx=None) -> str:
+    """A clear Chinese message why the action cannot be taken now (issue §17): a race first, then
+    the workflow's own reason (``workflow.why_not``, the words the blocked button shows)."""
     if action == "sign" and c.status != S.DISPATCHED and c.signed_at and "lead" in kinds:
         return _("已被他人签收")
     if seen.version != c.version or seen.status != c.status:
         return _("该诉求已被他人处理（当前状态：%(status)s），请刷新页面") % {"status": c.get_status_display()}
     if not kinds or not (TRANSITIONS[action].actors & kinds):
         return _("您无权对该诉求执行“%(action)s”") % {"action": TRANSITIONS[action].label}
-    return _("当前状态（%(status)s）下不能执行“%(action)s”") % {
+    reason = why_not(action, c, kinds, ctx) if ctx is not None else ""
+    if reason and c.status in TRANSITIONS[action].sources:
+        return reason  # a condition beside the table: its own words ("等待协办单位…答复后可答复")
+    text = _("当前状态（%(status)s）下不能执行“%(action)s”") % {
         "status": c.get_status_display(), "action": TRANSITIONS[action].label}
+    if (action, c.status) in STATE_REASONS:
+        text = f"{text}：{reason}"
+    return text
 
 
 
@@ -161,15 +177,20 @@ def _sign(c, *, user, note, now, ctx, kinds, **_kw):
     dispatching.refresh_rollup(task)
 
 
-def _contact(c, *, user, note, now, **_kw):
+def _contact(c, *, user, note, now, method: str = "", made_at=None, person: str = "", result: str = "", **_kw):
+    record = contact.contact_record(c, now, method=method, made_at=made_at, person=person, result=result)
     overdue = bool(c.contact_due and now > c.contact_due)
     fields = dict(status=S.IN_PROGRESS, contacted_at=now, contact_overdue=overdue)
     conditional_update(Complaint, c, conflict=MACHINE.conflict_text(), next_check_at=common.next_check_after(c, now, **fields), **fields)
     task = dispatching.lead_task(c)
     if task:
-        conditional_update(Task, task, conflict=task_conflict(), contacted_at=now, contacted_in_time=not overdue)
+        conditional_update(Task, task, conflict=task_conflict(), contacted_at=now, contacted_in_time=not overdue, **record)
+    data = {}
+    if record:
+        data = {"method": record["contact_method"], "made_at": record["contact_made_at"].isoformat(),
+                "person": record["contact_person"], "result": record["contact_result"]}
     common.add_event(c, "contact", actor=user, from_status=S.SIGNED, to_status=S.IN_PROGRESS, note=note, task=task, at=now,
-           public=True)
+           public=True, data=data)
     dispatching.refresh_rollup(task)
 
 
@@ -489,6 +510,7 @@ HANDLERS = {
     "withdraw": _withdraw,
     "call_departments": _call_departments,
     "supervise": _supervise,
+    "request_callback": contact.request_callback,
 }
 assert set(HANDLERS) == set(TRANSITIONS)
 

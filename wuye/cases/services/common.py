@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from wuye.accounts.models import Role
 from wuye.cases import deadlines
 from wuye.cases.models import CaseSettings, Complaint, EscalationRule, Event, Task
+from wuye.core.errors import ServiceError
+from wuye.notifications.sms_codes import normalise_phone
 
 
 def now() -> datetime:
@@ -84,3 +86,18 @@ def as_bool(v) -> bool | None:
         return v
     return str(v).lower() in ("1", "true", "yes", "on", "是")
 
+
+def clean_contact_phone(raw: str) -> str:
+    """A reporter's phone as given to a desk officer or a partner system: a mainland mobile number
+    (normalised, so that SMS reaches it) or a landline with its area code."""
+    raw = (raw or "").strip()
+    if not raw:
+        return ""
+    try:
+        return normalise_phone(raw)
+    except ServiceError:
+        if all(ch.isdigit() or ch in "-+() " for ch in raw):
+            digits = "".join(ch for ch in raw if ch.isdigit() or ch == "-").strip("-")
+            if 7 <= sum(ch.isdigit() for ch in digits) <= 15 and len(digits) <= 20:
+                return digits
+        raise ServiceError(_("联系电话格式不正确（手机号码，或带区号的固定电话）")) from None

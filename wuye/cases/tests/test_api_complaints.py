@@ -4,6 +4,7 @@ lists and the detail as each viewer may see them, and workflow actions with thei
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -22,6 +23,11 @@ from .conftest import act, category, file
 
 URL = "/api/v1/complaints/"
 
+
+
+def allowed(data) -> list[str]:
+    """The names of the actions the viewer may take now (``actions`` lists blocked ones too, with a reason)."""
+    return [a["action"] for a in data["actions"] if a["allowed"]]
 
 def test_a_retry_replays_even_when_the_filing_would_now_be_refused(cworld):
     """The key is not looked up before filing; a retry that the service would now refuse (the
@@ -142,7 +148,8 @@ def test_resident_files_with_name_and_phone_from_the_account(cworld, api):
     assert data["reporter_phone"] == "13812345678"  # their own complaint: not masked for them
     assert Event.objects.filter(complaint=c, action="submit").count() == 1
     assert AuditLog.objects.filter(action=AuditAction.CREATE, object_type="cases.complaint", object_id=str(c.pk)).exists()
-    assert data["actions"] == ["withdraw"]
+    assert allowed(data) == ["withdraw"]
+    assert {"action": "callback", "label": "回访评价", "allowed": False, "reason": "办理答复发布后可评价"} in data["actions"]
 
 
 def test_estate_out_of_the_residents_scope_is_refused_as_input(cworld, api):
@@ -187,7 +194,7 @@ def test_district_desk_enters_a_hotline_transfer(cworld, api):
     assert (c.source, c.source_ticket, c.reporter_name, c.reporter_phone, c.created_by, c.reporter_user) == (
         "12345", "GD2026-0001", "李四", "13911112222", cworld.users["district"], None)
     assert response.json()["reporter_phone"] == "139****2222"
-    assert "accept" in response.json()["actions"]
+    assert "accept" in allowed(response.json())
     bad_phone = client.post(URL, body(cworld, reporter_phone="电话"), format="json")
     assert bad_phone.status_code == 400 and "联系电话格式不正确" in bad_phone.json()["reporter_phone"][0]
 
@@ -341,11 +348,13 @@ def test_detail_has_status_deadlines_unit_events_and_actions(cworld, api):
     assert data["deadlines"]["resolve"]["due"].endswith("+08:00")
     assert [e["action"] for e in data["events"]] == ["submit", "dispatch"]
     assert data["events"][1]["action_display"] == "派单"
-    assert data["actions"][0] == "sign" and "request_return" in data["actions"]
+    assert allowed(data)[0] == "sign" and "request_return" in allowed(data)
+    blocked = {a["action"]: a["reason"] for a in data["actions"] if not a["allowed"]}
+    assert blocked["reply"] == "签收并首次联系诉求人后可答复" and blocked["contact"] == "签收后可登记首次联系"
     assert [t["role"] for t in data["tasks"]] == ["lead"]
     assert data["reporter_name"] == "王**" and data["reporter_phone"] == "138****5678"
     city = api("city").get(f"{URL}{c.pk}/").json()
-    assert city["actions"] == ["supervise"]
+    assert allowed(city) == ["supervise"] and [a["action"] for a in city["actions"]] == ["supervise"]
     assert city["reporter_phone"] == "138****5678"
 
 
@@ -361,11 +370,14 @@ def test_detail_for_the_resident_shows_the_public_side_only(cworld, api):
     assert data["tasks"] == []
     assert all(e["public"] for e in data["events"])
     assert "reply" not in [e["action"] for e in data["events"]]
-    assert [p["kind"] for p in data["photos"]] == ["evidence"]
+    assert [p["kind"] for p in data["photos"]] == []  # the evidence waits for the reply's publication
+    assert "内部说明：优先处理" not in json.dumps(data, ensure_ascii=False)  # the desk's instruction stays internal
+    assert "已电话联系" not in json.dumps(data, ensure_ascii=False)
     act(cworld.users["district"], c, "approve_reply", public_reply="垃圾已清运，并增加清运频次。")
     data = api("resident").get(f"{URL}{c.pk}/").json()
+    assert [p["kind"] for p in data["photos"]] == ["evidence"]
     assert data["reply"] == "垃圾已清运，并增加清运频次。" and data["status"] == "replied"
-    assert data["actions"] == ["callback"]
+    assert allowed(data) == ["callback"]
     official = api("district").get(f"{URL}{c.pk}/").json()
     assert official["reply"] == "内部答复草稿" and "reply" in [e["action"] for e in official["events"]]
 
@@ -508,7 +520,7 @@ def test_dispatch_to_a_named_unit_as_an_object_and_call_departments(cworld, api)
     assert called.status_code == 200, called.content
     assert {t["unit_name"] for t in called.json()["tasks"]} == {cworld.s1.name, fire.name}
     fire_view = api("fire").get(f"{URL}{c.pk}/").json()
-    assert fire_view["actions"] == ["sign"]
+    assert fire_view["actions"] == [{"action": "sign", "label": "签收", "allowed": True, "reason": ""}]
 
 
 # ---- schema -------------------------------------------------------------------------------------

@@ -73,7 +73,12 @@ def test_scenario_one_through_the_officers_pages(cworld, live, officer, page_for
     _do(page, "sign")
     c.refresh_from_db()
     assert c.status == Status.SIGNED
-    _do(page, "contact", lambda f: f.locator("textarea[name=note]").fill("已电话联系王阿姨，约定今天下午处理"))
+    def first_contact(f):  # how, when (the form offers now), with whom, the result (issue 14 §5)
+        f.locator("input[name=method][value=phone]").check()
+        f.locator("input[name=person]").fill("诉求人本人")
+        f.locator("textarea[name=result]").fill("已电话联系王阿姨，约定今天下午处理")
+
+    _do(page, "contact", first_contact)
     c.refresh_from_db()
     assert c.status == Status.IN_PROGRESS
     page.click("[data-testid=action-reply]")

@@ -111,7 +111,9 @@ def test_residents_see_only_their_own_complaints_and_the_public_timeline(cworld,
     assert "13987654321" in html and "赵强" in html  # their own data, unmasked
     assert [e.action for e in r.context["events"]] == ["submit", "accept"]  # the supervision is internal
     assert "内部督办" not in html and "承办单位" not in html
-    assert [a["name"] for a in r.context["actions"]] == ["withdraw"]
+    assert [a["name"] for a in r.context["actions"] if a["allowed"]] == ["withdraw"]
+    assert [(a["name"], a["reason"]) for a in r.context["actions"] if not a["allowed"]] == [
+        ("callback", "办理答复发布后可评价")]
     assert "显示完整号码" not in html
 
 

@@ -13,6 +13,7 @@ from PIL import Image
 from tests.browser.conftest import browser, live, page_for, shot  # noqa: F401  (shared Playwright fixtures)
 from wuye.cases import services
 from wuye.cases.models import Complaint, Photo, Status
+from wuye.cases.resident_words import RESIDENT_STATUS_LABELS
 from wuye.notifications.models import OutboxMessage
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -82,7 +83,7 @@ def test_a_resident_files_and_follows_a_complaint_on_her_phone(cworld, live, pag
 
     page.click("[data-testid=follow]")
     page.wait_for_url(re.compile(rf"/complaints/track/{c.tracking_code}/$"))
-    assert page.locator("[data-testid=status]").inner_text().strip() == str(Status.SUBMITTED.label)
+    assert page.locator("[data-testid=status]").inner_text().strip() == str(RESIDENT_STATUS_LABELS[Status.SUBMITTED])
     assert "提交诉求" in page.locator("[data-testid=timeline]").inner_text()
     _no_sideways_scroll(page)
     shot(page, "complaint-public-05-track-390")

@@ -80,12 +80,14 @@ def test_track_form_proves_the_complaint_and_shows_the_public_timeline(cworld, c
     assert response.status_code == 302 and response["Location"] == f"/complaints/track/{c.tracking_code}/"
     assert client.session["cases_proven"] == [c.pk]
     html = client.get(response["Location"]).content.decode()
-    assert "待派单" in html and "保洁绿化" in html and "幸福里小区" in html
+    assert "已受理，正在安排办理单位" in html and "保洁绿化" in html and "幸福里小区" in html
     assert "提交诉求" in html and "受理" in html and "已受理，将尽快派单" in html
     assert "138****5678" in html and PHONE not in html
     assert 'data-testid="withdraw"' in html and 'data-testid="callback"' not in html
-    # Report photos are for officials; the reporter's page shows no photo of its own.
-    assert "/complaints/photo/" not in html
+    # The resident sees the photos they sent (issue 14 §7).
+    photo = Photo.objects.get(complaint=c, kind=Photo.Kind.REPORT)
+    assert 'data-testid="report-photos"' in html and f"/complaints/photo/{photo.pk}/" in html
+    assert client.get(f"/complaints/photo/{photo.pk}/").status_code == 200
 
 
 def test_the_timeline_shows_only_public_events_and_the_deadline(cworld, client):

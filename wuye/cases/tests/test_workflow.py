@@ -33,7 +33,7 @@ def test_action_names_are_the_issue_list():
     assert set(ACTION_NAMES) == {
         "accept", "refuse", "duplicate", "dispatch", "sign", "contact", "reply", "approve_reply", "reject_reply",
         "callback", "close", "reopen", "request_return", "decide_return", "request_extension", "decide_extension",
-        "withdraw", "call_departments", "supervise",
+        "withdraw", "call_departments", "supervise", "request_callback",
     }
 
 

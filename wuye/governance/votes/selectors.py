@@ -13,10 +13,12 @@ from __future__ import annotations
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from wuye.accounts.models import Role
 from wuye.core.access import get_visible_or_404
-from wuye.governance.models import Ballot, Motion, RollEntry
+from wuye.core.calendar import local_text
+from wuye.governance.models import Ballot, GovernanceSettings, Motion, RollEntry
 from wuye.registry.selectors import NOTHING, estate_q
 
 from .workflow import RUNNER
@@ -106,6 +108,25 @@ def motion_status(motion: Motion, now=None) -> str:
     if now >= motion.voting_opens_at:
         return Motion.Status.VOTING
     return Motion.Status.NOTICE
+
+
+def ballot_blocked_reason(motion: Motion, now=None) -> str:
+    """Why no ballot can be cast now ("" while voting runs), in the words the disabled vote button
+    shows (issue 14 §4): during the notice period "公告期未满 15 日，11-27 起可开始投票" (rules.md §1:
+    the owners are notified ``GovernanceSettings.notice_days`` days before)."""
+    now = now or timezone.now()
+    status = motion_status(motion, now)
+    if status == Motion.Status.CANCELLED:
+        return str(_("该表决已取消"))
+    if status == Motion.Status.CLOSED:
+        return str(_("投票已截止"))
+    if status == Motion.Status.VOTING:
+        return ""
+    opens = local_text(motion.voting_opens_at, "%m-%d")
+    days = GovernanceSettings.current().notice_days
+    if (timezone.localtime(now).date() - motion.notice_date).days < days:
+        return str(_("公告期未满 %(n)s 日，%(d)s 起可开始投票")) % {"n": days, "d": opens}
+    return str(_("%(d)s 起可开始投票")) % {"d": local_text(motion.voting_opens_at)}
 
 
 def status_q(status: str, now=None) -> Q | None:
