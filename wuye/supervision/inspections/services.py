@@ -411,6 +411,47 @@ def inspection_record(*, actor, inspection: Inspection, entries: dict, photos: d
     return insp
 
 
+@transaction.atomic
+def inspection_draft_save(*, actor, inspection: Inspection, entries: dict, photos: dict | None = None,
+                          summary: str = "", inspected_on: date | None = None,
+                          now: datetime | None = None) -> tuple[Inspection, dict[int, str]]:
+    """保存草稿 that always saves what is valid (issue 14 §10): an item whose input breaks a rule of
+    ``_clean_entries`` keeps what was stored for the failing part only (its 不适用 / 需整改 flags, or
+    its deduction, or both; the note typed is kept), an item whose photos are refused stores none of
+    them; every other item, the summary and the date are saved by ``inspection_record`` as a draft.
+    Returns the inspection and {item id: Chinese message} of what was not saved."""
+    items = list(StandardItem.objects.filter(standard_id=inspection.standard_id).order_by("section__order", "order", "id"))
+    by_item = {i.pk: i for i in items}
+    stored = {s.item_id: s for s in InspectionScore.objects.filter(inspection_id=inspection.pk)}
+    good, errors = {}, {}
+    for item in items:
+        raw = dict((entries or {}).get(item.pk) or (entries or {}).get(str(item.pk)) or {})
+        s = stored.get(item.pk)
+        ded = {"deduction": s.deduction if s else ZERO}
+        flags = {"not_applicable": s.not_applicable if s else False, "defect": s.is_defect if s else False}
+        for fallback in ({}, flags, ded, {**flags, **ded}):
+            tried = {**raw, **fallback}
+            try:
+                _clean_entries([item], {item.pk: tried})
+            except ServiceError as exc:
+                errors.setdefault(item.pk, exc.messages[0])
+            else:
+                break
+        good[item.pk] = tried
+    good_photos = {}
+    for key, files in (photos or {}).items():
+        try:
+            _checked_photos(inspection, by_item, {key: files})
+        except ServiceError as exc:
+            if str(key).isdigit() and int(key) in by_item:
+                errors.setdefault(int(key), exc.messages[0])
+            continue
+        good_photos[key] = files
+    insp = inspection_record(actor=actor, inspection=inspection, entries=good, photos=good_photos, summary=summary,
+                             inspected_on=inspected_on, submit=False, now=now)
+    return insp, errors
+
+
 def _score_credit(insp: Inspection) -> None:
     """Inspection scores feed credit (issue 4 §8): < 70 bad (XC01), ≥ 95 good (XC02)."""
     if not insp.company_id or insp.total_score is None:

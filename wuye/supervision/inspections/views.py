@@ -142,6 +142,9 @@ def inspection_record(request, pk):
         return redirect("supervision:inspection_detail", pk=insp.pk)
     error = None
     values = None
+    item_errors: dict = {}
+    if request.method == "POST" and request.POST.get("action") != "submit":
+        return _save_draft(request, insp)
     if request.method == "POST":
         items = sel.standard_items(insp.standard_id)
         entries, values = _entries_from_post(request.POST, items)
@@ -166,12 +169,62 @@ def inspection_record(request, pk):
                 return redirect("supervision:inspection_detail", pk=insp.pk)
             messages.success(request, _g("已保存草稿。"))
             return redirect("supervision:inspection_record", pk=insp.pk)
+    return _render_record(request, insp, values=values, error=error, item_errors=item_errors)
+
+
+def _render_record(request, insp, *, values=None, error=None, item_errors=None, date_error=None, inspected_on=""):
     sections, items = sel.sections_with_scores(insp, values=values)
+    item_errors = item_errors or {}
+    first_error = None
+    for it in items:
+        it.error = item_errors.get(it.pk)
+        if it.error and first_error is None:
+            first_error = it.pk  # the form gets autofocus there: the browser scrolls to it
+    failed = bool(error or item_errors or date_error)
     return render(request, "supervision/inspection_record.html", {
         "insp": insp, "sections": sections, "error": error, "max_total": sum((i.max_points for i in items), Decimal("0")),
+        "item_errors": item_errors, "first_error": first_error, "date_error": date_error, "inspected_on": inspected_on,
         "today": timezone.localdate(), "breadcrumbs": crumbs((_("我的检查任务"), reverse("supervision:inspector_tasks")),
                                                               (insp.estate.name, None)),
-    }, status=400 if error else 200)
+    }, status=400 if failed else 200)
+
+
+def _save_draft(request, insp):
+    """保存草稿 saves what is valid (issue 14 §10): the rest comes back with its error beside the item
+    and the first one focused (``autofocus``, no script)."""
+    items = sel.standard_items(insp.standard_id)
+    entries, values = _entries_from_post(request.POST, items)
+    photos = {it.pk: request.FILES.getlist(f"photos_{it.pk}") for it in items if request.FILES.getlist(f"photos_{it.pk}")}
+    try:
+        insp.version = int(request.POST.get("version", insp.version))
+    except ValueError:
+        pass
+    raw_date = request.POST.get("inspected_on", "")
+    date_error = None
+    try:
+        inspected_on = _date(raw_date)
+    except ServiceError as e:
+        inspected_on, date_error = None, e.message
+    try:
+        _insp, item_errors = svc.inspection_draft_save(actor=request.user, inspection=insp, entries=entries,
+                                                       photos=photos, summary=request.POST.get("summary", ""),
+                                                       inspected_on=inspected_on)
+    except ServiceError as e:
+        insp.refresh_from_db()
+        insp.summary = request.POST.get("summary", "")
+        return _render_record(request, insp, values=values, error=e.message, inspected_on=raw_date)
+    if not item_errors and not date_error:
+        messages.success(request, _g("已保存草稿。"))
+        return redirect("supervision:inspection_record", pk=insp.pk)
+    insp.refresh_from_db()
+    # What was saved shows as saved; what was refused shows as typed, beside its error.
+    for pk in list(values):
+        if pk not in item_errors:
+            values.pop(pk)
+    n = len(item_errors) + (1 if date_error else 0)
+    error = _g("草稿已保存，但有 %(n)d 处未保存，请按提示修改后再保存。") % {"n": n}
+    return _render_record(request, insp, values=values, error=error, item_errors=item_errors,
+                          date_error=date_error, inspected_on=raw_date if date_error else "")
 
 
 def _date(value):
