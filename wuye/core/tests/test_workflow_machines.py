@@ -38,6 +38,8 @@ EXPECTED = {
     "consultation_draft",
     "admin_proposal",
     "developer_violation",
+    "recheck_campaign",
+    "clue_report",
 }
 
 
