@@ -14,6 +14,7 @@ from datetime import datetime
 from importlib import import_module
 
 STEPS: tuple[tuple[str, str, str], ...] = (
+    ("建设单位及其违规记录", "wuye.demo.transition_developers", "build_demo_developers"),
     ("回头看与涉黑涉恶线索", "wuye.demo.transition_recheck", "build_demo_recheck"),
 )
 
