@@ -26,7 +26,7 @@ from . import rowcache
 from .indicators import Kind, get_indicator
 from .models import MemberUnit, Milestone, Plan, Report, StaffingPost, TargetQuota, Task, TaskStatus, TaskUnit
 from .periods import report_due, task_periods
-from .status import TaskFacts, task_deadline, task_status
+from .status import TaskFacts, behind_pace, pace_day, task_deadline, task_status
 
 CAMPAIGN_ROLES = (Role.CITY, Role.DISTRICT, Role.DEPARTMENT, Role.STREET, Role.COMMUNITY,
                   Role.COMPANY_MANAGER, Role.COMPANY_STAFF)
@@ -439,16 +439,21 @@ def status_counts(rows: list[TaskRow]) -> list[dict]:
     return [{"status": s, "label": str(TaskStatus(s).label), "n": counts[s]} for s in TaskStatus.values]
 
 
-def district_progress(rows: list[TaskRow]) -> list[dict]:
-    """Target progress by district over the count targets of ``rows``: the chart's data."""
+def district_progress(rows: list[TaskRow], *, today: date | None = None) -> list[dict]:
+    """Target progress by district over the count targets of ``rows``: the chart's data. ``behind``:
+    on some open task the district is behind its pace this week (``status.behind_pace``)."""
+    day = pace_day(today or timezone.localdate())
     by: dict[int, dict] = {}
     for r in rows:
         if r.progress is None or r.progress.kind != Kind.COUNT.value:
             continue
         for d in r.progress.by_district:
-            e = by.setdefault(d["district"], {"district": d["district"], "name": d["name"], "done": 0, "quota": 0})
+            e = by.setdefault(d["district"], {"district": d["district"], "name": d["name"], "done": 0, "quota": 0,
+                                              "behind": False})
             e["done"] += int(d["done"] or 0)
             e["quota"] += d["quota"]
+            if r.status != TaskStatus.DONE and behind_pace(int(d["done"] or 0), d["quota"], r.task.plan.year, day):
+                e["behind"] = True
     return list(by.values())
 
 

@@ -23,7 +23,7 @@ Rules (in this order):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from wuye.core.calendar import PeriodUnit, period_last_day
 
@@ -69,3 +69,18 @@ def task_status(facts: TaskFacts, today: date) -> str:
         if (f.done or 0) * allowed < f.quantity * elapsed:
             return TaskStatus.BEHIND
     return TaskStatus.ON_TRACK
+
+
+def pace_day(today: date) -> date:
+    """The day a district's pace is checked on: the Monday of ``today``'s week (the flag is weekly)."""
+    return today - timedelta(days=today.weekday())
+
+
+def behind_pace(done: int, quota: int, year: int, day: date) -> bool:
+    """A district is behind its pace when done / quota < days elapsed / days in the year, compared
+    exactly (issue 17 §6: a quota of the year's enclosure target, flagged weekly on the board)."""
+    if not quota:
+        return False
+    days = (date(year, 12, 31) - date(year, 1, 1)).days + 1
+    elapsed = min(max((day - date(year, 1, 1)).days, 0), days)
+    return (done or 0) * days < quota * elapsed

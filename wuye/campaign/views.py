@@ -58,6 +58,7 @@ def board(request):
         "counts": sel.status_counts(all_rows), "owed": sel.owed_by_unit(all_rows)[:30],
         "chart": {"names": [c["name"] for c in chart], "done": [c["done"] for c in chart],
                   "quota": [c["quota"] for c in chart]},
+        "behind": [c for c in chart if c["behind"]],
         "has_chart": bool(chart), "is_office": sel.is_office(user),
         "filtered": any(v for k, v in request.GET.items() if k != "page"),
         "breadcrumbs": crumbs((_("任务看板"), None)),

@@ -37,6 +37,7 @@ EXPECTED = {
     "owner_question",
     "consultation_draft",
     "admin_proposal",
+    "renovation_project",
     "developer_violation",
     "recheck_campaign",
     "clue_report",

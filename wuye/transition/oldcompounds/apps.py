@@ -9,3 +9,7 @@ class OldcompoundsConfig(AppConfig):
     label = "oldcompounds"
     verbose_name = _("老旧小区改造")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # The campaign indicator ``enclosures_completed`` (issue 17 §6) and the machine's table.
+        from . import indicators, workflow  # noqa: F401
