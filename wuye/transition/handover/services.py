@@ -115,9 +115,9 @@ def _early_delivery_found(*, actor, case: HandoverCase) -> None:
                                  actor=actor, note=f"{label}：{fact}")
     from wuye.campaign.notices.selectors import sender_key
 
-    if sender_key(actor) is not None and sel.is_official_of(actor, case):
+    if sender_key(actor) is not None and sel.is_official_of(actor, case) and _referral_departments(case):
         case_refer(actor=actor, case=case)
-    else:
+    else:  # the company (or a district without those departments on the platform): the officials refer it
         notify(users=official_users(case.district_id), subject=_("发现提前交房"),
                body=_("%(fact)s。请移交建设、住建部门联合查处。") % {"fact": fact}, url=case_url(case),
                channels=("inapp",), dedup_key=f"handover:{case.pk}:early", category="handover")
