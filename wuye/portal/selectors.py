@@ -26,6 +26,10 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from wuye.accounts.models import ADMIN_ROLES, COMPANY_ROLES, Role
+from wuye.campaign import selectors as campaign_sel
+from wuye.campaign.notices import selectors as notice_sel
+from wuye.campaign.notices.models import Receipt
+from wuye.cases import selectors as case_sel
 from wuye.registry import selectors as rsel
 from wuye.registry.models import (
     CommitteeMember,
@@ -63,6 +67,8 @@ def workbench_kind(user) -> str:
     role = getattr(user, "role", None)
     if role in ADMIN_ROLES:
         return "admin"
+    if role == Role.DEPARTMENT:
+        return "department"
     if role in OFFICIAL_ROLES:
         return "official"
     if role in COMPANY_ROLES:
@@ -305,6 +311,43 @@ def official_workbench(user, *, today: date) -> OfficialWorkbench:
     )
 
 
+# ---- functional departments: their own work, not the district's overview -------------------------
+
+
+@dataclass
+class DepartmentWorkbench:
+    """A department's home (issue 14 §2): the complaints dispatched to it or calling it in, the
+    campaign's key tasks it leads or shares, and the notices sent to it."""
+
+    kind = "department"
+    complaints: list  # its open complaint tasks (to sign, to handle), nearest deadline first
+    complaints_total: int
+    tasks: list  # campaign TaskRows not done, overdue and behind first
+    tasks_total: int
+    notices: list  # its latest receipts
+    notices_waiting: int
+
+
+TASK_ORDER = {"overdue": 0, "behind": 1, "not_started": 2, "on_track": 3, "done": 4}
+
+
+def department_workbench(user, *, today: date) -> DepartmentWorkbench:
+    queue = case_sel.open_tasks_for_unit(user)
+    complaints = list(queue.select_related("complaint", "complaint__category").order_by("due", "id")[:TABLE_ROWS])
+    rows = [r for r in campaign_sel.board_rows(user) if r.status != "done"] \
+        if campaign_sel.can_use_campaign(user) else []
+    rows.sort(key=lambda r: (TASK_ORDER.get(r.status, 9), r.next_due is None, r.next_due or 0))
+    inbox = notice_sel.inbox_of(user)
+    return DepartmentWorkbench(
+        complaints=complaints,
+        complaints_total=queue.count(),
+        tasks=rows[:TABLE_ROWS],
+        tasks_total=len(rows),
+        notices=list(inbox[:TABLE_ROWS]),
+        notices_waiting=inbox.exclude(status=Receipt.Status.ACKNOWLEDGED).count(),
+    )
+
+
 # ---- property companies -----------------------------------------------------------------------
 
 
@@ -477,6 +520,8 @@ def workbench_for(user, *, today: date):
     kind = workbench_kind(user)
     if kind == "admin":
         return AdminWorkbench(role=user.role)
+    if kind == "department":
+        return department_workbench(user, today=today)
     if kind == "official":
         return official_workbench(user, today=today)
     if kind == "company":

@@ -7,6 +7,7 @@ app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
+    path("todo/<slug:slug>/", views.todo_list, name="todo_list"),
     # policies and news, managed by the city bureau and district authorities (issue 5 item 9)
     path("articles/", articles.article_list, name="article_list"),
     path("articles/new/", articles.article_new, name="article_new"),

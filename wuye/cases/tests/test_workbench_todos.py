@@ -98,3 +98,106 @@ def test_a_resident_has_big_tiles_for_filing_and_following(busy, login, client):
     assert todos[0].key == "file" and todos[0].count is None
     assert {"mine", "votes"} <= {t.key for t in todos}
     assert next(t for t in todos if t.key == "mine").count == 1
+
+
+# ---- issue 14 §2 (rest): notices, star objections, committees, department, resident shares ----------
+
+
+@pytest.fixture
+def busier(busy):
+    """``busy`` plus a notice to company A and the fire department, a star notice with an objection in
+    district 1, and committee A's term ending in 30 days."""
+    from wuye.campaign.notices.services import create_notice
+    from wuye.cases.models import UnitKind
+    from wuye.cases.units import Unit
+    from wuye.registry import services as rs
+    from wuye.supervision.stars.models import StarApplication, StarObjection
+
+    w = busy
+    u = w.users
+    fire = u["fire"].department
+    create_notice(by=u["city"], title="关于开展消防通道专项整治的通知", body="请于本周内完成排查。",
+                  recipients=[Unit(UnitKind.COMPANY, w.company_a.pk, w.company_a.name),
+                              Unit(UnitKind.DEPARTMENT, fire.pk, fire.name)],
+                  ack_due=timezone.now() + timedelta(days=3))
+    app = StarApplication.objects.create(company=w.company_a, estate=w.estate_a, district=w.estate_a.district,
+                                         target_level=3, status=StarApplication.Status.NOTICE,
+                                         notice_start=timezone.now() - timedelta(days=2),
+                                         notice_end=timezone.now() + timedelta(days=5), submitted_by=u["manager_a"])
+    StarObjection.objects.create(application=app, name="李四", phone="13900000000", text="绿化长期无人养护")
+    rs.committee_update(actor=u["city"], committee=w.committee_a,
+                        term_end=timezone.localdate() + timedelta(days=30))
+    return w
+
+
+def _counts(client, login, user) -> dict:
+    login(user)
+    return {t.key: t for t in client.get("/").context["todos"]}
+
+
+@pytest.mark.parametrize("who", ["city", "district", "street", "community", "fire", "manager_a", "committee",
+                                 "resident"])
+def test_every_new_todo_count_equals_its_list(busier, login, client, who):
+    todos = _counts(client, login, busier.users[who])
+    for t in todos.values():
+        if t.count is None:
+            continue
+        r = client.get(t.url)
+        assert r.status_code == 200, (who, t.key, t.url)
+        assert _list_total(r) == t.count, (who, t.key, t.url, t.count, _list_total(r))
+
+
+def test_officials_see_star_notices_with_objections(busier, login, client):
+    assert _counts(client, login, busier.users["city"])["star_objections"].count == 1
+    assert _counts(client, login, busier.users["district"])["star_objections"].count == 1
+    # district 2 has none; a company does not get the tile
+    assert _counts(client, login, busier.users["district2"])["star_objections"].count == 0
+    assert "star_objections" not in _counts(client, login, busier.users["manager_a"])
+
+
+def test_company_sees_unacknowledged_notices(busier, login, client):
+    todos = _counts(client, login, busier.users["manager_a"])
+    assert todos["notices_unread"].count == 1 and todos["notices_unacked"].count == 0
+    assert "orders_open" in todos  # 待整改 orders, with their nearest deadline when there are any
+    assert _counts(client, login, busier.users["manager_b"])["notices_unread"].count == 0
+
+
+def test_the_department_home_is_its_own(busier, login, client):
+    login(busier.users["fire"])
+    response = client.get("/")
+    todos = {t.key: t for t in response.context["todos"]}
+    assert response.context["wb"].kind == "department"
+    assert todos["pending"].count == 1  # the fire-safety complaint dispatched to it
+    assert todos["notices_unread"].count == 1
+    assert {"tasks_behind", "tasks_overdue"} <= set(todos)
+    assert "submitted" not in todos and "open" not in todos  # not the desk's, not the district's
+    wb = response.context["wb"]
+    assert wb.complaints_total == 1 and wb.notices_waiting == 1
+
+
+def test_street_and_community_see_committee_terms_and_filing(busier, login, client):
+    for who in ("street", "community"):
+        todos = _counts(client, login, busier.users[who])
+        assert todos["committee_terms"].count == 1, who  # committee A's term ends in 30 days
+        assert todos["committee_filing"].count == 1, who  # started 2024-01-01, never filed
+        assert "income_no_committee" in todos
+
+
+def test_the_committee_sees_its_filing_due(busier, login, client):
+    todos = _counts(client, login, busier.users["committee"])
+    assert todos["committee_filing"].count == 1
+    assert {"mine", "income_to_confirm", "votes"} <= set(todos)
+
+
+def test_the_resident_sees_utility_and_income_share_tiles(busier, login, client):
+    todos = _counts(client, login, busier.users["resident"])
+    assert {"utility_shares", "income_shares"} <= set(todos)
+    assert todos["utility_shares"].url == "/disclosure/utilities/mine/"
+
+
+def test_a_role_without_the_todo_cannot_open_its_list(busier, login, client):
+    login(busier.users["manager_a"])
+    assert client.get("/todo/star-objections/").status_code == 403
+    login(busier.users["resident"])
+    assert client.get("/todo/committee-terms/").status_code == 403
+    assert client.get("/todo/no-such-list/").status_code == 404

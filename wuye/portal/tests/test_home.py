@@ -84,10 +84,16 @@ def test_other_district_sees_none_of_the_first(world, login):
     assert "幸福里小区" not in text(response)
 
 
-def test_department_sees_its_district(world, login):
-    _, wb = home(world, login, "department")
-    assert wb.level == "street" and [a.name for a in wb.areas] == ["东华门街道"]
-    assert wb.totals["estates"] == 1
+def test_department_has_its_own_home(world, login):
+    """Issue 14 §2: a department's home is its own work (its dispatched complaints, its campaign
+    tasks, its notices), not a copy of the district's overview."""
+    response, wb = home(world, login, "department")
+    assert wb.kind == "department"
+    assert not hasattr(wb, "areas")
+    body = text(response)
+    for part in ("dept-complaints", "dept-tasks", "dept-notices"):
+        assert f'data-testid="{part}"' in body
+    assert 'data-testid="areas"' not in body
 
 
 def test_street_officer_sees_communities(world, login):
