@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wuye.core.models import SettingsModel, TimeStampedModel
@@ -83,6 +84,10 @@ class Motion(TimeStampedModel):
     matter = models.CharField(_("事项类别"), max_length=30, choices=Matter.choices)
     rule = models.CharField(_("表决规则"), max_length=10, choices=Rule.choices)
     notice_date = models.DateField(_("公告日期"))
+    # A notice dated before the day the vote is entered was posted on paper first: the photo or scan
+    # of the posted notice is its evidence (issue 14 §8), cleaned by core.uploads.
+    notice_evidence = models.FileField(_("公告张贴凭证"), upload_to="governance/notices/%Y/%m/", blank=True,
+                                       help_text=_("公告日期早于登记当天的，须上传已张贴公告的照片或扫描件"))
     voting_opens_at = models.DateTimeField(_("投票开始"))
     voting_closes_at = models.DateTimeField(_("投票截止"))
     cancelled_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
@@ -107,6 +112,13 @@ class Motion(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def notice_recorded_late(self) -> bool:
+        """The notice was posted before the vote was entered on the platform (recorded after the fact)."""
+        if self.called_at is None:
+            return False
+        return self.notice_date < timezone.localtime(self.called_at).date()
 
 
 class RollEntry(models.Model):

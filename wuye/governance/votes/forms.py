@@ -27,6 +27,10 @@ class MotionForm(forms.Form):
                                            widget=forms.DateTimeInput(attrs={**TEXT, "type": "datetime-local"}))
     description = forms.CharField(label=_("事项说明"), required=False, max_length=5000,
                                   widget=forms.Textarea(attrs={**TEXT, "rows": 4}))
+    notice_evidence = forms.FileField(
+        label=_("公告张贴凭证"), required=False,
+        widget=forms.ClearableFileInput(attrs={**TEXT, "accept": "image/jpeg,image/png,image/webp,application/pdf"}),
+        help_text=_("公告日期早于今天（先张贴、后登记）的，须上传已张贴公告的照片或 PDF 扫描件；公示页面将注明公告为事后补录。"))
 
     def __init__(self, *args, estates=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -14,6 +14,8 @@ class MotionIn(drf.Serializer):
     voting_opens_at = drf.DateTimeField(help_text="投票开始时间")
     voting_closes_at = drf.DateTimeField(help_text="投票截止时间")
     description = drf.CharField(max_length=5000, required=False, allow_blank=True, default="", help_text="事项说明")
+    notice_evidence = drf.FileField(required=False, allow_null=True, default=None,
+                                    help_text="公告张贴凭证（照片或 PDF 扫描件，multipart 上传）；公告日期早于今天的必填")
 
 
 class MotionOut(drf.Serializer):
@@ -27,6 +29,7 @@ class MotionOut(drf.Serializer):
     voting_closes_at = drf.DateTimeField()
     total_area = drf.DecimalField(max_digits=14, decimal_places=2, help_text="冻结的专有部分总面积（m²）")
     total_heads = drf.IntegerField(help_text="冻结的表决权人总数")
+    notice_recorded_late = drf.BooleanField(help_text="公告日期早于登记日：公告为事后补录（已上传张贴凭证）")
 
 
 class RollUnit(drf.Serializer):

@@ -41,6 +41,7 @@ from wuye.core.audit import audit_record
 from wuye.core.calendar import local_text
 from wuye.core.errors import ConflictError, ServiceError
 from wuye.core.models import AuditAction
+from wuye.core.uploads import clean_attachment, max_bytes
 from wuye.core.workflow import conditional_update
 from wuye.governance.models import Ballot, GovernanceSettings, Matter, Motion, MotionEvent, RollEntry
 from wuye.notifications.services import notify
@@ -71,10 +72,29 @@ def _require_run(actor, estate) -> None:
         raise ServiceError(_("只有本小区业主委员会或所在街道办事处可以组织业主表决"))
 
 
+def _notice_evidence(f):
+    """The posted notice's photo (re-encoded without metadata) or its PDF scan (core.uploads)."""
+    if (getattr(f, "size", 0) or 0) > max_bytes():
+        raise ServiceError(_("公告张贴凭证不能超过 %(n)s MB") % {"n": max_bytes() // (1024 * 1024)})
+    cleaned = clean_attachment(f)
+    if cleaned.name.rsplit(".", 1)[-1] not in EVIDENCE_EXTENSIONS:
+        raise ServiceError(_("公告张贴凭证须为照片（JPG、PNG、WebP）或 PDF 扫描件"))
+    return cleaned
+
+
+# What the evidence of a posted notice may be: a photo, or a scan as PDF.
+EVIDENCE_EXTENSIONS = frozenset({"jpg", "png", "webp", "gif", "pdf"})
+
+
 @transaction.atomic
 def motion_call(*, actor, estate, title: str, matter: str, notice_date: date, voting_opens_at: datetime,
-                voting_closes_at: datetime, description: str = "", now: datetime | None = None) -> Motion:
-    """Call a vote: check the dates, freeze the roll, notify."""
+                voting_closes_at: datetime, description: str = "", notice_evidence=None,
+                now: datetime | None = None) -> Motion:
+    """Call a vote: check the dates, freeze the roll, notify.
+
+    A notice dated before today was posted before the vote was entered here: the photo or scan of
+    the posted notice is required as its evidence (issue 14 §8; rules.md §1, the 15-day notice), and
+    the public pages say the notice was recorded after the fact."""
     now = now or timezone.now()
     _require_run(actor, estate)
     title = (title or "").strip()
@@ -86,6 +106,11 @@ def motion_call(*, actor, estate, title: str, matter: str, notice_date: date, vo
         raise ServiceError(_("投票截止时间须晚于投票开始时间"))
     if voting_closes_at <= now:
         raise ServiceError(_("投票截止时间须晚于当前时间"))
+    backdated = notice_date < timezone.localtime(now).date()
+    if backdated and not notice_evidence:
+        raise ServiceError(_("公告日期 %(d)s 早于今天，须上传已张贴公告的照片或扫描件作为凭证") % {
+            "d": notice_date.isoformat()})
+    evidence = _notice_evidence(notice_evidence) if notice_evidence else None
     gs = GovernanceSettings.current()
     opens_day = timezone.localtime(voting_opens_at).date()
     if (opens_day - notice_date).days < gs.notice_days:
@@ -95,12 +120,14 @@ def motion_call(*, actor, estate, title: str, matter: str, notice_date: date, vo
     motion = Motion.objects.create(
         estate=estate, title=title[:200], description=(description or "").strip()[:5000], matter=matter,
         rule=rule_for(matter), notice_date=notice_date, voting_opens_at=voting_opens_at,
-        voting_closes_at=voting_closes_at, called_at=now, called_by=_actor(actor))
+        voting_closes_at=voting_closes_at, called_at=now, called_by=_actor(actor), notice_evidence=evidence)
     total_area, total_heads = roll_freeze(motion)
     if not total_heads:
         raise ServiceError(_("该小区还没有登记房屋，无法生成表决权人名册"))
     note = _("%(matter)s；表决权人 %(heads)s 人，专有部分总面积 %(area)s m²") % {
         "matter": motion.get_matter_display(), "heads": total_heads, "area": total_area}
+    if backdated:
+        note += _("；公告于 %(d)s 张贴，事后补录（已上传张贴凭证）") % {"d": notice_date.isoformat()}
     _event(motion, "call", actor=actor, note=note, at=now)
     audit_record(action=AuditAction.CREATE, actor=actor, obj=motion, detail=note,
                  changes={"estate": estate.pk, "matter": matter, "rule": motion.rule,

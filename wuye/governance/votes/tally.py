@@ -195,8 +195,9 @@ def motion_counts(motion: Motion) -> Counts:
 def live_explanation(result: dict) -> str:
     """The count so far, in whole numbers, with no verdict: a motion is neither passed nor failed
     before its voting closes (issue 14 §8); the law's fractions are compared only at the close."""
-    return str(_("依据《中华人民共和国民法典》第二百七十八条，投票截止后计票。投票进行中，尚未截止。当前参与表决 %(p)s 人（共 %(t)s 人）：同意 %(y)s 人，占参与人数 %(y)s/%(p)s；"
-                 "反对 %(n)s 人；弃权 %(a)s 人。是否通过以投票截止后的计票为准。") % {
+    return str(_("投票进行中，当前参与表决 %(p)s 人（共 %(t)s 人）：同意 %(y)s 人，占参与人数 %(y)s/%(p)s；"
+                 "反对 %(n)s 人；弃权 %(a)s 人。依据《中华人民共和国民法典》第二百七十八条，投票截止后计票，"
+                 "是否通过以截止后的计票为准。") % {
         "p": result["participating_heads"], "t": result["total_heads"], "y": result["yes_heads"],
         "n": result["no_heads"], "a": result["abstain_heads"]})
 

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -86,13 +87,15 @@ def motion_new(request):
     estates = estates_visible_to(user).order_by("name")
     first_two = list(estates.values_list("pk", flat=True)[:2])
     only = first_two[0] if len(first_two) == 1 else None  # a committee has one estate: preselect it
-    form = MotionForm(request.POST or None, estates=estates, initial={"estate": request.GET.get("estate") or only})
+    form = MotionForm(request.POST or None, request.FILES or None, estates=estates,
+                      initial={"estate": request.GET.get("estate") or only})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             motion = svc.motion_call(actor=user, estate=d["estate"], title=d["title"], matter=d["matter"],
                                      notice_date=d["notice_date"], voting_opens_at=d["voting_opens_at"],
-                                     voting_closes_at=d["voting_closes_at"], description=d["description"])
+                                     voting_closes_at=d["voting_closes_at"], description=d["description"],
+                                     notice_evidence=d.get("notice_evidence"))
         except ValidationError as exc:
             form.add_error(None, exc.messages)
         else:
@@ -135,6 +138,24 @@ def motion_detail(request, pk: int):
         "breadcrumbs": _crumbs((motion.title, None)),
     })
     return render(request, "governance/votes/motion_detail.html", ctx)
+
+
+@require_safe
+@login_required
+def motion_notice_evidence(request, pk: int):
+    """The photo or scan of a notice posted before the vote was entered (whoever may see the motion)."""
+    motion = sel.motion_get_for_user(user=request.user, pk=pk)
+    if not motion.notice_evidence:
+        raise Http404(_("该表决没有公告张贴凭证"))
+    name = motion.notice_evidence.name
+    ext = name.rsplit(".", 1)[-1].lower()
+    response = FileResponse(motion.notice_evidence.open("rb"), content_type=EVIDENCE_TYPES.get(ext, "application/octet-stream"))
+    response["Content-Disposition"] = f'inline; filename="notice-{motion.pk}.{ext}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+EVIDENCE_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp", "gif": "image/gif", "pdf": "application/pdf"}
 
 
 @require_safe
