@@ -158,13 +158,17 @@ class ScopedFilterBackend(DjangoFilterBackend):
 
 
 def object_type_choices() -> list[tuple[str, str]]:
-    """Every model of the platform as ``label → 中文名 (label)``, for the object-type filter."""
+    """Every model of the platform as ``label → its name in the reader's language``, for the
+    object-type filter: no raw model names (issue 14 §13); two models of the same name are told
+    apart by their app's name."""
+    models = [m for m in apps.get_models() if m.__module__.startswith("wuye.")]
+    names = [str(m._meta.verbose_name) for m in models]
     out = []
-    for model in apps.get_models():
-        if not model.__module__.startswith("wuye."):
-            continue
-        out.append((model._meta.label_lower, f"{model._meta.verbose_name}（{model._meta.label_lower}）"))
-    return sorted(out)
+    for model, name in zip(models, names, strict=True):
+        if names.count(name) > 1:
+            name = f"{name}（{model._meta.app_config.verbose_name}）"
+        out.append((model._meta.label_lower, name))
+    return sorted(out, key=lambda c: (c[1], c[0]))
 
 
 def _day_start(day) -> datetime:

@@ -24,6 +24,7 @@ from wuye.core.access import refuse
 from wuye.core.money import percent, round_half_up
 from wuye.credit.models import GRADE_ORDER, Benchmark, CompanyCredit
 from wuye.registry.models import Estate
+from wuye.supervision.constants import STAR_CHOICES
 from wuye.supervision.models import Inspection, RectificationOrder, StarRating
 from wuye.territory.models import District
 
@@ -161,7 +162,7 @@ def stars(scope: Scope) -> list[dict]:
     """Active star ratings by level (1 query)."""
     counts = dict(StarRating.objects.filter(scope.estate_q(), status=StarRating.Status.ACTIVE).order_by()
                   .values_list("level").annotate(n=Count("id")))
-    return [{"level": level, "label": _("%(n)s星级") % {"n": "一二三四五"[level - 1]}, "count": counts.get(level, 0)}
+    return [{"level": level, "label": str(dict(STAR_CHOICES)[level]), "count": counts.get(level, 0)}
             for level in range(1, 6)]
 
 

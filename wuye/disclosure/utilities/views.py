@@ -21,6 +21,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from wuye.core.access import refuse
@@ -36,7 +37,7 @@ from .workflow import S
 
 STATUS_STYLE = {"draft": "secondary", "published": "success", "withdrawn": "light", "submitted": "info",
                 "returned": "warning"}
-UNIT_LABEL = {"electricity": "kWh", "water": "吨"}
+UNIT_LABEL = {"electricity": _lazy("kWh"), "water": _lazy("吨")}
 
 
 def _refuse(request, reason: str = "无权访问水电公摊"):
@@ -61,7 +62,7 @@ def _errors(exc: ValidationError) -> str:
 
 
 def qty_unit(allocation) -> str:
-    return UNIT_LABEL.get(allocation.utility, "")
+    return str(UNIT_LABEL.get(allocation.utility, ""))
 
 
 # ---- list -------------------------------------------------------------------------------------
