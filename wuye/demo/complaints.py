@@ -411,15 +411,17 @@ class ComplaintBuilder(WorkflowMixin, LifeMixin, UnitsMixin, FeaturedMixin):
         elif r < 0.05:
             p.ext = "approve" if rng.random() < 0.8 else "reject"
         p.late_sign = rng.random() < 0.045 * bad
-        p.late_contact = rng.random() < 0.04 * bad
+        # Rates that spread the units' monthly figures as a real city's do (issue 14 §14): a unit
+        # seldom has a perfect month; weaker units (higher ``bad``) miss more often.
+        p.late_contact = rng.random() < 0.09 * bad
         p.late_reply = rng.random() < 0.062 * bad
         p.reject_reply = rng.random() < 0.03
         p.no_callback = rng.random() < 0.03
         r = rng.random()
-        p_bad = 0.038 * bad
+        p_bad = 0.06 * bad
         if r < p_bad:
             p.resolved, p.satisfaction = rng.random() < 0.3, "dissatisfied"
-        elif r < p_bad + 0.015 * bad:
+        elif r < p_bad + 0.05 * bad:
             p.resolved, p.satisfaction = False, "basically_satisfied"
         elif r < 0.15 * bad ** 0.5:
             p.resolved, p.satisfaction = True, "basically_satisfied"

@@ -31,6 +31,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from wuye.accounts.models import Role, User
+from wuye.credit.models import ExitCase, ExitStep
 from wuye.governance.models import Ballot, Matter, Motion, MotionEvent, RollEntry
 from wuye.governance.votes.roll import roll_freeze
 from wuye.governance.votes.tally import Counts, decide, rule_for
@@ -123,19 +124,39 @@ class _Votes:
         return Counts(participating_area=p_area, participating_heads=p, yes_area=y_area, yes_heads=y, no_area=n_area,
                       no_heads=n, abstain_area=a_area, abstain_heads=a)
 
-    def close(self, m: Motion, counts: Counts) -> None:
+    def close(self, m: Motion, counts: Counts) -> dict:
         result = decide(rule=m.rule, total_area=m.total_area, total_heads=m.total_heads, counts=counts)
         result["final"] = True
         at = m.voting_closes_at + timedelta(minutes=self.rng.randint(1, 5))
         self.finals.append((m, result, at))
         self.events.append(MotionEvent(motion=m, action="close", created_at=at, from_status="voting", to_status="closed",
                                        note="计票结果：" + ("通过" if result["passed"] else "未通过")))
+        return result
 
     def flush(self) -> None:
         Ballot.objects.bulk_create(self.ballots, batch_size=5000)
         MotionEvent.objects.bulk_create(self.events, batch_size=5000)
         for m, result, at in self.finals:
             Motion.objects.filter(pk=m.pk).update(final_result=result, closed_at=at, status=Motion.Status.CLOSED)
+
+
+def _exit_case_after(estate: dict, closed: datetime, actor_id: int | None) -> None:
+    """The owners decided to dismiss their company: the district opens its exit case (清退) a few
+    days after the count, with the owners' decision as its first step — a passed dismissal vote is
+    followed by its exit case (issue 14 §14)."""
+    if not estate.get("company_id") or not actor_id:
+        return
+    if ExitCase.objects.filter(estate_id=estate["id"], company_id=estate["company_id"],
+                               status=ExitCase.Status.OPEN).exists():
+        case = ExitCase.objects.filter(estate_id=estate["id"], company_id=estate["company_id"],
+                                       status=ExitCase.Status.OPEN).first()
+        ExitCase.objects.filter(pk=case.pk).update(reason="业主大会表决解聘物业服务企业", opened_at=closed + timedelta(days=3))
+    else:
+        case = ExitCase.objects.create(company_id=estate["company_id"], estate_id=estate["id"],
+                                       district_id=estate["district_id"], reason="业主大会表决解聘物业服务企业",
+                                       opened_at=closed + timedelta(days=3))
+    ExitStep.objects.create(case=case, kind=ExitStep.Kind.OWNERS_DECIDED, done_on=timezone.localtime(closed).date(),
+                            note="业主大会表决通过解聘现物业服务企业，委托业主委员会公开选聘新企业", done_by_id=actor_id)
 
 
 def build_demo_votes(*, scale: str = "small", seed: int = 2026, now: datetime | None = None,
@@ -149,7 +170,7 @@ def build_demo_votes(*, scale: str = "small", seed: int = 2026, now: datetime | 
     estates_qs = Estate.objects.all()
     if city_id:
         estates_qs = estates_qs.filter(district__city_id=city_id)
-    estates = list(estates_qs.order_by("id").values("id", "name", "street_id"))
+    estates = list(estates_qs.order_by("id").values("id", "name", "street_id", "company_id", "district_id"))
     if not estates:
         return {}
     ids = [e["id"] for e in estates]
@@ -174,7 +195,9 @@ def build_demo_votes(*, scale: str = "small", seed: int = 2026, now: datetime | 
                               matter=Matter.HIRE_OR_FIRE_MANAGER, notice=notice, opens=opens, closes=closes, caller=caller,
                               description="因物业服务质量长期不达标（诉求按时办结率低于 70%），业主委员会提请业主大会表决："
                                           "解聘现物业服务企业，并委托业主委员会公开招标选聘新物业服务企业。")
-        v.close(m, v.cast(m, entries, turnout=0.71, yes=0.57, abstain=0.05, clerk=clerk, until=closes))
+        dismissal = v.close(m, v.cast(m, entries, turnout=0.71, yes=0.57, abstain=0.05, clerk=clerk, until=closes))
+        if dismissal["passed"]:
+            _exit_case_after(featured, closes, street_users.get(featured["street_id"]) or caller)
         # open now: the resident login has not voted yet.
         notice = today - timedelta(days=18)
         opens, closes = _at(notice + timedelta(days=15), 9), _at(today + timedelta(days=12), 18)

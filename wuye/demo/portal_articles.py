@@ -92,9 +92,24 @@ PARAGRAPHS = [
 ]
 
 
-def _body(rng: random.Random, title: str) -> str:
-    paras = rng.sample(PARAGRAPHS, k=3)
-    return f"<h3>{title}</h3>" + "".join(f"<p>{p}</p>" for p in paras)
+# The opening of each kind of news item: who did what, when and with how many (each article its own).
+NEWS_LEADS = {
+    0: "{date}，{district}召开物业管理联席会议，街道办事处、社区居委会、{n}家物业服务企业和业主委员会代表参加，"
+       "通报了近期投诉集中的{topic}问题，明确了责任单位和办结时限。",
+    1: "{date}起，{district}对辖区{n}个老旧小区开展物业服务专项检查，重点检查{topic}，"
+       "现场发现的问题已逐项下达整改通知。",
+    2: "{date}，市住房保障房产局召开物业服务质量提升推进会，{n}个区县和有关部门汇报了工作进展，会议重点部署了{topic}工作。",
+    3: "根据{date}公布的星级评定结果，{district}共有{n}个小区获评四星级以上物业服务小区，评定中{topic}得分较上年明显提高。",
+    4: "{date}，{district}组织辖区{n}名物业项目经理集中培训，围绕{topic}等内容进行讲解，并进行了闭卷考试。",
+    5: "截至{date}，{district}已指导{n}个小区完成业主委员会换届选举，新一届委员中党员比例均达到要求，"
+       "换届中{topic}得到业主普遍认可。",
+}
+TOPICS = ["电梯维保", "公共收益公示", "水电公摊", "消防通道管理", "垃圾分类", "车位租售", "绿化养护", "二次供水"]
+
+
+def _body(rng: random.Random, title: str, lead: str = "") -> str:
+    paras = rng.sample(PARAGRAPHS, k=2 if lead else 3)
+    return f"<h3>{title}</h3>" + (f"<p>{lead}</p>" if lead else "") + "".join(f"<p>{p}</p>" for p in paras)
 
 
 def build_demo_articles(*, scale: str, seed: int, now: datetime | None, city_id: int,
@@ -116,18 +131,30 @@ def build_demo_articles(*, scale: str, seed: int, now: datetime | None, city_id:
     for title, body in GUIDES:
         planned.append((Article.Category.GUIDE, title, body, "市住房保障房产局", ""))
     i = 0
-    while len(planned) < total:
+    titles = {p[1] for p in planned}
+    while len(planned) < total and i < total * 20:
         i += 1
         year = now.year - (1 if rng.random() < 0.4 else 0)
         if i % 2:
             t = rng.choice(NOTICES).format(season=rng.choice(seasons), year=year, q=rng.randint(1, 4))
+            if t in titles:  # each notice once: a real portal does not publish the same notice twice
+                continue
             planned.append((Article.Category.NOTICE, t, _body(rng, t), "市住房保障房产局",
                             f"示住房发〔{year}〕{rng.randint(1, 99)}号"))
         else:
-            t = rng.choice(NEWS).format(district=rng.choice(district_names), year=year, n=rng.randint(3, 30))
-            planned.append((Article.Category.NEWS, t, _body(rng, t), rng.choice(district_names), ""))
+            kind = rng.randrange(len(NEWS))
+            district, n = rng.choice(district_names), rng.randint(3, 30)
+            t = NEWS[kind].format(district=district, year=year, n=n)
+            if t in titles:
+                continue
+            day = (now - timedelta(days=rng.randint(3, 360))).date()
+            lead = NEWS_LEADS[kind].format(date=f"{day.year}年{day.month}月{day.day}日", district=district, n=n,
+                                           topic=rng.choice(TOPICS))
+            planned.append((Article.Category.NEWS, t, _body(rng, t, lead), district, ""))
+        titles.add(t)
     rows = []
     counts = {"published": 0, "draft": 0, "withdrawn": 0}
+    pinned_titles: set[str] = set()
     for k, (category, title, body, source, number) in enumerate(planned[:total]):
         body = sanitise_html(body)
         text = plain_text(body)
@@ -137,12 +164,17 @@ def build_demo_articles(*, scale: str, seed: int, now: datetime | None, city_id:
             status = Article.Status.WITHDRAWN
         else:
             status = Article.Status.PUBLISHED
+        # the civil code and the campaign's notice stay on top, each once
+        pin = (k == 0 or title.startswith("关于开展住宅小区物业服务质量提升")) and title not in pinned_titles \
+            and status == Article.Status.PUBLISHED
+        if pin:
+            pinned_titles.add(title)
         author = district_user if (category == Article.Category.NEWS and district_user and k % 3 == 0) else city_user
         published = None if status == Article.Status.DRAFT else now - timedelta(days=rng.randint(0, 364),
                                                                                 minutes=rng.randint(0, 600))
         rows.append(Article(title=title[:200], category=category, summary=text[:120], body=body, source=source[:100],
                             document_number=number, status=status, published_at=published,
-                            pinned=(k == 0 or title.startswith("关于开展住宅小区物业服务质量提升")),
+                            pinned=pin,
                             search_tokens=tokens_for(title, text[:120], text), author=author))
         counts[status] += 1
     Article.objects.bulk_create(rows, batch_size=500)

@@ -26,6 +26,7 @@ from wuye.credit.scoring import (
     score_from_sums,
 )
 from wuye.registry.models import PropertyCompany, Staff
+from wuye.supervision.stars.models import DowngradeReview
 
 from .bulk import timestamp
 
@@ -34,6 +35,8 @@ OBJECTION_TEXTS = [
     "所涉小区当月已移交新物业企业，相关投诉不应计入本企业。",
     "事实认定有误：停水系市政管网抢修所致，非本企业断供。",
 ]
+# Benchmarks named of each kind (estates, companies): a small honour, as the red list is.
+BENCHMARKS_PER_KIND = 5
 WITHDRAW_REASONS = ["经复核，事实依据不足，予以撤销。", "重复录入，予以撤销。", "异议成立，予以撤销。"]
 # Hand-recorded items: code → yearly rate for the best company (good items) or the worst (bad items).
 GOOD_HAND = {"BZ01": 0.12, "BZ02": 0.3, "BZ03": 0.08, "BZ04": 0.25}
@@ -339,8 +342,16 @@ class CreditMixin:
         if not self.city_user_id:
             self.benchmark_companies = set()
             return
-        five = sorted((s for s in self.star_ratings if s["level"] >= 4), key=lambda s: (-s["level"], s["id"]))
-        n_estates = max(1, len(five) // 4)
+        # A benchmark is a small honour (the red list, rules.md §9): at most BENCHMARKS_PER_KIND of each
+        # kind, one per estate, never an estate under a downgrade review.
+        reviewed = set(DowngradeReview.objects.filter(status=DowngradeReview.Status.OPEN)
+                       .values_list("rating__estate_id", flat=True))
+        five, seen = [], set()
+        for s in sorted((s for s in self.star_ratings if s["level"] >= 4), key=lambda s: (-s["level"], s["id"])):
+            if s["estate"] not in seen and s["estate"] not in reviewed:
+                seen.add(s["estate"])
+                five.append(s)
+        n_estates = min(BENCHMARKS_PER_KIND, max(1, len(five) // 4))
         for s in five[:n_estates]:
             day = s["day"] + timedelta(days=rng.randint(5, 30))
             day = min(day, self.today)
@@ -351,7 +362,7 @@ class CreditMixin:
                  and c["id"] not in self.veto_companies and c["id"] in self.company_district]
         filed.sort(key=lambda c: (-self.quality[c["id"]], c["id"]))
         self.benchmark_companies = set()
-        for c in filed[: max(1, len(filed) // 60)]:
+        for c in filed[: min(BENCHMARKS_PER_KIND, max(1, len(filed) // 60))]:
             day = self.today - timedelta(days=rng.randint(30, 300))
             rows.append((w.next_id(Benchmark), Benchmark.Kind.COMPANY, None, c["id"],
                          "服务质量持续领先，连续多月接诉即办考核优秀，积极参与老旧小区物业服务提升。", day.isoformat(),
