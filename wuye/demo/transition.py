@@ -15,6 +15,7 @@ from importlib import import_module
 
 STEPS: tuple[tuple[str, str, str], ...] = (
     ("建设单位及其违规记录", "wuye.demo.transition_developers", "build_demo_developers"),
+    ("老旧楼院、改造项目与加装封闭设施目标", "wuye.demo.transition_oldcompounds", "build_demo_oldcompounds"),
     ("回头看与涉黑涉恶线索", "wuye.demo.transition_recheck", "build_demo_recheck"),
 )
 
