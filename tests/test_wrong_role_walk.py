@@ -217,6 +217,8 @@ NOT_WALKED: dict[str, str] = {
     "credit:exit_*": "退出管理须 C 级企业；由 credit 的退出测试覆盖",
     "api-complaint-category-detail": "诉求类别是全市统一的公开目录",
     "campaign:member_remove": "领导小组成员单位是全市统一名册，只有市局可改（campaign 的页面测试）",
+    "recheck:*": "回头看须先有上一年度已销号的整改和已办结的诉求才能建立；他区 404、无权 403 由 recheck 的 test_pages 覆盖（线索仅公安和市局可见，test_clue_detail_by_role_and_each_view_is_audited）",
+    "api-recheck-campaign*": "同上：回头看的接口由 recheck 的 test_api 覆盖（他区 404、无权 403）",
 }
 
 #: Routes that a first-side role may open with a second-side object by design: name (glob) →

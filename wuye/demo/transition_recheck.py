@@ -30,16 +30,10 @@ from wuye.territory.models import Department, District
 from wuye.transition.recheck import clues
 from wuye.transition.recheck import draw as draw_algo
 from wuye.transition.recheck import services as svc
-from wuye.transition.recheck.models import (
-    CampaignEvent,
-    ClueEvent,
-    ClueReport,
-    Recheck,
-    RecheckCampaign,
-    RecheckPhoto,
-)
+from wuye.transition.recheck.models import Recheck, RecheckCampaign, RecheckPhoto
 
-MODELS = (RecheckCampaign, CampaignEvent, Recheck, RecheckPhoto, ClueReport, ClueEvent)
+MODELS = ("recheck.RecheckCampaign", "recheck.CampaignEvent", "recheck.Recheck", "recheck.RecheckPhoto",
+          "recheck.ClueReport", "recheck.ClueEvent")
 
 SAMPLE = {"small": (6, 6), "city": (12, 12), "megacity": (20, 20)}
 RELAPSE_NOTES = [

@@ -98,7 +98,8 @@ def test_a_confirmed_outcome_against_a_company_leads_to_the_veto_and_the_exit_ca
     event = clue.credit_event
     assert event.rule.code == "FJ03" and event.klass == "veto" and event.company_id == rworld.w.company_a.pk
     # The credit item names no clue: the link is only on the clue.
-    assert clue.number not in event.description and str(clue.pk) not in event.source_key
+    assert clue.number not in event.description and clue.number not in event.source_key
+    assert event.source_key == svc.credit_source_key(clue) and event.source_key != f"clue:{clue.pk}"
     assert event.source_url == ""
     # After its public notice the item is confirmed; the recompute black-lists the company and opens the exit case.
     assert credit_event_confirm(event=event, now=event.notice_end + timedelta(seconds=1))
