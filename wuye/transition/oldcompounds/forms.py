@@ -75,24 +75,24 @@ class ProjectForm(forms.Form):
                                        choices=[("", "—"), *RenovationProject.Funding.choices],
                                        widget=forms.Select(attrs=SEL))
     contractor = forms.CharField(label=_("施工单位"), required=False, max_length=200, widget=forms.TextInput(attrs=SM))
-    planned_start = forms.DateField(label=_("计划开工日期"), required=False, widget=forms.DateInput(attrs=DATE))
-    planned_finish = forms.DateField(label=_("计划完工日期"), widget=forms.DateInput(attrs=DATE))
+    planned_start = forms.DateField(label=_("计划开工日期"), required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
+    planned_finish = forms.DateField(label=_("计划完工日期"), widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
     started_on = forms.DateField(label=_("实际开工日期"), required=False, help_text=_("已开工的项目填写"),
-                                 widget=forms.DateInput(attrs=DATE))
+                                 widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
 
 
 class DateForm(forms.Form):
-    day = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs=DATE))
+    day = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
 
 
 class MilestoneForm(forms.Form):
     title = forms.CharField(label=_("进度节点"), max_length=200, widget=forms.TextInput(attrs=SM))
-    done_on = forms.DateField(label=_("完成日期"), widget=forms.DateInput(attrs=DATE))
+    done_on = forms.DateField(label=_("完成日期"), widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
     note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={**SM, "rows": 2}))
 
 
 class AcceptForm(forms.Form):
-    accepted_on = forms.DateField(label=_("验收日期"), widget=forms.DateInput(attrs=DATE))
+    accepted_on = forms.DateField(label=_("验收日期"), widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
     note = forms.CharField(label=_("验收意见"), widget=forms.Textarea(attrs={**SM, "rows": 2}),
                            help_text=_("验收结论和发现的问题；请同时上传现场照片作为验收依据"))
 
@@ -108,8 +108,8 @@ class ManagementForm(forms.Form):
         (Estate.ManagementMode.QUASI, Estate.ManagementMode.QUASI.label)], widget=forms.Select(attrs=SEL))
     company = forms.IntegerField(label=_("物业服务企业"), required=False, help_text=_("专业化物业服务时选择"),
                                  widget=forms.Select(attrs=SEL))
-    start_date = forms.DateField(label=_("合同起始日"), required=False, widget=forms.DateInput(attrs=DATE))
-    end_date = forms.DateField(label=_("合同终止日"), required=False, widget=forms.DateInput(attrs=DATE))
+    start_date = forms.DateField(label=_("合同起始日"), required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
+    end_date = forms.DateField(label=_("合同终止日"), required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
     contracted_grade = forms.ChoiceField(label=_("约定服务等级"), required=False, choices=ServiceContract.Grade.choices,
                                          widget=forms.Select(attrs=SEL))
     fee_rate = forms.DecimalField(label=_("物业费标准（元/m²·月）"), required=False, min_value=0, max_digits=6,

@@ -285,3 +285,34 @@ def compound_set_management(*, actor, estate: Estate, mode: str, company=None, s
     audit_record(action=AuditAction.UPDATE, actor=actor, obj=estate, changes={"management_mode": mode},
                  detail=_("改造后确定管理模式：%(m)s") % {"m": M(mode).label})
     return estate
+
+
+# ---- the weekly pace check ----------------------------------------------------------------------
+
+
+def pace_notify(*, now=None) -> int:
+    """The weekly check (issue 17 §6): every district behind its pace on this year's enclosure target
+    (done / quota < days elapsed / days in the year, on the week's Monday) gets an in-app message.
+    Safe to run twice: each message is keyed by task, district and week. Returns messages written."""
+    from django.urls import reverse
+
+    from wuye.accounts.selectors import unit_users_of_many
+    from wuye.notifications.services import Message, notify_many
+
+    today = timezone.localdate(now or timezone.now())
+    data = sel.target_chart(today.year, today=today)
+    behind = data["behind"]
+    if data["task"] is None or not behind:
+        return 0
+    users: dict[int, list] = {}
+    for u in unit_users_of_many("district", [r.district for r in behind]).only("id", "district_id", "role"):
+        users.setdefault(u.district_id, []).append(u)
+    week = data["check_day"].isoformat()
+    url = reverse("oldcompounds:target")
+    return notify_many([
+        Message(subject=_("老旧楼院加装封闭设施进度落后"),
+                body=_("截至%(day)s，贵区已完成加装封闭设施 %(done)d 个，分解目标 %(quota)d 个，落后于时序进度，"
+                       "请加快推进并及时组织验收。") % {"day": week, "done": r.done, "quota": r.quota},
+                users=users.get(r.district, []), url=url, channels=("inapp",),
+                dedup_key=f"enclosure-pace:{data['task'].pk}:{r.district}:{week}", category="campaign")
+        for r in behind if users.get(r.district)])

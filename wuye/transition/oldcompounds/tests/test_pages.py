@@ -247,3 +247,20 @@ def test_campaign_board_flags_a_district_behind_its_pace(oc, client, login):
     assert ('data-testid="behind-pace"' in html) == behind_d2
     if behind_d2:
         assert "西城区 0/400" in html and "东城区 1/1" not in html
+
+
+def test_weekly_job_notifies_a_district_behind_its_pace_once(oc):
+    from wuye.notifications.models import Notification
+
+    _enclosure_task(oc, quotas=(1, 400))
+    p = svc.project_create(actor=oc.users["district"], estate=oc.old_a, kind="enclosure", planned_finish=oc.today)
+    svc.project_accept(actor=oc.users["district"], project=p, accepted_on=oc.today)
+    monday = pace_day(oc.today)
+    expected = 1 if behind_pace(0, 400, oc.year, monday) else 0
+    assert svc.pace_notify() == expected
+    assert svc.pace_notify() == 0  # the same week: nothing more
+    got = Notification.objects.filter(user=oc.users["district2"])
+    assert got.count() == expected
+    assert not Notification.objects.filter(user=oc.users["district"]).exists()  # on pace (1 of 1)
+    if expected:
+        assert "落后于时序进度" in got.get().body
