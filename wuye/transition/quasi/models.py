@@ -116,8 +116,9 @@ class QuasiContract(TimeStampedModel):
                                                     validators=[MinValueValidator(1), MaxValueValidator(30)])
     signed_on = models.DateField(_("签订日期"), null=True, blank=True)
     terminated_on = models.DateField(_("终止日期"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT,
-                                   related_name="+")
+    # Empty only on rows brought in from earlier records (the demo city's past year).
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         ordering = ["-start_date", "-id"]
@@ -194,8 +195,8 @@ class MonthlyCheck(TimeStampedModel):
     passed = models.BooleanField(_("合格"))
     note = models.CharField(_("检查情况"), max_length=500, blank=True)
     checked_on = models.DateField(_("检查日期"))
-    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("检查人"), on_delete=models.PROTECT,
-                                   related_name="+")
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("检查人"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         ordering = ["-month", "estate__name", "id"]

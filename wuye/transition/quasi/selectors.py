@@ -23,7 +23,15 @@ from wuye.accounts.models import COMPANY_ROLES, Role
 from wuye.core.access import get_visible_or_404, refuse
 from wuye.registry.models import Estate, PropertyCompany
 
-from .models import CheckPhoto, ContractEstate, Duty, MonthlyCheck, QuasiContract, Rectification, ServiceOrganisation
+from .models import (
+    CheckPhoto,
+    ContractEstate,
+    Duty,
+    MonthlyCheck,
+    QuasiContract,
+    Rectification,
+    ServiceOrganisation,
+)
 from .payment import Payment, payment_for
 from .workflow import CONTRACT, RECTIFICATION
 

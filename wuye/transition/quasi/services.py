@@ -112,6 +112,68 @@ def _check_coverage(*, estates: list[Estate], company: PropertyCompany | None, s
             "e": clash.estate.name, "n": clash.contract.number}})
 
 
+def _buyer(actor, community, estates: list[Estate]):
+    """The buyer: the actor's street (or one of its communities), or the actor's community; every
+    covered compound must lie in the buyer's area."""
+    if actor.role == Role.STREET:
+        street_id = actor.street_id
+        if community is not None and community.street_id != street_id:
+            raise ServiceError({"community": _("购买社区须属于本街道")})
+    else:
+        community = actor.community
+        street_id = community.street_id
+    allowed = set(sel.coverable_estates(actor).filter(pk__in=[e.pk for e in estates]).values_list("pk", flat=True))
+    outside = [e.name for e in estates if e.pk not in allowed]
+    if outside:
+        raise ServiceError({"estates": _("只能覆盖本辖区的小区：%(e)s 不在辖区内") % {"e": "、".join(outside)}})
+    if community is not None:
+        other = [e.name for e in estates if e.community_id != community.pk]
+        if other:
+            raise ServiceError({"estates": _("社区购买的服务只能覆盖本社区的小区：%(e)s") % {"e": "、".join(other)}})
+    return street_id, community
+
+
+def _check_provider(company, organisation) -> None:
+    if (company is None) == (organisation is None):
+        raise ServiceError({"company": _("请选择一家物业服务企业或一个社区服务组织作为服务方（二者选一）")})
+    if company is not None and company.filing_status == PropertyCompany.FilingStatus.REVOKED:
+        raise ServiceError({"company": _("该企业已注销，不能作为服务方")})
+
+
+def _check_terms(start_date, end_date, amount, full_pay_rate, floor_rate, funding, rectify_days):
+    if start_date is None or end_date is None:
+        raise ServiceError({"start_date": _("请填写服务期限")})
+    if end_date < start_date:
+        raise ServiceError({"end_date": _("服务终止日不得早于起始日")})
+    amount = _decimal(amount, "amount", _("合同金额"))
+    if amount <= 0 or amount > MAX_AMOUNT or amount != amount.quantize(Decimal("0.01")):
+        raise ServiceError({"amount": _("合同金额须大于 0，最多两位小数")})
+    full = _decimal(full_pay_rate, "full_pay_rate", _("全额支付合格率"))
+    floor = _decimal(floor_rate, "floor_rate", _("最低支付比例"))
+    if not (Decimal("0") <= floor <= full <= Decimal("100")):
+        raise ServiceError({"floor_rate": _("须满足 0 ≤ 最低支付比例 ≤ 全额支付合格率 ≤ 100")})
+    if funding not in QuasiContract.Funding.values:
+        raise ServiceError({"funding": _("请选择资金来源")})
+    try:
+        rectify_days = int(rectify_days)
+    except (TypeError, ValueError):
+        rectify_days = 0
+    if not (1 <= rectify_days <= 30):
+        raise ServiceError({"rectify_days": _("整改期限须在 1 至 30 个工作日之间")})
+    return amount, full, floor
+
+
+def _check_duties(duties: dict) -> dict[str, str]:
+    """The three baseline duties (rules.md §13), each with at least one service item."""
+    cleaned: dict[str, str] = {}
+    for duty in Duty:
+        items = "\n".join(line.strip() for line in str(duties.get(duty.value, "") or "").splitlines() if line.strip())
+        if not items:
+            raise ServiceError({f"items_{duty.value}": _("请填写“%(d)s”的服务事项") % {"d": duty.label}})
+        cleaned[duty.value] = items[:2000]
+    return cleaned
+
+
 @transaction.atomic
 def contract_create(*, actor, title: str, estates, start_date, end_date, amount, funding: str,
                     company: PropertyCompany | None = None, organisation: ServiceOrganisation | None = None,
@@ -128,48 +190,10 @@ def contract_create(*, actor, title: str, estates, start_date, end_date, amount,
     estates = list(estates or [])
     if not estates:
         raise ServiceError({"estates": _("购买服务合同须至少覆盖一个小区，请选择覆盖的小区")})
-    # The buyer: the actor's street (or one of its communities), or the actor's community.
-    if actor.role == Role.STREET:
-        street_id = actor.street_id
-        if community is not None and community.street_id != street_id:
-            raise ServiceError({"community": _("购买社区须属于本街道")})
-    else:
-        community = actor.community
-        street_id = community.street_id
-    allowed = set(sel.coverable_estates(actor).filter(pk__in=[e.pk for e in estates]).values_list("pk", flat=True))
-    outside = [e.name for e in estates if e.pk not in allowed]
-    if outside:
-        raise ServiceError({"estates": _("只能覆盖本辖区的小区：%(e)s 不在辖区内") % {"e": "、".join(outside)}})
-    if community is not None:
-        other = [e.name for e in estates if e.community_id != community.pk]
-        if other:
-            raise ServiceError({"estates": _("社区购买的服务只能覆盖本社区的小区：%(e)s") % {"e": "、".join(other)}})
-    if (company is None) == (organisation is None):
-        raise ServiceError({"company": _("请选择一家物业服务企业或一个社区服务组织作为服务方（二者选一）")})
-    if company is not None and company.filing_status == PropertyCompany.FilingStatus.REVOKED:
-        raise ServiceError({"company": _("该企业已注销，不能作为服务方")})
-    if start_date is None or end_date is None:
-        raise ServiceError({"start_date": _("请填写服务期限")})
-    if end_date < start_date:
-        raise ServiceError({"end_date": _("服务终止日不得早于起始日")})
-    amount = _decimal(amount, "amount", _("合同金额"))
-    if amount <= 0 or amount > MAX_AMOUNT or amount != amount.quantize(Decimal("0.01")):
-        raise ServiceError({"amount": _("合同金额须大于 0，最多两位小数")})
-    full = _decimal(full_pay_rate, "full_pay_rate", _("全额支付合格率"))
-    floor = _decimal(floor_rate, "floor_rate", _("最低支付比例"))
-    if not (Decimal("0") <= floor <= full <= Decimal("100")):
-        raise ServiceError({"floor_rate": _("须满足 0 ≤ 最低支付比例 ≤ 全额支付合格率 ≤ 100")})
-    if funding not in QuasiContract.Funding.values:
-        raise ServiceError({"funding": _("请选择资金来源")})
-    duties = duties or {}
-    cleaned: dict[str, str] = {}
-    for duty in Duty:
-        items = "\n".join(line.strip() for line in str(duties.get(duty.value, "") or "").splitlines() if line.strip())
-        if not items:
-            raise ServiceError({f"items_{duty.value}": _("请填写“%(d)s”的服务事项") % {"d": duty.label}})
-        cleaned[duty.value] = items[:2000]
-    if not (1 <= int(rectify_days) <= 30):
-        raise ServiceError({"rectify_days": _("整改期限须在 1 至 30 个工作日之间")})
+    street_id, community = _buyer(actor, community, estates)
+    _check_provider(company, organisation)
+    amount, full, floor = _check_terms(start_date, end_date, amount, full_pay_rate, floor_rate, funding, rectify_days)
+    cleaned = _check_duties(duties or {})
     _check_coverage(estates=estates, company=company, start_date=start_date, end_date=end_date)
     contract = QuasiContract.objects.create(
         number=_next_number(start_date.year), title=title[:100], district_id=actor_district_id(actor),
@@ -232,28 +256,25 @@ def contract_terminate(*, actor, contract: QuasiContract, note: str) -> QuasiCon
 # ---- monthly checks -----------------------------------------------------------------------------
 
 
-@transaction.atomic
-def checks_record(*, actor, contract: QuasiContract, estate: Estate, month: date, results: list[dict],
-                  checked_on: date | None = None) -> list[MonthlyCheck]:
-    """The community's monthly check of a covered compound: for each duty checked, passed or not,
-    a note and photos (through ``wuye.core.uploads``). A failed duty needs a note and at least one
-    photo, and creates a rectification request to the provider due ``rectify_days`` working days
-    after the check (counted from the next day, rules.md §7)."""
+def _check_month(*, actor, contract: QuasiContract, estate: Estate, month, checked_on) -> date:
     if estate.pk not in {e.pk for e in sel.checkable_estates(actor, contract)}:
         if contract.status != QuasiContract.Status.SIGNED:
             raise ServiceError(_("合同不在履行中，不能录入月度检查"))
         raise ServiceError(_("只有小区所在社区可以录入该小区的月度检查"))
     today = _today()
-    checked_on = checked_on or today
     if month is None:
         raise ServiceError({"month": _("请选择检查月份")})
     month = month_start(month)
     if month > month_start(today):
         raise ServiceError({"month": _("不能录入未来月份的检查")})
-    if checked_on > today:
+    if checked_on and checked_on > today:
         raise ServiceError({"checked_on": _("检查日期不能晚于今天")})
     if month < month_start(contract.start_date) or month > contract.end_date:
         raise ServiceError({"month": _("检查月份须在合同服务期限内")})
+    return month
+
+
+def _check_results(*, contract: QuasiContract, estate: Estate, month: date, results: list[dict]) -> None:
     if not results:
         raise ServiceError(_("请至少填写一项职责的检查结果"))
     seen: set[str] = set()
@@ -266,6 +287,18 @@ def checks_record(*, actor, contract: QuasiContract, estate: Estate, month: date
     if done:
         raise ServiceError(_("%(e)s %(m)s 的“%(d)s”已检查，不能重复录入") % {
             "e": estate.name, "m": f"{month:%Y-%m}", "d": "、".join(str(Duty(d).label) for d in sorted(done))})
+
+
+@transaction.atomic
+def checks_record(*, actor, contract: QuasiContract, estate: Estate, month: date, results: list[dict],
+                  checked_on: date | None = None) -> list[MonthlyCheck]:
+    """The community's monthly check of a covered compound: for each duty checked, passed or not,
+    a note and photos (through ``wuye.core.uploads``). A failed duty needs a note and at least one
+    photo, and creates a rectification request to the provider due ``rectify_days`` working days
+    after the check (counted from the next day, rules.md §7)."""
+    month = _check_month(actor=actor, contract=contract, estate=estate, month=month, checked_on=checked_on)
+    checked_on = checked_on or _today()
+    _check_results(contract=contract, estate=estate, month=month, results=results)
     checked = {}
     for r in results:
         photos = check_photos(r.get("photos") or [])

@@ -13,12 +13,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from wuye.core.calendar import add_months, month_start
-
 from wuye.registry import services as rs
 from wuye.registry.models import Estate
-
-from .. import services as svc
-from ..models import DEFAULT_ITEMS, Duty
+from wuye.transition.quasi import services as svc
+from wuye.transition.quasi.models import DEFAULT_ITEMS, Duty
 
 ORG_CODE = "91110102MA03JKLM2D"
 TODAY = timezone.localdate()

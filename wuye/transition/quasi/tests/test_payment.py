@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ..payment import payment_for
+from wuye.transition.quasi.payment import payment_for
 
 D = Decimal
 

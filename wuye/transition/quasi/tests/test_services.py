@@ -14,9 +14,9 @@ from wuye.core.errors import ServiceError
 from wuye.core.models import AuditLog
 from wuye.notifications.models import Notification
 from wuye.registry.models import Estate, ServiceContract
+from wuye.transition.quasi import services as svc
+from wuye.transition.quasi.models import ContractEstate, MonthlyCheck, QuasiContract, Rectification
 
-from .. import services as svc
-from ..models import ContractEstate, MonthlyCheck, QuasiContract, Rectification
 from .conftest import START, TODAY, duties, make_contract, png
 
 MONTH = month_start(TODAY)
@@ -192,7 +192,7 @@ def test_an_organisations_reply_is_entered_by_its_community(quasi):
 
 
 def test_the_payment_follows_the_recorded_checks(quasi):
-    from ..selectors import contract_payment
+    from wuye.transition.quasi.selectors import contract_payment
 
     w = quasi.world
     contract = make_contract(quasi, amount="120000.00")

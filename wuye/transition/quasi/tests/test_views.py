@@ -11,8 +11,8 @@ from wuye.accounts.models import Role
 from wuye.conftest import make_user
 from wuye.core.calendar import month_start
 from wuye.core.models import AuditAction, AuditLog
+from wuye.transition.quasi.models import MonthlyCheck, QuasiContract, Rectification
 
-from ..models import MonthlyCheck, QuasiContract, Rectification
 from .conftest import END, START, TODAY, make_contract, png
 
 NO_ACCESS = ("department", "committee", "resident", "sysadmin", "outsider")
@@ -161,7 +161,7 @@ def test_a_failed_check_without_a_photo_is_refused_and_the_form_keeps_its_input(
 
 
 def test_rectification_list_filters_and_scopes(quasi, client, login):
-    from .. import services as svc
+    from wuye.transition.quasi import services as svc
 
     w = quasi.world
     contract = make_contract(quasi)
