@@ -31,6 +31,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from wuye.accounts.models import Role, User
+from wuye.campaign import rowcache
 from wuye.campaign.models import Plan, TargetQuota, Task
 from wuye.cases.models import UnitKind
 from wuye.cases.units import unit_name
@@ -349,6 +350,7 @@ def build_demo_oldcompounds(*, scale: str = "small", seed: int = 2026, now: date
     Milestone.objects.bulk_create(milestones, batch_size=1000)
     ProjectEvent.objects.bulk_create(events, batch_size=2000)
     photos = _photos(rng, rows, milestones, demo_district)
+    rowcache.invalidate()  # written in bulk: the campaign board's kept rows are computed afresh
     enclosed = sum(1 for p in rows if p.kind == K.ENCLOSURE and p.status == S.ACCEPTED and p.accepted_on.year == year)
     say(f"    老旧楼院 {len(estates):,} 个（新增 {added:,} 个），改造项目 {len(rows):,} 个，"
         f"年度目标 {quantity:,} 个，已验收加装封闭设施 {enclosed:,} 个")

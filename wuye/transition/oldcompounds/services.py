@@ -25,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wuye.campaign import rowcache
 from wuye.core.audit import audit_record
 from wuye.core.errors import ServiceError
 from wuye.core.models import AuditAction
@@ -238,6 +239,8 @@ def project_accept(*, actor, project: RenovationProject, accepted_on: date, note
     _apply(project, "accept", actor=actor, note=(note or accepted_on.isoformat()).strip()[:500], **fields)
     _save_photos(project, photos, user=actor)
     _sync_plan(project.estate, accepted=project)
+    if project.kind == K.ENCLOSURE:
+        rowcache.invalidate()  # the campaign board's kept rows follow the indicator at once
     return project
 
 

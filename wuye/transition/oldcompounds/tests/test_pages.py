@@ -264,3 +264,14 @@ def test_weekly_job_notifies_a_district_behind_its_pace_once(oc):
     assert not Notification.objects.filter(user=oc.users["district"]).exists()  # on pace (1 of 1)
     if expected:
         assert "落后于时序进度" in got.get().body
+
+
+def test_the_board_follows_an_acceptance_at_once(oc, client, login, settings):
+    """The board keeps its computed rows (``campaign.rowcache``); an accepted enclosure forgets them."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "oc-board"}}
+    _enclosure_task(oc)
+    login(oc.users["city"])
+    assert ">0 / 900<" in client.get("/campaign/").content.decode().replace("\n", "")
+    p = svc.project_create(actor=oc.users["district"], estate=oc.old_a, kind="enclosure", planned_finish=oc.today)
+    svc.project_accept(actor=oc.users["district"], project=p, accepted_on=oc.today)
+    assert ">1 / 900<" in client.get("/campaign/").content.decode().replace("\n", "")
