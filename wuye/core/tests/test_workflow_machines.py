@@ -37,6 +37,8 @@ EXPECTED = {
     "owner_question",
     "consultation_draft",
     "admin_proposal",
+    "quasi_contract",
+    "quasi_rectification",
     "renovation_project",
     "developer_violation",
     "recheck_campaign",
