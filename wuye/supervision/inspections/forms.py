@@ -69,7 +69,7 @@ class PlanForm(StyledForm):
     target_estates = forms.ModelMultipleChoiceField(
         label=_("指定小区"), queryset=None, required=False,
         help_text=_("仅专项检查和投诉核查可指定小区；指定后不再随机抽取小区，检查人员仍随机抽取。"),
-        widget=forms.SelectMultiple(attrs={"size": 6}))
+        widget=forms.SelectMultiple(attrs={"size": 6, "data-wy-picker": ""}))  # searchable picker (wuye.js)
     description = forms.CharField(label=_("检查内容说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     target_estates.wide = True
     description.wide = True
