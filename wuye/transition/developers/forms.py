@@ -69,7 +69,7 @@ class ViolationForm(forms.Form):
                              widget=forms.Select(attrs=SELECT))
     estate = forms.ModelChoiceField(label=_("涉及小区"), queryset=None, required=False,
                                     widget=forms.Select(attrs=SELECT), empty_label=_("（不涉及具体小区）"))
-    occurred_on = forms.DateField(label=_("发生日期"), widget=forms.DateInput(attrs=DATE))
+    occurred_on = forms.DateField(label=_("发生日期"), widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
     note = _wide(forms.CharField(label=_("事实描述"), max_length=2000, widget=forms.Textarea(attrs={**TEXT, "rows": 4})))
     evidence = _wide(forms.CharField(label=_("证据说明"), max_length=2000, required=False,
                                      widget=forms.Textarea(attrs={**TEXT, "rows": 3}),

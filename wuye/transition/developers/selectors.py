@@ -71,7 +71,7 @@ def actor_kinds(user, violation: DeveloperViolation) -> set[str]:
     ``official``: the city bureau, or the district of the violation's estate (or recording district).
     ``company`` — the party whose record it is — is, for a developer, also the official: developers
     have no accounts, so an official enters the developer's written objection on its behalf, with
-    the objection's text as the note (the decision is documented in docs/TRANSITION.md)."""
+    the objection's text as the note (the decision is documented in docs/ARCHITECTURE.md)."""
     if not is_official(user):
         return set()
     if user.role == Role.CITY:

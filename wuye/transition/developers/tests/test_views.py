@@ -184,3 +184,11 @@ def test_get_never_writes(client, login, world, dev_a):
         client.get(url)
     assert AuditLog.objects.count() == before
     assert client.post(reverse("developers:list")).status_code == 405
+
+
+def test_record_form_offers_today_in_the_date_input(client, login, world, dev_a):
+    from django.utils import timezone
+
+    login(world.users["district"])
+    html = client.get(reverse("developers:violation_new", args=[dev_a.pk])).content.decode()
+    assert f'value="{timezone.localdate().isoformat()}"' in html and "幸福里小区" in html
