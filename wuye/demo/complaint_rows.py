@@ -53,6 +53,7 @@ T_FIELDS = [
     "id", "complaint_id", "role", "unit_kind", "unit_id", "unit_name", "state", "version", "month", "dispatched_at",
     "sign_due", "contact_due", "due", "signed_at", "contacted_at", "replied_at", "reply", "urgency", "signed_in_time",
     "contacted_in_time", "done_in_time", "resolved", "satisfaction", "returned", "reopened", "excluded", "called_by_id",
+    "contact_method", "contact_made_at", "contact_person", "contact_result",
 ]
 T_TIMES = [i for i, f in enumerate(T_FIELDS) if f.endswith(("_due", "_at")) or f == "due"]
 E_FIELDS = ["id", "complaint_id", "task_id", "action", "from_status", "to_status", "actor_id", "actor_label", "note",

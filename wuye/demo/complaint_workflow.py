@@ -133,6 +133,7 @@ class WorkflowMixin:
         k.satisfaction = ""
         k.returned = k.reopened = k.excluded = False
         k.called_by_id = None
+        k.contact_method, k.contact_made_at, k.contact_person, k.contact_result = "", None, "", ""
         c.tasks.append(k)
         return k
 
@@ -296,12 +297,15 @@ class WorkflowMixin:
     def do_contact(self, c: _Case, t: datetime) -> None:
         self.sweep_to(c, t)
         overdue = t > c.contact_due
-        self.event(c, t, "contact", S.IN_PROGRESS, task=c.lead, public=True, label=c.unit_name,
-                   note=self.rng.choice(X.CONTACT_NOTES))
+        note = self.rng.choice(X.CONTACT_NOTES)
+        self.event(c, t, "contact", S.IN_PROGRESS, task=c.lead, public=True, label=c.unit_name, note=note)
         c.status, c.contacted_at, c.contact_overdue = S.IN_PROGRESS, t, overdue
         c.version += 1
         k = c.lead
         k.contacted_at, k.contacted_in_time = t, not overdue
+        # the first contact as the unit records it: how (from the note), when, with whom, the result
+        k.contact_method = "visit" if "上门" in note[:6] else "phone"
+        k.contact_made_at, k.contact_person, k.contact_result = t, "诉求人", note
         k.version += 1
 
     def do_call(self, c: _Case, t: datetime, kinds: list[str]) -> None:
