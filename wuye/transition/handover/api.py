@@ -28,9 +28,8 @@ from rest_framework.response import Response
 from wuye.core.access import get_visible_or_404, refuse
 from wuye.core.api import Pagination
 from wuye.core.errors import ServiceError
-from wuye.registry.models import Estate, PropertyCompany
+from wuye.registry.models import Estate
 from wuye.registry.selectors import estates_visible_to
-from wuye.transition.developers.models import Developer
 
 from . import selectors as sel
 from . import services as svc
@@ -118,10 +117,10 @@ def estate_handovers(request, pk: int):
     data = HandoverIn(data=request.data)
     data.is_valid(raise_exception=True)
     d = data.validated_data
-    developer = Developer.objects.filter(pk=d["developer"]).first()
+    developer = sel.developer_by_id(d["developer"])
     if developer is None:
         raise ServiceError("建设单位不存在")
-    company = PropertyCompany.objects.filter(pk=d["company"]).first()
+    company = sel.company_by_id(d["company"])
     if company is None:
         raise ServiceError("物业服务企业不存在")
     case = svc.case_open(actor=request.user, estate=estate, developer=developer, company=company,

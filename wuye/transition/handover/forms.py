@@ -5,10 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from wuye.registry.models import PropertyCompany
 from wuye.supervision.forms import StyledForm
-from wuye.territory.models import District
-from wuye.transition.developers.models import Developer
 
 from . import selectors as sel
 from .models import HandoverCase, HandoverDefect, HandoverDocument
@@ -25,13 +22,12 @@ class CaseFilterForm(StyledForm):
                                 choices=[("", _("备案：全部")), ("1", _("备案逾期")), ("0", _("未逾期"))])
     early = forms.ChoiceField(label=_("提前交房"), required=False,
                               choices=[("", _("交付：全部")), ("1", _("提前交房")), ("0", _("正常交付"))])
-    district = forms.ModelChoiceField(label=_("区县"), queryset=District.objects.none(), required=False,
-                                      empty_label=_("全部区县"))
+    district = forms.ModelChoiceField(label=_("区县"), queryset=None, required=False, empty_label=_("全部区县"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        if getattr(user, "role", None) == "city":
-            self.fields["district"].queryset = District.objects.order_by("code", "id")
+        if sel.can_pick_district(user):
+            self.fields["district"].queryset = sel.district_choices(user)
         else:
             self.fields.pop("district")
 
@@ -39,8 +35,8 @@ class CaseFilterForm(StyledForm):
 class CaseOpenForm(StyledForm):
     estate = forms.ModelChoiceField(label=_("小区"), queryset=None)
     phase = forms.CharField(label=_("分期"), max_length=30, required=False, help_text=_("如“二期”；整个小区一次交接时留空"))
-    developer = forms.ModelChoiceField(label=_("建设单位"), queryset=Developer.objects.order_by("name", "id"))
-    company = forms.ModelChoiceField(label=_("物业服务企业"), queryset=PropertyCompany.objects.order_by("name", "id"))
+    developer = forms.ModelChoiceField(label=_("建设单位"), queryset=None)
+    company = forms.ModelChoiceField(label=_("物业服务企业"), queryset=None)
     completion_filed_on = forms.DateField(label=_("竣工验收备案日期"), required=False, widget=forms.DateInput(attrs=DATE),
                                           help_text=_("尚未办理竣工验收备案的留空"))
     delivered_on = forms.DateField(label=_("交付业主日期"), required=False, widget=forms.DateInput(attrs=DATE),
@@ -51,9 +47,9 @@ class CaseOpenForm(StyledForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["estate"].queryset = sel.estates_for_registration(user)
-        if getattr(user, "company_id", None) and user.role in ("company_manager", "company_staff"):
-            self.fields["company"].queryset = PropertyCompany.objects.filter(pk=user.company_id)
-            self.fields["company"].initial = user.company_id
+        self.fields["developer"].queryset = sel.developer_choices()
+        self.fields["company"].queryset = sel.company_choices(user)
+        self.fields["company"].initial = sel.own_company_id(user)
         self.fields["plan_note"].wide = True
 
 

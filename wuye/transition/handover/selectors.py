@@ -14,8 +14,10 @@ from django.db.models import Count, Q, QuerySet
 
 from wuye.accounts.models import COMPANY_ROLES, Role
 from wuye.core.access import get_visible_or_404, refuse
+from wuye.registry.models import PropertyCompany
 from wuye.registry.selectors import estates_visible_to
-from wuye.territory.models import Department
+from wuye.territory.models import Department, District
+from wuye.transition.developers.models import Developer
 
 from .models import DefectPhoto, HandoverCase, HandoverDefect, HandoverDocument, HandoverEvent
 
@@ -94,6 +96,16 @@ def estates_for_registration(user) -> QuerySet:
     return estates_visible_to(user).order_by("name", "id")
 
 
+def can_pick_district(user) -> bool:
+    """The city bureau filters the list by district; everyone else sees one area at most."""
+    return _active(user) and user.role == Role.CITY
+
+
+def own_company_id(user) -> int | None:
+    """The company a company user works for (its cases are registered for it alone), else None."""
+    return user.company_id if _active(user) and user.role in COMPANY_ROLES and user.company_id else None
+
+
 def is_official_of(user, case: HandoverCase) -> bool:
     if not _active(user):
         return False
@@ -156,3 +168,37 @@ def overdue_filing_q(today) -> Q:
     from django.db.models import F
 
     return Q(filed_on__isnull=True, filing_due__lt=today) | Q(filed_on__gt=F("filing_due"))
+
+
+# ---- choices and lookups of the forms and the API (no queries in the view layer) ----------------
+
+
+def district_choices(user) -> QuerySet[District]:
+    return District.objects.order_by("code", "id") if can_pick_district(user) else District.objects.none()
+
+
+def developer_choices() -> QuerySet[Developer]:
+    return Developer.objects.order_by("name", "id")
+
+
+def company_choices(user) -> QuerySet[PropertyCompany]:
+    """A company registers for itself alone; an official picks any registered company."""
+    own = own_company_id(user)
+    qs = PropertyCompany.objects.order_by("name", "id")
+    return qs.filter(pk=own) if own else qs
+
+
+def developer_by_id(pk) -> Developer | None:
+    return Developer.objects.filter(pk=pk).first()
+
+
+def company_by_id(pk) -> PropertyCompany | None:
+    return PropertyCompany.objects.filter(pk=pk).first()
+
+
+def document_of(case: HandoverCase, pk) -> HandoverDocument | None:
+    return HandoverDocument.objects.filter(pk=pk, case=case).first() if str(pk).isdigit() else None
+
+
+def defect_of(case: HandoverCase, pk) -> HandoverDefect | None:
+    return HandoverDefect.objects.filter(pk=pk, case=case).first() if str(pk).isdigit() else None

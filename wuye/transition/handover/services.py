@@ -71,8 +71,8 @@ def case_open(*, actor, estate, developer, company, completion_filed_on: date | 
         raise ServiceError(_("请选择物业服务企业"))
     if not sel.may_register_for(actor, estate):
         raise ServiceError(_("只有为该小区服务的物业服务企业或所在区县的主管部门可以登记承接查验"))
-    if getattr(actor, "company_id", None) and actor.role in ("company_manager", "company_staff") \
-            and company.pk != actor.company_id:
+    own = sel.own_company_id(actor)
+    if own and company.pk != own:
         raise ServiceError(_("只能登记本企业承接的项目"))
     _not_future(completion_filed_on, _("竣工验收备案日期"))
     _not_future(delivered_on, _("交付业主日期"))

@@ -155,7 +155,7 @@ def case_advance(request, pk, action):
 def document_update(request, pk, doc_pk):
     case = sel.case_get_for_user(user=request.user, pk=pk)
     sel.require_actor(request.user, case)
-    doc = HandoverDocument.objects.filter(pk=doc_pk, case=case).first() if str(doc_pk).isdigit() else None
+    doc = sel.document_of(case, doc_pk)
     if doc is None:
         refuse(user=request.user, model=HandoverDocument, pk=doc_pk, reason=_("资料不存在"))
     p = request.POST
@@ -194,7 +194,7 @@ def defect_add(request, pk):
 def defect_fix(request, pk, defect_pk):
     case = sel.case_get_for_user(user=request.user, pk=pk)
     sel.require_actor(request.user, case)
-    defect = HandoverDefect.objects.filter(pk=defect_pk, case=case).first() if str(defect_pk).isdigit() else None
+    defect = sel.defect_of(case, defect_pk)
     if defect is None:
         refuse(user=request.user, model=HandoverDefect, pk=defect_pk, reason=_("查验问题不存在"))
     return _done(request, pk, lambda: svc.defect_fix(
