@@ -53,7 +53,10 @@ def test_who_may_not_create(rworld, who, status):
 def test_another_districts_official_cannot_draw(rworld):
     pk = _create(rworld).json()["id"]
     assert api(rworld.w.users["district2"]).post(f"/api/v1/rechecks/{pk}/draw/", {}, format="json").status_code == 404
-    assert api(rworld.w.users["street"]).post(f"/api/v1/rechecks/{pk}/draw/", {}, format="json").status_code == 403
+    # A city-wide 回头看 is visible to the districts but drawn by the city bureau alone.
+    city_pk = _create(rworld, who="city", district=None).json()["id"]
+    assert api(rworld.w.users["district"]).post(f"/api/v1/rechecks/{city_pk}/draw/", {}, format="json").status_code == 403
+    assert RecheckCampaign.objects.get(pk=city_pk).status == "draft"
 
 
 def test_clues_filed_and_listed(rworld):
