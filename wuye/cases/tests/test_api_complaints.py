@@ -10,6 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from PIL import Image
 from rest_framework.test import APIClient
 
@@ -23,6 +24,10 @@ from .conftest import act, category, file
 
 URL = "/api/v1/complaints/"
 
+
+def contact_record() -> dict:
+    """The first contact's record the API requires (issue 14 §5): how, when (now), with whom, result."""
+    return {"method": "phone", "made_at": timezone.now().isoformat(), "person": "诉求人本人", "result": "约定上门查看"}
 
 
 def allowed(data) -> list[str]:
@@ -482,6 +487,8 @@ def test_whole_case_through_the_api_to_a_satisfied_callback(cworld, api):
         ("resident", {"action": "callback", "resolved": True, "satisfaction": "satisfied", "note": "很快"}, "closed"),
     ]
     for role, payload, expected in steps:
+        if payload["action"] == "contact":
+            payload = {**payload, **contact_record()}  # recorded when it happened: after the dispatch
         response = api(role).post(url, payload, format="json")
         assert response.status_code == 200, (role, payload, response.content)
         assert response.json()["status"] == expected
@@ -501,7 +508,7 @@ def test_request_return_and_rejection_with_multipart_reply_evidence(cworld, api)
                                                      "note": "属于物业服务范围，须办理"}, format="json")
     assert rejected.status_code == 200 and rejected.json()["return_final"] is True
     assert rejected.json()["status"] == "signed"
-    unit.post(actions_url(c), {"action": "contact", "note": "已联系"}, format="json")
+    unit.post(actions_url(c), {"action": "contact", "note": "已联系", **contact_record()}, format="json")
     replied = unit.post(actions_url(c), {"action": "reply", "note": "已清运", "photos": [png("after.png")]},
                         format="multipart")
     assert replied.status_code == 200, replied.content
@@ -520,7 +527,11 @@ def test_dispatch_to_a_named_unit_as_an_object_and_call_departments(cworld, api)
     assert called.status_code == 200, called.content
     assert {t["unit_name"] for t in called.json()["tasks"]} == {cworld.s1.name, fire.name}
     fire_view = api("fire").get(f"{URL}{c.pk}/").json()
-    assert fire_view["actions"] == [{"action": "sign", "label": "签收", "allowed": True, "reason": ""}]
+    assert fire_view["actions"] == [
+        {"action": "sign", "label": "签收", "allowed": True, "reason": ""},
+        {"action": "reply", "label": "答复", "allowed": False, "reason": "签收后可答复"},
+        {"action": "request_callback", "label": "请求回拨", "allowed": False, "reason": "签收后可请求回拨"},
+    ]
 
 
 # ---- schema -------------------------------------------------------------------------------------
