@@ -59,6 +59,9 @@ PUBLIC = {
     "credit:public_red": "红名单（AAA 企业、标杆企业和标杆小区），可按企业名称查询",
     "credit:public_black": "黑名单（C 级或一票否决的企业），可按企业名称查询",
     "api-company-credit": "企业信用公开接口（内容同公开信用页），按 IP 限流",
+    # developers (issue 17 §1): confirmed violations only — never drafts, notices, objections, evidence or contacts
+    "developers:public_list": "有经确认违规记录的建设单位名单（名称、信用代码、违规类型和日期），可按名称查询",
+    "developers:public_detail": "一个建设单位经确认的违规记录（无证据文件、无联系人）",
     # star ratings (issue 4 §6, §12): the public sees active ratings, each estate's level and the results
     # in public notice, and anyone may object in writing (name and phone required, rate-limited by IP)
     "supervision:star_public_list": "有效星级小区名单（小区、企业、星级、有效期，均为公开信息）",
@@ -110,6 +113,7 @@ PUBLIC_SAMPLES = {
     "open311:requests": ({"format": "json"}, "get", 200),
     "open311:request": ({"format": "json", "service_request_id": "TS000000AAAAAA"}, "get", 404),  # spec's "not found"
     "open311:token": ({"format": "xml", "token": "TS000000AAAAAA"}, "get", 404),
+    "developers:public_detail": ({"pk": 999999}, "get", 404),  # only developers with confirmed violations
     # "world:<attr>" is replaced by the id of that object of the test world.
     "credit:public_company": ({"pk": "world:company_a"}, "get", 200),
     "api-company-credit": ({"pk": "world:company_a"}, "get", 200),

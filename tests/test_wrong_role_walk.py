@@ -182,6 +182,10 @@ TARGETS: dict[str, dict[str, object]] = {
     "bulletins:section": {"pk": "bulletin", "sid": "bulletin_section"},
     "bulletins:*": {"pk": "bulletin"},
     "api-bulletin-*": {"pk": "bulletin"},
+    "developers:violation_new": {"pk": "developer"},
+    "developers:violation_*": {"pk": "developer_violation"},
+    "developers:*": {"pk": "developer"},
+    "api-developer-detail": {"pk": "developer"},
 }
 
 #: Routes whose parameter is not an object of one district's side, or whose object the walk does
@@ -217,6 +221,7 @@ NOT_WALKED: dict[str, str] = {
     "credit:exit_*": "退出管理须 C 级企业；由 credit 的退出测试覆盖",
     "api-complaint-category-detail": "诉求类别是全市统一的公开目录",
     "campaign:member_remove": "领导小组成员单位是全市统一名册，只有市局可改（campaign 的页面测试）",
+    "developers:evidence_file": "违规证据须上传文件；由 developers 的页面测试覆盖（他区 404）",
     "recheck:*": "回头看须先有上一年度已销号的整改和已办结的诉求才能建立；他区 404、无权 403 由 recheck 的 test_pages 覆盖（线索仅公安和市局可见，test_clue_detail_by_role_and_each_view_is_audited）",
     "api-recheck-campaign*": "同上：回头看的接口由 recheck 的 test_api 覆盖（他区 404、无权 403）",
 }
@@ -292,6 +297,8 @@ class Side2:
     committee_decision: object = None
     owner_question: object = None
     committee_meeting: object = None
+    developer: object = None
+    developer_violation: object = None
     users: dict = field(default_factory=dict)  # the world's personas and the second side's own
     errors: dict = field(default_factory=dict)  # builder → error, when one could not build its rows
 
@@ -457,8 +464,20 @@ def _trail(w, s: Side2, users: dict) -> None:
         s.notification = Notification.objects.filter(user=users["district2"]).first()
 
 
+def _developers(w, s: Side2, users: dict) -> None:
+    from wuye.transition.developers import services as dev_services
+    from wuye.transition.developers.models import DevelopedEstate
+
+    s.developer = dev_services.developer_create(user=users["district2"], data={
+        "name": "走查房地产开发有限公司", "credit_code": "91110106MA04NPQR3K"})
+    DevelopedEstate.objects.create(developer=s.developer, estate=w.estate_b)
+    s.developer_violation = dev_services.record_violation(developer=s.developer, kind="early_delivery",
+                                                          estate=w.estate_b, note="走查用违规记录", automatic=True,
+                                                          source="wrong-role-walk:developer")
+
+
 BUILDERS = [_registry, _complaint, _supervision, _credit, _disclosure, _governance, _portal, _registry_import,
-            _campaign, _notices_training, _bulletins, _party_committees, _trail]
+            _campaign, _notices_training, _bulletins, _party_committees, _developers, _trail]
 
 
 def build_side2() -> tuple[object, Side2]:
