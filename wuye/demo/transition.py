@@ -15,6 +15,7 @@ from importlib import import_module
 
 STEPS: tuple[tuple[str, str, str], ...] = (
     ("建设单位及其违规记录", "wuye.demo.transition_developers", "build_demo_developers"),
+    ("承接查验、备案与提前交房", "wuye.demo.transition_handover", "build_demo_handover"),
     ("老旧楼院、改造项目与加装封闭设施目标", "wuye.demo.transition_oldcompounds", "build_demo_oldcompounds"),
     ("准物业购买服务合同与月度检查", "wuye.demo.transition_quasi", "build_demo_quasi"),
     ("回头看与涉黑涉恶线索", "wuye.demo.transition_recheck", "build_demo_recheck"),

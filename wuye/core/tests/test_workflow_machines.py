@@ -37,6 +37,7 @@ EXPECTED = {
     "owner_question",
     "consultation_draft",
     "admin_proposal",
+    "handover_case",
     "quasi_contract",
     "quasi_rectification",
     "renovation_project",
