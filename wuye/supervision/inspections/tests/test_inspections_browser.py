@@ -90,8 +90,9 @@ def test_inspection_to_closed_order_changes_the_grade(world, live, person, page_
     assert page.locator("#wy-total").inner_text() == "69.5"
     bj03.scroll_into_view_if_needed()
     page.screenshot(path=str(_artifacts() / "supervision-04-inspection-form-mobile.png"))
+    page.locator("[data-testid=submit]").click()  # asks in the page's Bootstrap modal (issue 14 §11)
     with page.expect_navigation():
-        page.locator("[data-testid=submit]").click()
+        page.locator("[data-testid=confirm-ok]").click()
     page.wait_for_load_state("networkidle")
     page.wait_for_url(re.compile(rf"/supervision/inspections/{insp.pk}/$"))
     assert "69.5" in page.locator("[data-testid=total]").inner_text()
