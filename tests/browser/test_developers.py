@@ -11,6 +11,14 @@ from wuye.transition.developers import services
 from wuye.transition.developers.models import DevelopedEstate, DeveloperViolation
 
 
+def _page(page_for):
+    """A page with generous timeouts: the shared test machine is often busy."""
+    page = page_for()
+    page.set_default_timeout(120_000)
+    page.set_default_navigation_timeout(120_000)
+    return page
+
+
 def _login(page, url: str, username: str) -> None:
     page.goto(f"{url}/accounts/login/")
     page.fill("input[name=username]", username)
@@ -30,7 +38,7 @@ def test_official_records_a_violation_and_after_confirmation_it_is_public(live, 
     evidence.write_bytes(b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n")
 
     # The district official finds the developer and records the violation with a file.
-    page = page_for()
+    page = _page(page_for)
     _login(page, live.url, "p_district")
     with page.expect_navigation():
         page.click("[data-testid=nav-developers]")
@@ -57,7 +65,7 @@ def test_official_records_a_violation_and_after_confirmation_it_is_public(live, 
     shot(page, "developers-03-violation-draft")
 
     # The city bureau reviews and publishes.
-    city = page_for()
+    city = _page(page_for)
     _login(city, live.url, "root_city")
     city.goto(f"{live.url}/developers/violations/{v.pk}/")
     city.locator("[data-testid=action-review] button").click()
@@ -70,7 +78,7 @@ def test_official_records_a_violation_and_after_confirmation_it_is_public(live, 
     assert v.status == "notice"
 
     # Not public while in notice.
-    anon = page_for()
+    anon = _page(page_for)
     anon.goto(f"{live.url}/developers/public/")
     assert "示范市华润置业有限公司" not in anon.content()
 
