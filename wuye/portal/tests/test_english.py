@@ -85,7 +85,7 @@ def test_estate_detail_counts_read_in_the_plural(world, login):
     # The record's own name is singular, its counts and sections plural.
     assert "Residential estate" in text
     assert "Buildings" in text and "Parking spaces" in text
-    assert "Three-star" in text and "yuan/m²/month" in text
+    assert "3-star" in text and "yuan/m²·month" in text  # issue 14 §13: "3-star", not "Three-star" or "三-star"
     for chinese in ("楼栋", "车位", "三星级", "元/m²·月"):
         assert chinese not in text
 
