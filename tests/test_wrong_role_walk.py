@@ -197,6 +197,9 @@ NOT_WALKED: dict[str, str] = {
     "registry:import_template": "kind 是导入模板的类别，模板是空表头，不含数据",
     "dashboards:export": "table 是报表名，内容按登录用户的范围汇总（dashboards 的测试覆盖）",
     "supervision:star_application_act": "action 与 pk 同在：pk 所指的申请未建（见下），action 是动作名",
+    "portal:todo_list": "slug 是工作台待办列表的名称，不是某一方的对象；列表按登录用户的范围过滤（portal 与 cases 的待办测试）",
+    "governance:motion_notice_evidence": "与 motion_detail 同一选择器（motion_get_for_user）；凭证只在事后补录的表决上存在，"
+                                         "拒绝他方由 votes 的 test_vote_wording 覆盖",
     # city-wide objects: no "other side" exists; who may change them (the city bureau) is each app's own test
     "cases:config_category_edit": "诉求类别是全市统一配置，只有市局可改（cases 的配置测试）",
     "cases:config_escalation_edit": "level 是全市统一的督办级别配置，只有市局可改",
