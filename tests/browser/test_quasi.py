@@ -50,7 +50,7 @@ def test_a_community_records_a_monthly_check_on_a_phone(quasi, live, page_for, s
     shot(phone, "quasi-check-form-390")
     with phone.expect_navigation():
         phone.click("[data-testid=check-save]")
-    assert "1 项不合格" in phone.locator(".alert").first.inner_text()
+    assert "1 项不合格" in phone.locator(".wy-messages .alert").first.inner_text()
     assert phone.locator("[data-testid=failed-cell]").count() == 1
     assert "66.67%" in phone.locator("[data-testid=pass-rate]").inner_text()
     shot(phone, "quasi-after-check-390")

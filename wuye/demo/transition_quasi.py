@@ -10,11 +10,11 @@ rectified (a few late, a few sent back once), the latest still open or awaiting 
 The demo street's first contract covers the demo community's compounds and is served by the demo
 company, so that the ``street``, ``community`` and ``company`` logins all see it.
 
-Rows of the past year are written directly (a past check cannot go through the services' clock),
-with the values the services would write; the signing goes through the registry's services (the
-compounds' management mode and, for a company provider, their service contract, which routes their
-complaints to it). Contracts: small 4, city 12, megacity 30. The same seed and database give the
-same rows.
+Rows are written directly (a past check cannot go through the services' clock), with the values
+the services would write — the signing too: the compounds' management mode and, for a company
+provider, their service contract (which routes their complaints to it), as ``contract_sign`` writes
+them through the registry, without an audit row per generated record. Contracts: small 4, city 12,
+megacity 30. The same seed and database give the same rows.
 """
 
 from __future__ import annotations
@@ -30,8 +30,7 @@ from django.utils import timezone
 from wuye.accounts.models import Role, User
 from wuye.core.calendar import PeriodUnit, add_months, month_start, period_last_day
 from wuye.core.uploads import clean_image
-from wuye.registry import services as registry
-from wuye.registry.models import Estate, PropertyCompany
+from wuye.registry.models import Estate, PropertyCompany, ServiceContract
 from wuye.territory.models import District, Street
 from wuye.transition.quasi.models import (
     DEFAULT_ITEMS,
@@ -181,13 +180,20 @@ def build_demo_quasi(*, scale: str = "small", seed: int = 2026, now: datetime | 
         counts["quasi.QuasiContract"] += 1
         counts["quasi.ContractEstate"] += len(estates)
         counts["quasi.ContractDuty"] += 3
-        for e in estates:  # signing, through the registry (management mode; the company's service contract)
-            if company_id:
-                registry.estate_set_contract(actor=None, estate=e, company=PropertyCompany.objects.get(pk=company_id),
-                                             start_date=start, end_date=end, contracted_grade="1",
-                                             fee_rate=Decimal("0.00"), filing_number=contract.number)
-            if e.management_mode != Estate.ManagementMode.QUASI:
-                registry.estate_update(actor=None, estate=e, management_mode=Estate.ManagementMode.QUASI)
+        # Signed: what ``contract_sign`` does through the registry's services (``estate_set_contract``
+        # with fee 0.00, then ``estate_update(management_mode=QUASI)``), written directly like the
+        # rest of the demo (no audit row per generated record).
+        ids = [e.pk for e in estates]
+        if company_id:
+            ServiceContract.objects.filter(estate_id__in=ids, is_current=True).update(is_current=False)
+            ServiceContract.objects.bulk_create([ServiceContract(
+                estate=e, company_id=company_id, start_date=start, end_date=end, contracted_grade="1",
+                fee_rate=Decimal("0.00"), filing_number=contract.number, is_current=True) for e in estates])
+            counts["registry.ServiceContract"] = counts.get("registry.ServiceContract", 0) + len(estates)
+            Estate.objects.filter(pk__in=ids).update(company_id=company_id, management_mode=Estate.ManagementMode.QUASI)
+        else:
+            ServiceContract.objects.filter(estate_id__in=ids, is_current=True).update(is_current=False)
+            Estate.objects.filter(pk__in=ids).update(company_id=None, management_mode=Estate.ManagementMode.QUASI)
         _checks(contract, estates, rng=rng, today=today, start=start, counts=counts,
                 checker=community_user)
     say(f"  准物业：{counts['quasi.QuasiContract']} 份合同，{counts['quasi.MonthlyCheck']:,} 项月度检查，"

@@ -293,6 +293,10 @@ def organisations_visible_to(user) -> QuerySet[ServiceOrganisation]:
     return ServiceOrganisation.objects.none()
 
 
+def can_see_organisations(user) -> bool:
+    return is_active(user) and user.role in (Role.CITY, Role.DISTRICT, Role.STREET, Role.COMMUNITY)
+
+
 def can_create_organisation(user) -> bool:
     return is_active(user) and user.role in (Role.DISTRICT, Role.STREET, Role.COMMUNITY)
 

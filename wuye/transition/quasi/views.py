@@ -244,7 +244,9 @@ def photo(request, pk: int):
 def organisation_list(request):
     """The community service organisations of the user's district, and (district, street,
     community) registering a new one."""
-    sel.require_user(request.user, ServiceOrganisation)
+    if not sel.can_see_organisations(request.user):
+        refuse(user=request.user, model=ServiceOrganisation, pk="", status=403,
+               reason=_("只有政府部门可以查看社区服务组织名录"))
     can_create = sel.can_create_organisation(request.user)
     form = OrganisationForm(request.POST or None) if can_create else None
     if request.method == "POST":

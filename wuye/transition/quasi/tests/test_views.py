@@ -200,6 +200,7 @@ def test_organisations_are_registered_with_a_checked_credit_code(quasi, client, 
     r = login(w.users["community"]).post(url, {"name": "邻里服务社", "credit_code": "91110105MA01ABCD01"})
     assert r.status_code == 400 and "校验位" in r.content.decode()
     assert login(w.users["manager_a"]).post(url, {"name": "x", "credit_code": "91110106MA04NPQR3K"}).status_code == 403
+    assert login(w.users["manager_a"]).get(url).status_code == 403
     r = login(w.users["community"]).post(url, {"name": "邻里服务社", "credit_code": "91110106MA04NPQR3K"})
     assert r.status_code == 302
     assert [o.name for o in login(w.users["district"]).get(url).context["rows"]] == ["多福巷社区服务中心", "邻里服务社"]
