@@ -186,6 +186,12 @@ TARGETS: dict[str, dict[str, object]] = {
     "developers:violation_*": {"pk": "developer_violation"},
     "developers:*": {"pk": "developer"},
     "api-developer-detail": {"pk": "developer"},
+    "handover:document": {"pk": "handover_case", "doc_pk": "handover_document"},
+    "handover:defect_fix": {"pk": "handover_case", "defect_pk": "handover_defect"},
+    "handover:advance": {"pk": "handover_case", "action": "plan_done"},
+    "handover:*": {"pk": "handover_case"},
+    "api-handover-create": {"pk": "estate"},
+    "api-handover": {"pk": "handover_case"},
 }
 
 #: Routes whose parameter is not an object of one district's side, or whose object the walk does
@@ -225,6 +231,7 @@ NOT_WALKED: dict[str, str] = {
     "api-complaint-category-detail": "诉求类别是全市统一的公开目录",
     "campaign:member_remove": "领导小组成员单位是全市统一名册，只有市局可改（campaign 的页面测试）",
     "developers:evidence_file": "违规证据须上传文件；由 developers 的页面测试覆盖（他区 404）",
+    "handover:photo": "查验问题照片须上传图片文件；由 handover 的 test_a_defect_with_a_photo_and_who_sees_the_photo 覆盖（他企业 404）",
     "recheck:*": "回头看须先有上一年度已销号的整改和已办结的诉求才能建立；他区 404、无权 403 由 recheck 的 test_pages 覆盖（线索仅公安和市局可见，test_clue_detail_by_role_and_each_view_is_audited）",
     "api-recheck-campaign*": "同上：回头看的接口由 recheck 的 test_api 覆盖（他区 404、无权 403）",
 }
@@ -302,6 +309,9 @@ class Side2:
     committee_meeting: object = None
     developer: object = None
     developer_violation: object = None
+    handover_case: object = None
+    handover_document: object = None
+    handover_defect: object = None
     users: dict = field(default_factory=dict)  # the world's personas and the second side's own
     errors: dict = field(default_factory=dict)  # builder → error, when one could not build its rows
 
@@ -479,8 +489,26 @@ def _developers(w, s: Side2, users: dict) -> None:
                                                           source="wrong-role-walk:developer")
 
 
+def _handover(w, s: Side2, users: dict) -> None:
+    from wuye.transition.handover import services as handover
+
+    u = users["manager_b"]
+    s.handover_case = handover.case_open(actor=u, estate=w.estate_b, developer=s.developer, company=w.company_b,
+                                         completion_filed_on=date(2025, 3, 1), delivered_on=date(2025, 4, 1),
+                                         plan_note="走查用查验方案")
+    handover.case_advance(actor=u, case=s.handover_case, action="plan_done")
+    docs = list(s.handover_case.documents.order_by("position"))
+    for d in docs:
+        handover.document_update(actor=u, case=s.handover_case, document=d, status="received", received_on=date(2025, 5, 1))
+    handover.case_advance(actor=u, case=s.handover_case, action="documents_done")
+    s.handover_document = docs[0]
+    s.handover_defect = handover.defect_add(actor=u, case=s.handover_case, part="facility", location="北门",
+                                            description="走查用查验问题", responsible="建设单位",
+                                            promised_on=date(2026, 12, 31))
+
+
 BUILDERS = [_registry, _complaint, _supervision, _credit, _disclosure, _governance, _portal, _registry_import,
-            _campaign, _notices_training, _bulletins, _party_committees, _developers, _trail]
+            _campaign, _notices_training, _bulletins, _party_committees, _developers, _handover, _trail]
 
 
 def build_side2() -> tuple[object, Side2]:
