@@ -88,7 +88,8 @@ def campaign_list(user, *, status: str = "", q: str = "", year: int | None = Non
     if year:
         qs = qs.filter(year=year)
     return qs.annotate(total=Count("rechecks"), done=Count("rechecks", filter=~Q(rechecks__result="")),
-                       relapsed=Count("rechecks", filter=Q(rechecks__result=Recheck.Result.RELAPSED)))
+                       relapsed=Count("rechecks", filter=Q(rechecks__result=Recheck.Result.RELAPSED))
+                       ).order_by("-created_at", "-id")
 
 
 def campaign_get_for_user(*, user, pk) -> RecheckCampaign:
