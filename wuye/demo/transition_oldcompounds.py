@@ -228,13 +228,13 @@ def _project(rng: random.Random, e: Estate, kind: str, status: str, today: date,
         planned_finish = min(planned_finish, date(today.year, 12, 31))
     meter = rng.choice(["water", "power", "both"]) if kind == K.METERS else ""
     homes = e.homes or 60
-    budget = Decimal(rng.randint(*PER_HOME[kind]) * homes) + Decimal(rng.randint(0, 99)) / 100
+    budget = Decimal(rng.randint(*PER_HOME[kind]) * homes * 100 + rng.randint(0, 99)).scaleb(-2)  # exact fen
     what = {"water": "供水", "power": "供电", "both": "水电"}.get(meter, "")
     title = {K.ENCLOSURE: f"{e.name}加装封闭设施", K.METERS: f"{e.name}{what}户表改造",
              K.COMPREHENSIVE: f"{e.name}综合整治", K.OTHER: f"{e.name}楼道照明改造"}[kind]
     return RenovationProject(
         estate=e, district_id=e.district_id, street_id=e.street_id, kind=kind, meter_type=meter, title=title,
-        budget=budget.quantize(Decimal("0.01")), funding_source=_weighted(rng, FUNDING),
+        budget=budget, funding_source=_weighted(rng, FUNDING),
         contractor=rng.choice(CONTRACTORS), planned_start=planned_start, planned_finish=planned_finish,
         started_on=started, finished_on=finished, accepted_on=accepted, accepted_by_id=accepter if accepted else None,
         acceptance_note=rng.choice(ACCEPT_NOTES) if accepted else "", status=status, version=0, created_by_id=actor,

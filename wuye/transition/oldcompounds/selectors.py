@@ -73,6 +73,11 @@ def estates_for_projects(user) -> QuerySet[Estate]:
     return Estate.objects.none()
 
 
+def own_district_id(user) -> int | None:
+    """The district a district authority's user works for (its register shows that district's streets)."""
+    return user.district_id if _active(user) and user.role == Role.DISTRICT else None
+
+
 def can_create_project(user) -> bool:
     return _active(user) and ((user.role == Role.DISTRICT and bool(user.district_id))
                               or (user.role == Role.STREET and bool(user.street_id)))
@@ -142,6 +147,10 @@ def register_counts(qs: QuerySet[Estate]) -> dict:
     for value in CompoundProfile.PlanStatus.values:
         agg[f"plan_{value}"] = Count("id", filter=Q(compound__plan_status=value))
     return qs.order_by().aggregate(**agg)
+
+
+def profile_of(estate: Estate) -> CompoundProfile | None:
+    return CompoundProfile.objects.filter(estate=estate).first()
 
 
 def compound_projects(estate: Estate) -> QuerySet[RenovationProject]:

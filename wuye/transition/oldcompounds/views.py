@@ -62,8 +62,7 @@ def compound_list(request):
     visible = sel.compounds_visible_to(user)
     districts = districts_with_estates(visible)
     district_id = request.GET.get("district") if (request.GET.get("district") or "").isdigit() else None
-    if user.role == "district":
-        district_id = user.district_id
+    district_id = sel.own_district_id(user) or district_id
     streets = streets_with_estates(visible, district_id) if district_id else []
     form = RegisterFilter(request.GET or None, districts=districts, streets=streets)
     f = form.cleaned_data if form.is_valid() else {}
@@ -85,7 +84,7 @@ def compound_detail(request, pk):
     user = request.user
     _require(user)
     estate = sel.compound_get_for_user(user=user, pk=pk)
-    profile = CompoundProfile.objects.filter(estate=estate).first()
+    profile = sel.profile_of(estate)
     can_act = sel.can_set_management(user, estate)
     return render(request, "oldcompounds/detail.html", {
         "estate": estate, "profile": profile, "projects": list(sel.compound_projects(estate)),
@@ -105,7 +104,7 @@ def profile_edit(request, pk):
     estate = sel.compound_get_for_user(user=user, pk=pk)
     if not sel.can_set_management(user, estate):
         refuse(user=user, model=CompoundProfile, pk=pk, status=403, reason=_("只有所在区县或街道可以维护老旧楼院档案"))
-    profile = CompoundProfile.objects.filter(estate=estate).first()
+    profile = sel.profile_of(estate)
     initial = {"households": 0, "plan_status": CompoundProfile.PlanStatus.UNPLANNED}
     if profile:
         initial = {"households": profile.households, "lacks_other": profile.lacks_other,
@@ -289,15 +288,11 @@ def target(request):
         year = years[0]
     data = sel.target_chart(year)
     rows = data["rows"]
-    if user.role == "district":
-        mine = [r for r in rows if r.district == user.district_id]
-    else:
-        mine = []
     chart = {"months": [f"{m}月" for m in range(1, 13)], "cumulative": data["cumulative"], "pace": data["pace"],
              "goal": data["quantity"] or 0, "names": [r.name for r in rows], "done": [r.done for r in rows],
              "quota": [r.quota for r in rows]}
     return render(request, "oldcompounds/target.html", {
-        **data, "years": years, "chart": chart, "mine": mine,
+        **data, "years": years, "chart": chart,
         "percent": round(data["done"] * 100 / data["quantity"], 1) if data["quantity"] else None,
         "breadcrumbs": crumbs((_("加装封闭设施目标"), None)),
     })

@@ -8,8 +8,7 @@ from django.utils import timezone
 
 from wuye.registry import services as rs
 from wuye.registry.models import Estate
-
-from .. import services as svc
+from wuye.transition.oldcompounds import services as svc
 
 
 @pytest.fixture
