@@ -186,6 +186,10 @@ TARGETS: dict[str, dict[str, object]] = {
     "developers:violation_*": {"pk": "developer_violation"},
     "developers:*": {"pk": "developer"},
     "api-developer-detail": {"pk": "developer"},
+    "oldcompounds:project_act": {"pk": "renovation", "action": "accept"},
+    "oldcompounds:project": {"pk": "renovation"},
+    "oldcompounds:*": {"pk": "old_compound"},
+    "api-renovation*": {"pk": "renovation"},
     "handover:document": {"pk": "handover_case", "doc_pk": "handover_document"},
     "handover:defect_fix": {"pk": "handover_case", "defect_pk": "handover_defect"},
     "handover:advance": {"pk": "handover_case", "action": "plan_done"},
@@ -309,6 +313,8 @@ class Side2:
     committee_meeting: object = None
     developer: object = None
     developer_violation: object = None
+    old_compound: object = None
+    renovation: object = None
     handover_case: object = None
     handover_document: object = None
     handover_defect: object = None
@@ -507,8 +513,18 @@ def _handover(w, s: Side2, users: dict) -> None:
                                             promised_on=date(2026, 12, 31))
 
 
+def _oldcompounds(w, s: Side2, users: dict) -> None:
+    from wuye.transition.oldcompounds import services as oc
+
+    s.old_compound = rs.estate_create(actor=users["city"], name="西城机床厂宿舍", address="西城区府右街 70 号",
+                                      community=w.c2, kind="old_compound", management_mode="none")
+    oc.profile_save(actor=users["district2"], estate=s.old_compound, households=40, lacking={"lacks_enclosure"})
+    s.renovation = oc.project_create(actor=users["district2"], estate=s.old_compound, kind="enclosure",
+                                     planned_finish=timezone.localdate() + timedelta(days=30))
+
+
 BUILDERS = [_registry, _complaint, _supervision, _credit, _disclosure, _governance, _portal, _registry_import,
-            _campaign, _notices_training, _bulletins, _party_committees, _developers, _handover, _trail]
+            _campaign, _notices_training, _bulletins, _party_committees, _developers, _handover, _oldcompounds, _trail]
 
 
 def build_side2() -> tuple[object, Side2]:
