@@ -14,7 +14,6 @@ developers it registered and those that built in its district; others are 404.
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -33,7 +32,7 @@ from wuye.core.api import MaskedPhoneField, Pagination
 
 from . import selectors as sel
 from . import services
-from .models import DevelopedEstate, Developer, DeveloperViolation
+from .models import Developer, DeveloperViolation
 
 _ERR = {400: OpenApiResponse(description="输入有误（中文说明，按字段给出）"),
         403: OpenApiResponse(description="只有市局和区县主管部门可以使用"),
@@ -108,16 +107,11 @@ def _require_official(request, pk="") -> None:
 def developers(request):
     _require_official(request)
     if request.method == "GET":
-        qs = sel.visible_developers(request.user)
-        q = (request.query_params.get("q") or "").strip()
-        if q:
-            qs = qs.filter(Q(name__icontains=q) | Q(credit_code__iexact=q.upper()))
-        district = request.query_params.get("district")
-        if district:
-            if not district.isdigit():
-                return Response({"district": ["区县 id 应为整数。"]}, status=status.HTTP_400_BAD_REQUEST)
-            built = DevelopedEstate.objects.filter(developer=OuterRef("pk"), estate__district_id=int(district))
-            qs = qs.filter(Q(district_id=int(district)) | Exists(built))
+        district = request.query_params.get("district") or ""
+        if district and not district.isdigit():
+            return Response({"district": ["区县 id 应为整数。"]}, status=status.HTTP_400_BAD_REQUEST)
+        qs = sel.developers_filtered(request.user, q=request.query_params.get("q") or "",
+                                     district_id=int(district) if district else None)
         pager = Pagination()
         page = pager.paginate_queryset(qs.order_by("name", "id"), request)
         return pager.get_paginated_response(DeveloperOut(page, many=True).data)

@@ -14,6 +14,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from wuye.accounts.models import Role
 from wuye.credit.models import CreditEvent
+from wuye.registry.models import Estate
 
 from .models import DevelopedEstate, Developer, DeveloperViolation
 
@@ -100,3 +101,69 @@ def public_developers() -> QuerySet[Developer]:
 
 def public_violations() -> QuerySet[DeveloperViolation]:
     return DeveloperViolation.objects.filter(status=S.CONFIRMED)
+
+
+def districts_for_filter(user) -> list:
+    """The districts offered in the list's filter: every district for the city, its own for a district."""
+    from wuye.territory.models import District
+
+    if not is_official(user):
+        return []
+    if user.role == Role.CITY:
+        return list(District.objects.order_by("code", "pk"))
+    return list(District.objects.filter(pk=user.district_id))
+
+
+def developers_filtered(user, *, q: str = "", district_id: int | None = None) -> QuerySet[Developer]:
+    """The visible developers matching a name or code (``q``) and a district (registered there or
+    built there)."""
+    qs = visible_developers(user)
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(credit_code__iexact=q.upper()))
+    if district_id:
+        built = DevelopedEstate.objects.filter(developer=OuterRef("pk"), estate__district_id=district_id)
+        qs = qs.filter(Q(district_id=district_id) | Exists(built))
+    return qs
+
+
+def developer_violations(user, developer: Developer) -> QuerySet[DeveloperViolation]:
+    """The developer's violations the user sees, with their estates and timelines (one query each)."""
+    from django.db.models import Prefetch
+
+    from .models import DeveloperViolationLog
+
+    return (visible_violations(user).filter(developer=developer).select_related("estate")
+            .prefetch_related(Prefetch("logs", queryset=DeveloperViolationLog.objects.select_related("actor")))
+            .order_by("-occurred_on", "-pk"))
+
+
+def _estates_in_scope(user) -> QuerySet[Estate]:
+    if not is_official(user):
+        return Estate.objects.none()
+    if user.role == Role.CITY:
+        return Estate.objects.all()
+    return Estate.objects.filter(district_id=user.district_id)
+
+
+def estates_to_link(user, q: str, limit: int = 20) -> list[Estate]:
+    """Estates in the official's area whose name contains ``q`` (to link to a developer)."""
+    q = (q or "").strip()
+    if not q:
+        return []
+    return list(_estates_in_scope(user).filter(name__icontains=q).select_related("district").order_by("name", "pk")[:limit])
+
+
+def estate_for_link(user, pk) -> Estate | None:
+    return _estates_in_scope(user).filter(pk=pk).first()
+
+
+def estates_for_violation(user, developer: Developer) -> QuerySet[Estate]:
+    """The developer's estates in the official's area (the record form's choices)."""
+    return _estates_in_scope(user).filter(developments__developer=developer).distinct().order_by("name", "pk")
+
+
+def visible_evidence(user):
+    from .models import ViolationEvidence
+
+    return ViolationEvidence.objects.filter(violation__in=visible_violations(user))

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,13 +20,10 @@ from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from wuye.accounts.models import Role
 from wuye.core.access import get_visible_or_404, refuse
 from wuye.core.errors import ServiceError, error_text
 from wuye.core.listing import page_window, paginate
 from wuye.core.masking import mask_phone
-from wuye.registry.models import Estate
-from wuye.territory.models import District
 
 from . import selectors as sel
 from . import services
@@ -38,7 +35,7 @@ from .forms import (
     ViolationFilterForm,
     ViolationForm,
 )
-from .models import DevelopedEstate, Developer, DeveloperViolation, DeveloperViolationLog, ViolationEvidence
+from .models import Developer, DeveloperViolation, ViolationEvidence
 from .workflow import CREATION_LABELS, MACHINE, allowed_actions
 
 S = DeveloperViolation.Status
@@ -50,9 +47,7 @@ def _require_official(request, model=Developer) -> None:
 
 
 def _districts(user):
-    if user.role == Role.CITY:
-        return list(District.objects.order_by("code", "pk"))
-    return list(District.objects.filter(pk=user.district_id))
+    return sel.districts_for_filter(user)
 
 
 def _apply_errors(form, exc: ServiceError) -> None:
@@ -74,13 +69,7 @@ def developer_list(request):
     _require_official(request)
     form = DeveloperFilterForm(request.GET or None, districts=_districts(user))
     data = form.cleaned_data if form.is_valid() else {}
-    qs = sel.visible_developers(user)
-    q = (data.get("q") or "").strip()
-    if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(credit_code__iexact=q.upper()))
-    if data.get("district"):
-        built = DevelopedEstate.objects.filter(developer=OuterRef("pk"), estate__district_id=data["district"])
-        qs = qs.filter(Q(district_id=data["district"]) | Exists(built))
+    qs = sel.developers_filtered(user, q=data.get("q") or "", district_id=data.get("district"))
     qs = qs.annotate(
         estate_count=Count("estates", distinct=True),
         open_count=Count("violations", filter=Q(violations__status__in=[S.DRAFT, S.REVIEWED, S.NOTICE, S.OBJECTED]),
@@ -101,14 +90,9 @@ def developer_detail(request, pk: int):
     _require_official(request)
     dev = get_visible_or_404(sel.visible_developers(user), user=user, pk=pk)
     links = list(dev.estates.select_related("estate", "estate__district").order_by("estate__name", "phase", "pk"))
-    violations = list(sel.visible_violations(user).filter(developer=dev).select_related("estate")
-                      .prefetch_related(Prefetch("logs", queryset=DeveloperViolationLog.objects.select_related("actor")))
-                      .order_by("-occurred_on", "-pk")[:100])
+    violations = list(sel.developer_violations(user, dev)[:100])
     estate_q = (request.GET.get("estate_q") or "").strip()
-    found = []
-    if estate_q and sel.can_edit(user, dev):
-        scope = Estate.objects.all() if user.role == Role.CITY else Estate.objects.filter(district_id=user.district_id)
-        found = list(scope.filter(name__icontains=estate_q).select_related("district").order_by("name", "pk")[:20])
+    found = sel.estates_to_link(user, estate_q) if sel.can_edit(user, dev) else []
     return render(request, "developers/developer_detail.html", {
         "dev": dev, "phone": mask_phone(dev.contact_phone), "links": links, "violations": violations,
         "creation_labels": CREATION_LABELS, "estate_q": estate_q, "found": found, "link_form": LinkForm(),
@@ -148,7 +132,7 @@ def developer_link(request, pk: int):
     if not form.is_valid():
         messages.error(request, _g("请选择小区"))
         return redirect("developers:detail", pk=pk)
-    estate = Estate.objects.filter(pk=form.cleaned_data["estate"]).first()
+    estate = sel.estate_for_link(user, form.cleaned_data["estate"])
     try:
         services.developed_estate_link(user=user, developer=dev, estate=estate, phase=form.cleaned_data["phase"])
     except ServiceError as exc:
@@ -167,9 +151,7 @@ def violation_new(request, pk: int):
     user = request.user
     _require_official(request, DeveloperViolation)
     dev = get_visible_or_404(sel.visible_developers(user), user=user, pk=pk)
-    estates = Estate.objects.filter(developments__developer=dev).distinct().order_by("name", "pk")
-    if user.role != Role.CITY:
-        estates = estates.filter(district_id=user.district_id)
+    estates = sel.estates_for_violation(user, dev)
     form = ViolationForm(request.POST or None, request.FILES or None, estates=estates)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -251,7 +233,7 @@ def violation_act(request, pk: int):
 def evidence_file(request, pk: int):
     user = request.user
     _require_official(request, ViolationEvidence)
-    ev = get_visible_or_404(ViolationEvidence.objects.filter(violation__in=sel.visible_violations(user)),
+    ev = get_visible_or_404(sel.visible_evidence(user),
                             user=user, pk=pk)
     ctype = mimetypes.guess_type(ev.file.name)[0] or "application/octet-stream"
     response = FileResponse(ev.file.open("rb"), content_type=ctype)
