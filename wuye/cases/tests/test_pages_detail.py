@@ -505,13 +505,17 @@ def test_reveal_wrong_method_and_refusals(cworld, login, client):
     assert not AuditLog.objects.filter(action=AuditAction.REVEAL).exists()
 
 
-def test_company_manager_reveals_when_not_anonymous(cworld, login, client):
+def test_company_manager_never_reveals_the_resident(cworld, login, client):
+    """issue 14 §6: the public form promises companies see only part of the phone, anonymous or not."""
     c = file(cworld)
     act(cworld.users["city"], c, "dispatch")
     login(cworld.users["manager_a"])
-    assert "显示完整号码" in client.get(detail(c)).content.decode()
-    assert "13812345678" in reveal(client, c).content.decode()
-    assert AuditLog.objects.filter(action=AuditAction.REVEAL, actor_username="p_manager_a").count() == 1
+    assert "显示完整号码" not in client.get(detail(c)).content.decode()
+    r = reveal(client, c)
+    assert r.status_code == 403 and "13812345678" not in r.content.decode()
+    assert not AuditLog.objects.filter(action=AuditAction.REVEAL).exists()
+    assert AuditLog.objects.filter(action=AuditAction.DENIED, actor_username="p_manager_a",
+                                   detail__contains="请求回拨").count() == 1
 
 
 @pytest.mark.parametrize("persona", ["department", "street"])
