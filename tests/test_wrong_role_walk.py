@@ -182,6 +182,13 @@ TARGETS: dict[str, dict[str, object]] = {
     "bulletins:section": {"pk": "bulletin", "sid": "bulletin_section"},
     "bulletins:*": {"pk": "bulletin"},
     "api-bulletin-*": {"pk": "bulletin"},
+    "quasi:contract_act": {"pk": "quasi_contract", "action": "terminate"},
+    "quasi:contract_detail": {"pk": "quasi_contract"},
+    "quasi:check_new": {"pk": "quasi_contract"},
+    "quasi:rectification_act": {"pk": "quasi_rect", "action": "submit"},
+    "quasi:rectification_detail": {"pk": "quasi_rect"},
+    "quasi:photo": {"pk": "quasi_photo"},
+    "api-quasi-contract-detail": {"pk": "quasi_contract"},
     "developers:violation_new": {"pk": "developer"},
     "developers:violation_*": {"pk": "developer_violation"},
     "developers:*": {"pk": "developer"},
@@ -311,6 +318,9 @@ class Side2:
     committee_decision: object = None
     owner_question: object = None
     committee_meeting: object = None
+    quasi_contract: object = None
+    quasi_rect: object = None
+    quasi_photo: object = None
     developer: object = None
     developer_violation: object = None
     old_compound: object = None
@@ -475,6 +485,29 @@ def _party_committees(w, s: Side2, users: dict) -> None:
                                          text="何时整改完毕？")
 
 
+def _quasi(w, s: Side2, users: dict) -> None:
+    from PIL import Image
+
+    from wuye.transition.quasi import services as quasi
+    from wuye.transition.quasi.models import DEFAULT_ITEMS
+
+    users["community2"] = make_user("p_community2", Role.COMMUNITY, community=w.c2)
+    old = rs.estate_create(actor=users["city"], name="西城纺织厂宿舍", address="西城区府右街 60 号", community=w.c2,
+                           kind="old_compound", management_mode="none")
+    start = timezone.localdate().replace(day=1)
+    s.quasi_contract = quasi.contract_create(
+        actor=users["street2"], title="准物业服务", estates=[old], start_date=start, end_date=start + timedelta(days=364),
+        amount=Decimal("50000.00"), funding="district", company=w.company_b, sign=True,
+        duties={k.value: v for k, v in DEFAULT_ITEMS.items()})
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 8), (120, 80, 40)).save(buf, format="PNG")
+    check = quasi.checks_record(actor=users["community2"], contract=s.quasi_contract, estate=old, month=start,
+                                results=[{"duty": "cleaning", "passed": False, "note": "垃圾未清运",
+                                          "photos": [SimpleUploadedFile("q.png", buf.getvalue())]}])[0]
+    s.quasi_rect = check.rectification
+    s.quasi_photo = check.photos.get()
+
+
 def _trail(w, s: Side2, users: dict) -> None:
     s.audit = AuditLog.objects.order_by("-id").first()
     s.notification = (Notification.objects.filter(user__in=[users["district2"], users["manager_b"]]).first()
@@ -524,7 +557,7 @@ def _oldcompounds(w, s: Side2, users: dict) -> None:
 
 
 BUILDERS = [_registry, _complaint, _supervision, _credit, _disclosure, _governance, _portal, _registry_import,
-            _campaign, _notices_training, _bulletins, _party_committees, _developers, _handover, _oldcompounds, _trail]
+            _campaign, _notices_training, _bulletins, _party_committees, _quasi, _developers, _handover, _oldcompounds, _trail]
 
 
 def build_side2() -> tuple[object, Side2]:
