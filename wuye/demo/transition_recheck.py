@@ -29,6 +29,7 @@ from wuye.registry.models import PropertyCompany
 from wuye.territory.models import Department, District
 from wuye.transition.recheck import clues
 from wuye.transition.recheck import draw as draw_algo
+from wuye.transition.recheck import selectors as recheck_selectors
 from wuye.transition.recheck import services as svc
 from wuye.transition.recheck.models import Recheck, RecheckCampaign, RecheckPhoto
 
@@ -115,8 +116,8 @@ def _clues(*, city_id: int, rng, now: datetime) -> int:
     companies = list(PropertyCompany.objects.order_by("id")[:20])
     reporters = list(User.objects.filter(is_active=True, role__in=[Role.RESIDENT, Role.STREET, Role.COMMUNITY])
                      .order_by("role", "id")[:10])
-    police = (User.objects.filter(is_active=True, role=Role.DEPARTMENT, department__kind=Department.Kind.POLICE)
-              .order_by("department__district_id", "id").first())
+    officers = list(User.objects.filter(is_active=True, role=Role.DEPARTMENT, department__kind=Department.Kind.POLICE)
+                    .select_related("department").order_by("id"))
     if not (districts and companies and reporters):
         return 0
     made = 0
@@ -127,6 +128,8 @@ def _clues(*, city_id: int, rng, now: datetime) -> int:
                                person_name="" if company else "刘某某", district=district, content=content,
                                location="", now=now - timedelta(days=30 - n * 5))
         made += 1
+        # The police who may act on this clue: its district's or the city's (the first by id).
+        police = next((p for p in officers if recheck_selectors.clue_actor_kinds(p, clue)), None)
         if police is None or end == "received":
             continue
         clues.clue_accept(actor=police, clue=clue)
