@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from wuye.accounts.models import Role, User
 from wuye.core.calendar import PeriodUnit, add_months, month_start, period_last_day
+from wuye.core.money import money
 from wuye.core.uploads import clean_image
 from wuye.registry.models import Estate, PropertyCompany, ServiceContract
 from wuye.territory.models import District, Street
@@ -158,7 +159,7 @@ def build_demo_quasi(*, scale: str = "small", seed: int = 2026, now: datetime | 
             organisation = rng.choice(pool)
         by_community = not first and rng.random() < 0.3 and len({e.community_id for e in estates}) == 1
         households = rng.randint(60, 160) * len(estates)
-        amount = Decimal(households * rng.choice([18, 20, 24, 30]) * 12).quantize(Decimal("0.01"))
+        amount = money(households * rng.choice([18, 20, 24, 30]) * 12)
         signed_on = start - timedelta(days=rng.randint(5, 20))
         made += 1
         contract = QuasiContract.objects.create(

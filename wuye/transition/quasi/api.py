@@ -18,7 +18,6 @@ from rest_framework.response import Response
 from wuye.core.access import refuse
 from wuye.core.api import Pagination
 from wuye.registry.selectors import estates_visible_to
-from wuye.territory.models import Community
 
 from . import selectors as sel
 from . import serializers as s
@@ -67,14 +66,13 @@ def contracts(request):
     community_id = d.pop("community")
     community = None
     if community_id is not None:
-        community = Community.objects.filter(pk=community_id, street_id=request.user.street_id).first()
+        community = sel.buyer_community(request.user, community_id)
         if community is None:
             raise ValidationError({"community": ["购买社区须属于本街道"]})
     duties = d.pop("duties", None) or {}
     d["duties"] = {duty.value: duties.get(duty.value) or DEFAULT_ITEMS[duty] for duty in Duty}
     contract = svc.contract_create(actor=request.user, estates=estates, community=community, **d)
-    return Response(s.ContractOut(_prefetched(QuasiContract.objects.filter(pk=contract.pk)).get()).data,
-                    status=status.HTTP_201_CREATED)
+    return Response(s.ContractOut(sel.contract_prefetched(contract.pk)).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema(operation_id="quasi_contract_detail", tags=["quasi"], summary="准物业购买服务合同",
@@ -83,4 +81,4 @@ def contracts(request):
 @api_view(["GET"])
 def contract_detail(request, pk: int):
     contract = sel.contract_get_for_user(user=request.user, pk=pk)
-    return Response(s.ContractOut(_prefetched(QuasiContract.objects.filter(pk=contract.pk)).get()).data)
+    return Response(s.ContractOut(sel.contract_prefetched(contract.pk)).data)

@@ -9,7 +9,6 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from wuye.accounts.models import Role
 from wuye.registry.models import Estate
 from wuye.territory.models import Community
 
@@ -43,15 +42,15 @@ class EstateChoice(forms.ModelMultipleChoiceField):
 class ContractForm(forms.Form):
     title = forms.CharField(label=_("项目名称"), max_length=100,
                             widget=forms.TextInput(attrs={"placeholder": _("如：2027年度老旧小区准物业服务")}))
-    community = forms.ModelChoiceField(label=_("购买社区"), queryset=Community.objects.none(), required=False,
+    community = forms.ModelChoiceField(label=_("购买社区"), queryset=sel.empty(Community), required=False,
                                        help_text=_("由社区购买时选择；由街道购买时留空。"))
     provider_kind = forms.ChoiceField(label=_("服务方类型"), choices=[
         ("company", _("物业服务企业")), ("organisation", _("社区服务组织"))], initial="company",
         widget=forms.RadioSelect(attrs={"class": "form-check-input"}))
     company = forms.ModelChoiceField(label=_("物业服务企业"), queryset=sel.selectable_companies().none(), required=False)
-    organisation = forms.ModelChoiceField(label=_("社区服务组织"), queryset=ServiceOrganisation.objects.none(),
+    organisation = forms.ModelChoiceField(label=_("社区服务组织"), queryset=sel.empty(ServiceOrganisation),
                                           required=False)
-    estates = EstateChoice(label=_("覆盖小区"), queryset=Estate.objects.none(), required=False,
+    estates = EstateChoice(label=_("覆盖小区"), queryset=sel.empty(Estate), required=False,
                            widget=forms.CheckboxSelectMultiple,
                            help_text=_("至少选择一个小区，通常为散居的老旧楼院。"))
     start_date = forms.DateField(label=_("服务起始日"), widget=DATE)
@@ -78,8 +77,8 @@ class ContractForm(forms.Form):
                                            .order_by("community__name", "name"))
         self.fields["company"].queryset = sel.selectable_companies()
         self.fields["organisation"].queryset = sel.organisations_visible_to(user)
-        if user.role == Role.STREET:
-            self.fields["community"].queryset = Community.objects.filter(street_id=user.street_id)
+        if sel.can_choose_buyer_community(user):
+            self.fields["community"].queryset = sel.buyer_communities(user)
         else:
             del self.fields["community"]
         for name in ("title", "estates"):
@@ -122,13 +121,13 @@ class CheckForm(forms.Form):
     """One compound's monthly check: the three duties, each passed or failed, with a note; photos
     are read from ``photos_<duty>`` (several files each) by the view."""
 
-    estate = forms.ModelChoiceField(label=_("小区"), queryset=Estate.objects.none())
+    estate = forms.ModelChoiceField(label=_("小区"), queryset=sel.empty(Estate))
     month = forms.CharField(label=_("检查月份"), widget=forms.TextInput(attrs={"type": "month"}))
     checked_on = forms.DateField(label=_("检查日期"), widget=DATE)
 
     def __init__(self, *args, estates, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["estate"].queryset = Estate.objects.filter(pk__in=[e.pk for e in estates])
+        self.fields["estate"].queryset = sel.estates_by_ids(e.pk for e in estates)
         today = timezone.localdate()
         self.fields["month"].initial = f"{today:%Y-%m}"
         self.fields["checked_on"].initial = today

@@ -314,3 +314,40 @@ def coverable_estates(user) -> QuerySet[Estate]:
 
 def selectable_companies() -> QuerySet[PropertyCompany]:
     return PropertyCompany.objects.exclude(filing_status=PropertyCompany.FilingStatus.REVOKED)
+
+
+# ---- what forms and API views read (house rule: no queries outside selectors) --------------------
+
+
+def empty(model):
+    return model.objects.none()
+
+
+def can_choose_buyer_community(user) -> bool:
+    """A street office may buy for one of its communities."""
+    return is_active(user) and user.role == Role.STREET
+
+
+def buyer_communities(user):
+    from wuye.territory.models import Community
+
+    if not can_choose_buyer_community(user):
+        return Community.objects.none()
+    return Community.objects.filter(street_id=user.street_id)
+
+
+def buyer_community(user, pk):
+    return buyer_communities(user).filter(pk=pk).first()
+
+
+def estates_by_ids(ids) -> QuerySet[Estate]:
+    return Estate.objects.filter(pk__in=list(ids))
+
+
+def contract_prefetched(pk) -> QuasiContract:
+    return (QuasiContract.objects.filter(pk=pk).select_related("street", "community", "company", "organisation")
+            .prefetch_related("coverage", "duties").get())
+
+
+def contract_rectifications(contract: QuasiContract, limit: int = 50) -> list[Rectification]:
+    return list(Rectification.objects.filter(contract=contract).select_related("estate").order_by("-deadline", "-id")[:limit])

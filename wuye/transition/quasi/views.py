@@ -88,7 +88,7 @@ def contract_new(request):
 def contract_detail(request, pk: int):
     contract = sel.contract_get_for_user(user=request.user, pk=pk)
     estates = sel.covered_estates(contract)
-    rects = list(Rectification.objects.filter(contract=contract).select_related("estate").order_by("-deadline", "-id")[:50])
+    rects = sel.contract_rectifications(contract)
     today = timezone.localdate()
     for r in rects:
         r.overdue = r.is_overdue(today)
