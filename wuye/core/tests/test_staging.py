@@ -77,38 +77,41 @@ def test_a_token_sees_only_its_own_photos_and_a_bad_token_nothing():
         staging.staged_add(token="nope", purpose=P, files=[jpeg()])
 
 
-@pytest.mark.django_db(transaction=True)
-def test_remove_takes_only_the_tokens_own_rows_and_their_files():
+@pytest.mark.django_db
+def test_remove_takes_only_the_tokens_own_rows_and_their_files(django_capture_on_commit_callbacks):
     mine, _ = staging.staged_add(token=TOKEN, purpose=P, files=[jpeg(), jpeg()])
     theirs, _ = staging.staged_add(token=OTHER, purpose=P, files=[jpeg()])
-    assert staging.staged_remove(token=TOKEN, purpose=P, ids=[str(mine[0].pk), str(theirs[0].pk), "x"]) == 1
+    with django_capture_on_commit_callbacks(execute=True):  # files go once the deletion commits
+        assert staging.staged_remove(token=TOKEN, purpose=P, ids=[str(mine[0].pk), str(theirs[0].pk), "x"]) == 1
     assert set(StagedUpload.objects.values_list("pk", flat=True)) == {mine[1].pk, theirs[0].pk}
     assert not _path(mine[0]).exists() and _path(theirs[0]).exists()
 
 
-@pytest.mark.django_db(transaction=True)
-def test_consume_after_success_drops_rows_and_files():
+@pytest.mark.django_db
+def test_consume_after_success_drops_rows_and_files(django_capture_on_commit_callbacks):
     rows, _ = staging.staged_add(token=TOKEN, purpose=P, files=[jpeg()])
     files = staging.staged_files(rows)
     assert len(files) == 1 and files[0].read()[:2] == b"\xff\xd8"
-    assert staging.staged_consume(token=TOKEN, purpose=P) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert staging.staged_consume(token=TOKEN, purpose=P) == 1
     assert not StagedUpload.objects.exists() and not _path(rows[0]).exists()
 
 
-@pytest.mark.django_db(transaction=True)
-def test_cleanup_removes_what_is_older_than_a_day_once():
+@pytest.mark.django_db
+def test_cleanup_removes_what_is_older_than_a_day_once(django_capture_on_commit_callbacks):
     now = timezone.now()
     old, _ = staging.staged_add(token=TOKEN, purpose=P, files=[jpeg()], now=now - timedelta(hours=25))
     fresh, _ = staging.staged_add(token=OTHER, purpose=P, files=[jpeg()], now=now - timedelta(hours=23))
     # An expired row is no longer offered even before the job runs.
     assert staging.staged_list(TOKEN, purpose=P, now=now) == []
-    assert staging.staged_cleanup(now=now) == 1
-    assert staging.staged_cleanup(now=now) == 0  # idempotent: a second run (or worker) removes nothing
+    with django_capture_on_commit_callbacks(execute=True):
+        assert staging.staged_cleanup(now=now) == 1
+        assert staging.staged_cleanup(now=now) == 0  # idempotent: a second run (or worker) removes nothing
     assert list(StagedUpload.objects.values_list("pk", flat=True)) == [fresh[0].pk]
     assert not _path(old[0]).exists() and _path(fresh[0]).exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_the_cleanup_is_a_periodic_job():
     from huey.api import PeriodicTask
 
