@@ -38,3 +38,18 @@ def race(*calls):
     assert all(not t.is_alive() for t in threads)
     assert all(r is not None and r[0] != "error" for r in results), results
     return results
+
+
+# Browser tests that are not about the confirmation itself accept every confirmation at once: the
+# page's one modal (includes/confirm_modal.html, issue 14 §11) is confirmed as soon as it is shown,
+# and a browser dialog (a page without the modal) is accepted.
+_AUTO_CONFIRM = """document.addEventListener('shown.bs.modal', (e) => {
+  const ok = e.target.querySelector('[data-testid=confirm-ok]');
+  if (ok) ok.click();
+});"""
+
+
+def auto_confirm(page) -> None:
+    """Call on a new Playwright page, before its first navigation."""
+    page.on("dialog", lambda d: d.accept())
+    page.add_init_script(_AUTO_CONFIRM)

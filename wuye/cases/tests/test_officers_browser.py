@@ -15,6 +15,7 @@ from PIL import Image
 from tests.browser.conftest import browser, live, page_for, shot  # noqa: F401  (shared Playwright fixtures)
 from wuye.cases.models import Complaint, Event, Photo, Request, Status
 from wuye.conftest import PASSWORD
+from wuye.core.testing import auto_confirm
 from wuye.notifications.models import OutboxMessage
 
 from .conftest import act, file
@@ -26,7 +27,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 def officer(live, page_for):  # noqa: F811
     def _login(user):
         page = page_for()
-        page.on("dialog", lambda d: d.accept())
+        auto_confirm(page)
         page.goto(f"{live.url}/accounts/login/")
         page.fill("input[name=username]", user.username)
         page.fill("input[name=password]", PASSWORD)

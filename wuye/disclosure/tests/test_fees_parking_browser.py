@@ -12,6 +12,7 @@ import pytest
 
 from tests.browser.conftest import browser, live, page_for, shot  # noqa: F401  (shared Playwright fixtures)
 from wuye.conftest import PASSWORD, build_world
+from wuye.core.testing import auto_confirm
 from wuye.disclosure.models import FeeNotice, RentRequest
 from wuye.disclosure.parking.services import parking_violation_sweep
 from wuye.registry import services as rs
@@ -41,7 +42,7 @@ def no_sideways_scroll(page) -> bool:
 
 def login(page_for, live, user, **viewport):  # noqa: F811
     page = page_for(**viewport)
-    page.on("dialog", lambda d: d.accept())
+    auto_confirm(page)
     page.goto(f"{live.url}/accounts/login/")
     page.fill("input[name=username]", user.username)
     page.fill("input[name=password]", PASSWORD)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from tests.browser.conftest import browser, live, page_for, shot  # noqa: F401  (shared Playwright fixtures)
 from wuye.conftest import PASSWORD, build_world
+from wuye.core.testing import auto_confirm
 from wuye.credit.scoring import credit_recompute
 from wuye.portal.articles import services as arts
 from wuye.supervision.models import StarRating
@@ -47,7 +48,7 @@ def no_sideways_scroll(page) -> bool:
 def test_official_publishes_and_the_public_reads_on_phone_and_desktop(w, live, page_for, shot):  # noqa: F811
     # The city bureau writes a notice (with a script the sanitiser drops) and publishes it.
     page = page_for(width=1280, height=900)
-    page.on("dialog", lambda d: d.accept())
+    auto_confirm(page)
     page.goto(f"{live.url}/accounts/login/")
     page.fill("input[name=username]", w.users["city"].username)
     page.fill("input[name=password]", PASSWORD)

@@ -14,6 +14,7 @@ from tests.browser.conftest import browser, live, page_for, shot  # noqa: F401  
 from wuye.campaign.notices.models import Notice, Receipt
 from wuye.conftest import CREDIT_CODES, PASSWORD, build_world
 from wuye.core.calendar import local_text
+from wuye.core.testing import auto_confirm
 from wuye.registry import services as rs
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -29,7 +30,7 @@ def w(live):  # noqa: F811
 
 def login(page_for, live, user, **viewport):  # noqa: F811
     page = page_for(**viewport)
-    page.on("dialog", lambda d: d.accept())
+    auto_confirm(page)
     page.goto(f"{live.url}/accounts/login/")
     page.fill("input[name=username]", user.username)
     page.fill("input[name=password]", PASSWORD)

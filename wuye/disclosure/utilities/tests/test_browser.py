@@ -12,6 +12,7 @@ from openpyxl import Workbook
 
 from tests.browser.conftest import browser, live, page_for, shot  # noqa: F401  (shared Playwright fixtures)
 from wuye.conftest import PASSWORD
+from wuye.core.testing import auto_confirm
 from wuye.disclosure.models import UtilityAllocation, UtilityShare
 from wuye.registry import services as rs
 
@@ -24,7 +25,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 def person(live, page_for):  # noqa: F811
     def _login(user, **viewport):
         page = page_for(**viewport)
-        page.on("dialog", lambda d: d.accept())
+        auto_confirm(page)
         page.goto(f"{live.url}/accounts/login/")
         page.fill("input[name=username]", user.username)
         page.fill("input[name=password]", PASSWORD)

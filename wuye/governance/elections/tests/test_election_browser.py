@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from tests.browser.conftest import browser, live, page_for, shot  # noqa: F401  (shared Playwright fixtures)
 from wuye.conftest import PASSWORD
+from wuye.core.testing import auto_confirm
 from wuye.governance.elections import services as svc
 from wuye.governance.models import Candidate, Election
 from wuye.registry.models import OwnersCommittee
@@ -25,7 +26,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 def person(live, page_for):  # noqa: F811
     def _login(user, **viewport):
         page = page_for(**viewport)
-        page.on("dialog", lambda d: d.accept())
+        auto_confirm(page)
         page.goto(f"{live.url}/accounts/login/")
         page.fill("input[name=username]", user.username)
         page.fill("input[name=password]", PASSWORD)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from tests.browser.conftest import browser, live, page_for, shot  # noqa: F401  (shared Playwright fixtures)
 from wuye.conftest import PASSWORD
+from wuye.core.testing import auto_confirm
 from wuye.governance.committees import services as cgov
 from wuye.governance.committees.models import OwnerQuestion
 from wuye.governance.party.models import FollowUp, JointMeeting
@@ -25,7 +26,7 @@ PHONE = {"width": 390, "height": 844, "is_mobile": True, "has_touch": True}
 def person(live, page_for):  # noqa: F811
     def _login(user, **viewport):
         page = page_for(**viewport)
-        page.on("dialog", lambda d: d.accept())
+        auto_confirm(page)
         page.goto(f"{live.url}/accounts/login/")
         page.fill("input[name=username]", user.username)
         page.fill("input[name=password]", PASSWORD)
