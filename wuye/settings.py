@@ -70,6 +70,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "wuye.core.health.HealthMiddleware",  # /healthz and /readyz for the load balancer, before anything else
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -132,8 +133,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    # An outage of Redis slows pages, never breaks them (wuye.core.cache); sessions are kept in the
+    # database behind the cache, so a Redis restart logs nobody out (issue 18 §7).
+    CACHES = {"default": {"BACKEND": "wuye.core.cache.ResilientRedisCache", "LOCATION": REDIS_URL,
+                          "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     # Files under var/cache, so that every gunicorn worker and the Huey consumer share the rate-limit
     # counters (wuye.core.ratelimit). WUYE_CACHE=locmem keeps one process's memory instead; that is

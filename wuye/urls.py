@@ -36,3 +36,5 @@ urlpatterns = [
 
 # A refusal raised anywhere (PermissionDenied) is audited once and shown as a Chinese page.
 handler403 = "wuye.core.views.permission_denied"
+# A lost database answers 503 with Retry-After (issue 18 §8); anything else the designed 500 page.
+handler500 = "wuye.core.health.server_error"

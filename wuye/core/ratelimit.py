@@ -23,6 +23,7 @@ from django.core.cache import caches
 from django.core.cache.backends.filebased import FileBasedCache
 from django.utils.translation import gettext_lazy as _
 
+from .cache import CacheUnavailable
 from .errors import ServiceError
 
 try:  # pragma: no cover - always present on the Linux servers the platform runs on
@@ -91,7 +92,8 @@ def _count(cache_key: str, ttl: int) -> int:
 
 
 def counter_incr(key: str, *, timeout: int) -> int:
-    """Add one to a plain counter kept ``timeout`` seconds from its first hit; returns the count."""
+    """Add one to a plain counter kept ``timeout`` seconds from its first hit; returns the count.
+    Raises ``CacheUnavailable`` while the cache cannot count: the caller decides."""
     return _count(_cache_key(key, 0, 0), timeout - 1)
 
 
@@ -99,12 +101,19 @@ def counter_get(key: str) -> int:
     return caches["default"].get(_cache_key(key, 0, 0), 0) or 0
 
 
-def check_rate(key: str, *, limit: int, period_seconds: int) -> bool:
-    """Count one hit for ``key``; True while at most ``limit`` hits fell in this window."""
+def check_rate(key: str, *, limit: int, period_seconds: int, fail_closed: bool = False) -> bool:
+    """Count one hit for ``key``; True while at most ``limit`` hits fell in this window.
+
+    While the cache cannot count (Redis away, ``wuye.core.cache.CacheUnavailable``) the limit is
+    open — reading pages goes on — unless ``fail_closed``: then it refuses (SMS codes: nobody can
+    flood phones while the counters are away). Issue 18 §7."""
     if limit <= 0:
         return False
     start, left = _window(period_seconds, time.time())
-    return _count(_cache_key(key, period_seconds, start), left) <= limit
+    try:
+        return _count(_cache_key(key, period_seconds, start), left) <= limit
+    except CacheUnavailable:
+        return not fail_closed
 
 
 def retry_after(*, period_seconds: int) -> int:

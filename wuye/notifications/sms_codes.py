@@ -30,6 +30,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from wuye.core.audit import audit_record
+from wuye.core.cache import CacheUnavailable
 from wuye.core.errors import ServiceError
 from wuye.core.masking import mask_phone
 from wuye.core.models import AuditAction
@@ -111,7 +112,7 @@ def sms_code_send(*, phone: str, purpose: str, ip: str | None = None) -> str | N
                           retry_after=math.ceil((tomorrow - now).total_seconds()))
     if ip:
         limit = getattr(settings, "WUYE_SMS_CODE_IP_LIMIT", 30)
-        if not check_rate(f"sms_code:ip:{ip}", limit=limit, period_seconds=IP_PERIOD_SECONDS):
+        if not check_rate(f"sms_code:ip:{ip}", limit=limit, period_seconds=IP_PERIOD_SECONDS, fail_closed=True):
             raise RateLimited(gettext("当前网络获取验证码过于频繁，请稍后再试"),
                               retry_after=retry_after(period_seconds=IP_PERIOD_SECONDS))
 
@@ -154,7 +155,11 @@ def _check(*, phone: str, purpose: str, code: str) -> str | None:
     if not hmac.compare_digest(_hash(phone, purpose, code), record.code_hash):
         SmsCode.objects.filter(pk=record.pk).update(attempts=F("attempts") + 1)
         # Also in the cache, which a caller's rollback cannot undo.
-        cached = counter_incr(_failures_key(record), timeout=int(VALID_FOR.total_seconds()) + 60)
+        try:
+            cached = counter_incr(_failures_key(record), timeout=int(VALID_FOR.total_seconds()) + 60)
+        except CacheUnavailable:
+            cached = 0  # the cache is away: the row's own count decides
+
         if max(record.attempts + 1, cached) >= MAX_ATTEMPTS:
             audit_record(action=AuditAction.DENIED, actor=None, obj=record, object_repr=str(record),
                          detail=f"短信验证码连续 {MAX_ATTEMPTS} 次输入错误，已失效")

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wuye.cases.models import Complaint
 from wuye.core.audit import audit_record
+from wuye.core.cache import CacheUnavailable
 from wuye.core.errors import ServiceError
 from wuye.core.masking import mask_phone
 from wuye.core.models import AuditAction
@@ -37,6 +38,7 @@ from wuye.notifications.sms_codes import normalise_phone, sms_code_send, sms_cod
 NOT_FOUND = _("查询码或手机号不正确，请核对后重试")
 LOCKED = _("该查询码查询失败次数过多，已暂时锁定。诉求人可登录账号查看，或拨打 12345 查询")
 PHONE_BLOCKED = _("该手机号查询失败次数过多，请明天再试，或拨打 12345 查询")
+BUSY = _("查询服务繁忙，请一分钟后再试，或拨打 12345 查询")
 NO_MOBILE = _("该诉求登记的电话不是手机号码，无法发送验证码；请登录提交诉求的账号或拨打 12345 办理")
 
 # setting name, default
@@ -123,9 +125,14 @@ def track_prove(*, tracking_code: str, phones: list[str], ip: str | None = None)
         if c is not None:
             return c
     window = _limit("window")
-    failures = counter_incr(_code_key(code), timeout=window) if code else 0
-    if phone_key:
-        counter_incr(_phone_key(phone_key), timeout=window)
+    try:
+        failures = counter_incr(_code_key(code), timeout=window) if code else 0
+        if phone_key:
+            counter_incr(_phone_key(phone_key), timeout=window)
+    except CacheUnavailable:
+        # The failure counters are away (Redis): refuse further guesses until they are back.
+        _deny(None, code, f"失败计数暂不可用，拒绝查询（手机号 {mask_phone(phone_key)}）", ip)
+        raise RateLimited(BUSY, retry_after=60) from None
     c = Complaint.objects.filter(tracking_code=code).first() if code else None
     with transaction.atomic():
         _deny(c, code, f"查询码与手机号 {mask_phone(phone_key)} 不匹配（该查询码第 {failures} 次失败）", ip)
