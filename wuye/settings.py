@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "wuye.core.middleware.NoStoreMiddleware",
     "wuye.accounts.middleware.SessionSecurityMiddleware",
     "axes.middleware.AxesMiddleware",
+    "wuye.core.dbrouter.ReplicaReadsMiddleware",  # heavy read pages from the replica, when there is one
 ]
 
 ROOT_URLCONF = "wuye.urls"
@@ -129,6 +130,17 @@ else:
     # work_mem 16MB: the capped counts of the complaint lists build bitmaps of 100,000s of rows;
     # at the default 4MB they turn lossy and every row is checked again (1.1 s instead of 0.1 s).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off -c work_mem=16MB")
+# A streaming replica for heavy read pages (issue 18 §4; wuye.core.dbrouter): set
+# DATABASE_REPLICA_URL, and the pages named below read from it; everything else uses the primary.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {**env.db_url_config(DATABASE_REPLICA_URL),
+                            **{k: v for k, v in DATABASES["default"].items() if k in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS", "OPTIONS")},
+                            "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["wuye.core.dbrouter.ReplicaRouter"]
+WUYE_REPLICA_VIEWS = env.list("WUYE_REPLICA_VIEWS", default=[
+    "public:*", "credit:public_*", "cases:metrics_*", "dashboards:*", "*export*",
+])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")

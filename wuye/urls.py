@@ -8,6 +8,7 @@ urlpatterns = [
     path("registry/", include("wuye.registry.urls")),
     path("audit/", include("wuye.core.urls")),
     path("calendar/", include("wuye.core.urls_calendar")),
+    path("system/", include("wuye.core.urls_system")),
     path("notifications/", include("wuye.notifications.urls")),
     path("complaints/", include("wuye.cases.urls")),
     path("supervision/", include("wuye.supervision.urls")),

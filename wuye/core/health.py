@@ -78,9 +78,15 @@ def readiness() -> tuple[str, dict]:
     serve — wuye.core.cache — so the node stays in rotation, and every node reports the same); or
     ``unavailable`` (no database: out of rotation)."""
     checks = {"database": _timed(check_database), "cache": _timed(check_cache), "queue": _timed(check_queue)}
+    from .dbrouter import replica_lag
+
+    lag = replica_lag()
+    if lag["configured"]:  # shown to administrators; it does not decide readiness (pages fall back)
+        checks["replica"] = {"ok": not lag["error"], "lag_seconds": lag["seconds"],
+                             **({"detail": lag["error"]} if lag["error"] else {})}
     if not checks["database"]["ok"]:
         return "unavailable", checks
-    return ("ok" if all(c["ok"] for c in checks.values()) else "degraded"), checks
+    return ("ok" if all(checks[k]["ok"] for k in ("cache", "queue")) else "degraded"), checks
 
 
 class HealthMiddleware:

@@ -103,3 +103,12 @@ def test_sms_code_ip_limit_fails_closed_while_redis_is_away():
 
     with override_settings(CACHES=DEAD_REDIS), pytest.raises(RateLimited):
         sms_code_send(phone="13800138000", purpose="complaint", ip="203.0.113.9")
+
+
+@pytest.mark.django_db
+def test_the_system_administrator_sees_the_checks_others_are_refused(world, login):
+    page = login(world.users["sysadmin"]).get("/system/")
+    html = page.content.decode()
+    assert page.status_code == 200 and "数据库（主库）" in html and "任务队列" in html and "正常" in html
+    for who in ("city", "secadmin", "auditor", "district"):
+        assert login(world.users[who]).get("/system/").status_code == 403
