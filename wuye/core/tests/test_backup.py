@@ -59,8 +59,8 @@ def test_backup_change_restore_verifies_and_matches(race_db, transactional_db, t
     (tmp_path / "media" / "complaints").mkdir(parents=True)
     (tmp_path / "media" / "complaints" / "a.jpg").write_bytes(b"\xff\xd8photo")
     for i in range(5):
-        audit_record(action=AuditAction.UPDATE, object_type="registry.propertycompany", object_id=world.ca.pk,
-                     object_repr=world.ca.name, detail=f"备份前的修改 {i}")
+        audit_record(action=AuditAction.UPDATE, object_type="registry.propertycompany", object_id=world.company_a.pk,
+                     object_repr=world.company_a.name, detail=f"备份前的修改 {i}")
     manifest = backup(tmp_path / "bk")
     assert manifest["audit_head"]["seq"] == AuditChainHead.objects.get().seq
     assert manifest["tables"]["core_auditlog"] == AuditLog.objects.count()
@@ -69,9 +69,9 @@ def test_backup_change_restore_verifies_and_matches(race_db, transactional_db, t
     with pytest.raises(BackupError):
         backup(tmp_path / "bk")  # never into a directory that holds a backup
     # after the backup, the data changes
-    audit_record(action=AuditAction.UPDATE, object_type="registry.propertycompany", object_id=world.ca.pk,
-                 object_repr=world.ca.name, detail="备份之后的修改")
-    PropertyCompany.objects.filter(pk=world.cb.pk).update(name="备份后改名")
+    audit_record(action=AuditAction.UPDATE, object_type="registry.propertycompany", object_id=world.company_a.pk,
+                 object_repr=world.company_a.name, detail="备份之后的修改")
+    PropertyCompany.objects.filter(pk=world.company_b.pk).update(name="备份后改名")
 
     media2 = tmp_path / "media2"
     done = _manage("restore", str(tmp_path / "bk"), database_url=fresh_database, media=media2)
