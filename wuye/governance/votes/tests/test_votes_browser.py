@@ -5,11 +5,13 @@ passed. Screenshots go to test-artifacts/screenshots/votes-*."""
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from PIL import Image
 
 from tests.browser.conftest import browser, live, page_for, shot  # noqa: F401  (shared Playwright fixtures)
 from wuye.conftest import PASSWORD
@@ -18,6 +20,12 @@ from wuye.governance.models import Ballot, Motion
 from wuye.governance.votes import services as svc
 
 from .test_vote_support import add_owners
+
+
+def _notice_photo() -> dict:
+    buf = io.BytesIO()
+    Image.new("RGB", (640, 480), (200, 40, 40)).save(buf, format="JPEG")
+    return {"name": "公告栏.jpg", "mimeType": "image/jpeg", "buffer": buf.getvalue()}
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -58,6 +66,8 @@ def test_owner_votes_online_staff_enter_paper_ballots_result_explained(world, li
     shot(desk, "votes-01-call-notice-period-refused")
     desk.fill("input[name=notice_date]", (now - timedelta(days=16)).date().isoformat())
     desk.fill("input[name=voting_opens_at]", (now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"))
+    # a notice posted before today is entered with the photo of the posted notice (issue 14 §8)
+    desk.set_input_files("input[name=notice_evidence]", [_notice_photo()])
     with desk.expect_navigation():
         desk.click("[data-testid=motion-submit]")
     desk.wait_for_load_state("networkidle")
