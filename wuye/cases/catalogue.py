@@ -6,27 +6,29 @@ ones 15 days. Ordinary complaints here count working days, as many cities do; ev
 per-category setting the city bureau can change.
 """
 
+from django.utils.translation import gettext_noop as N_
+
 H, CD, WD = "hours", "calendar_days", "working_days"
 
-# code, name, responsible, department kind, supervisor, visibility, emergency,
+# code, name (marked for translation: Category.label shows it in the user's language), responsible, department kind, supervisor, visibility, emergency,
 # (accept, sign, contact, resolve) limits as (amount, unit)
 CATEGORIES = [
-    ("service_attitude", "服务态度", "company", "", "street", "public", False, (2, H), (4, H), (24, H), (5, WD)),
-    ("cleaning_greening", "保洁绿化", "company", "", "street", "public", False, (2, H), (4, H), (24, H), (3, WD)),
-    ("parking_fees", "停车收费", "company", "", "district", "public", False, (2, H), (4, H), (24, H), (7, WD)),
-    ("parking_sale_only", "车位只售不租", "developer", "", "district", "public", False, (2, H), (8, H), (2, WD), (15, WD)),
-    ("utility_cutoff", "限水限电/卡缴催费", "company", "", "district", "public", True, (2, H), (2, H), (4, H), (24, H)),
-    ("utility_sharing", "水电公摊不合理", "company", "", "district", "public", False, (2, H), (4, H), (24, H), (10, WD)),
-    ("common_income", "公共收益不公示", "company", "", "district", "public", False, (2, H), (4, H), (24, H), (10, WD)),
-    ("repairs", "维修不及时", "company", "", "street", "public", False, (2, H), (4, H), (24, H), (5, WD)),
-    ("elevator", "电梯故障", "company", "", "district", "public", True, (2, H), (1, H), (2, H), (24, H)),
-    ("fire_safety", "消防通道与消防隐患", "department", "fire", "district", "public", True, (2, H), (2, H), (12, H), (3, WD)),
-    ("illegal_construction", "违规装修与私搭乱建", "department", "urban", "street", "public", False, (2, H), (8, H), (2, WD), (15, WD)),
-    ("noise", "噪音扰民", "community", "", "street", "public", False, (2, H), (4, H), (24, H), (5, WD)),
-    ("property_fees", "物业收费", "company", "", "district", "public", False, (2, H), (4, H), (24, H), (7, WD)),
-    ("owners_committee", "业委会问题", "community", "", "street", "public", False, (2, H), (8, H), (2, WD), (15, WD)),
-    ("gang_clues", "涉黑涉恶线索", "department", "police", "city", "confidential", False, (2, H), (2, H), (24, H), (15, CD)),
-    ("other", "其他", "company", "", "street", "public", False, (2, H), (8, H), (2, WD), (7, CD)),
+    ("service_attitude", N_("服务态度"), "company", "", "street", "public", False, (2, H), (4, H), (24, H), (5, WD)),
+    ("cleaning_greening", N_("保洁绿化"), "company", "", "street", "public", False, (2, H), (4, H), (24, H), (3, WD)),
+    ("parking_fees", N_("停车收费"), "company", "", "district", "public", False, (2, H), (4, H), (24, H), (7, WD)),
+    ("parking_sale_only", N_("车位只售不租"), "developer", "", "district", "public", False, (2, H), (8, H), (2, WD), (15, WD)),
+    ("utility_cutoff", N_("限水限电/卡缴催费"), "company", "", "district", "public", True, (2, H), (2, H), (4, H), (24, H)),
+    ("utility_sharing", N_("水电公摊不合理"), "company", "", "district", "public", False, (2, H), (4, H), (24, H), (10, WD)),
+    ("common_income", N_("公共收益不公示"), "company", "", "district", "public", False, (2, H), (4, H), (24, H), (10, WD)),
+    ("repairs", N_("维修不及时"), "company", "", "street", "public", False, (2, H), (4, H), (24, H), (5, WD)),
+    ("elevator", N_("电梯故障"), "company", "", "district", "public", True, (2, H), (1, H), (2, H), (24, H)),
+    ("fire_safety", N_("消防通道与消防隐患"), "department", "fire", "district", "public", True, (2, H), (2, H), (12, H), (3, WD)),
+    ("illegal_construction", N_("违规装修与私搭乱建"), "department", "urban", "street", "public", False, (2, H), (8, H), (2, WD), (15, WD)),
+    ("noise", N_("噪音扰民"), "community", "", "street", "public", False, (2, H), (4, H), (24, H), (5, WD)),
+    ("property_fees", N_("物业收费"), "company", "", "district", "public", False, (2, H), (4, H), (24, H), (7, WD)),
+    ("owners_committee", N_("业委会问题"), "community", "", "street", "public", False, (2, H), (8, H), (2, WD), (15, WD)),
+    ("gang_clues", N_("涉黑涉恶线索"), "department", "police", "city", "confidential", False, (2, H), (2, H), (24, H), (15, CD)),
+    ("other", N_("其他"), "company", "", "street", "public", False, (2, H), (8, H), (2, WD), (7, CD)),
 ]
 
 # level, overdue hours (rules.md §7: 催办 → 督办 → 挂牌督办 → 通报)

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from wuye.core.calendar import PeriodUnit
@@ -79,8 +80,14 @@ class Category(TimeStampedModel):
         verbose_name = _("诉求类别")
         verbose_name_plural = _("诉求类别")
 
+    @property
+    def label(self) -> str:
+        """The name in the user's language: the seed catalogue's names are translated
+        (``catalogue.CATEGORIES``); a category the city adds shows as typed."""
+        return gettext(self.name)
+
     def __str__(self) -> str:
-        return self.name
+        return self.label
 
     @property
     def confidential(self) -> bool:

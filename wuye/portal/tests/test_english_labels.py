@@ -102,3 +102,19 @@ def test_workbench_todo_labels_in_english(world, login, who):
     todos = client.get("/").context["todos"]
     assert todos
     assert [t.label for t in todos if CJK.search(t.label)] == []
+
+
+def test_complaint_categories_read_in_english(world, login):
+    """The seed catalogue's categories (wuye.cases.catalogue) are translated wherever a category is
+    shown — the filter of the complaint list here; a category the city adds shows as typed."""
+    from wuye.cases.models import Category
+
+    with translation.override("en"):
+        assert Category(name="电梯故障").label == "Lift breakdown"
+        assert Category(name="楼顶防水渗漏").label == "楼顶防水渗漏"
+    client = login(world.users["city"])
+    switch(client, "en")
+    options = _options(client.get(reverse("cases:page_list")).content.decode(), "category")
+    named = [o for o in options if o and not o.startswith("-")]
+    assert "Lift breakdown" in named and "Property service fees" in named
+    assert [o for o in named if CJK.search(o)] == []
