@@ -62,7 +62,7 @@ def test_bulletin_drafted_edited_issued_downloaded(w, live, page_for, shot):  # 
         office.click("[data-testid=save-section]")
     assert "请于12月15日前报送整改情况。" in office.inner_text("[data-testid=paper]")
 
-    office.select_option("select[name=main]", [f"district:{w.d1.pk}", f"district:{w.d2.pk}"])
+    office.select_option("select[name=main]", [f"district:{w.d1.pk}", f"district:{w.d2.pk}"], force=True)
     with office.expect_navigation():
         office.click("[data-testid=save-recipients]")
     office.click("[data-testid=issue]")
