@@ -89,12 +89,14 @@ EVIDENCE_EXTENSIONS = frozenset({"jpg", "png", "webp", "gif", "pdf"})
 @transaction.atomic
 def motion_call(*, actor, estate, title: str, matter: str, notice_date: date, voting_opens_at: datetime,
                 voting_closes_at: datetime, description: str = "", notice_evidence=None,
-                now: datetime | None = None) -> Motion:
+                require_evidence: bool = True, now: datetime | None = None) -> Motion:
     """Call a vote: check the dates, freeze the roll, notify.
 
     A notice dated before today was posted before the vote was entered here: the photo or scan of
     the posted notice is required as its evidence (issue 14 §8; rules.md §1, the 15-day notice), and
-    the public pages say the notice was recorded after the fact."""
+    the public pages say the notice was recorded after the fact. Another system calling the API
+    (``require_evidence=False``) may send its back-dated notice without the file: the motion is then
+    marked as recorded after the fact with no evidence attached, and the evidence can follow."""
     now = now or timezone.now()
     _require_run(actor, estate)
     title = (title or "").strip()
@@ -107,7 +109,7 @@ def motion_call(*, actor, estate, title: str, matter: str, notice_date: date, vo
     if voting_closes_at <= now:
         raise ServiceError(_("投票截止时间须晚于当前时间"))
     backdated = notice_date < timezone.localtime(now).date()
-    if backdated and not notice_evidence:
+    if backdated and not notice_evidence and require_evidence:
         raise ServiceError(_("公告日期 %(d)s 早于今天，须上传已张贴公告的照片或扫描件作为凭证") % {
             "d": notice_date.isoformat()})
     evidence = _notice_evidence(notice_evidence) if notice_evidence else None
@@ -127,7 +129,8 @@ def motion_call(*, actor, estate, title: str, matter: str, notice_date: date, vo
     note = _("%(matter)s；表决权人 %(heads)s 人，专有部分总面积 %(area)s m²") % {
         "matter": motion.get_matter_display(), "heads": total_heads, "area": total_area}
     if backdated:
-        note += _("；公告于 %(d)s 张贴，事后补录（已上传张贴凭证）") % {"d": notice_date.isoformat()}
+        note += (_("；公告于 %(d)s 张贴，事后补录（已上传张贴凭证）") if evidence
+                 else _("；公告于 %(d)s 张贴，事后补录（未附张贴凭证）")) % {"d": notice_date.isoformat()}
     _event(motion, "call", actor=actor, note=note, at=now)
     audit_record(action=AuditAction.CREATE, actor=actor, obj=motion, detail=note,
                  changes={"estate": estate.pk, "matter": matter, "rule": motion.rule,
