@@ -271,14 +271,16 @@ class CityBuilder(EstatesMixin, EstateServicesMixin):
 
 def build_demo_city(*, scale: str = "small", seed: int = 2026, say: Callable[[str], None] | None = None,
                     complaints: bool = True, supervision: bool = True, transparency: bool = True,
-                    now: datetime | None = None) -> DemoCity:
+                    transition: bool = False, now: datetime | None = None) -> DemoCity:
     """Build the demo city in one transaction and return what was built.
 
     The database must not hold the demo city or the demo logins yet (the ``demo`` command checks
     that first); otherwise a unique constraint fails and nothing is written. ``complaints`` adds
     the year of complaints before ``now`` (``wuye.demo.complaints``); ``supervision`` then adds the
     year of inspections, star ratings and credit (``wuye.demo.supervision``); ``transparency``
-    adds disclosures, parking, votes, elections and articles (``wuye.demo.transparency``).
+    adds disclosures, parking, votes, elections and articles (``wuye.demo.transparency``);
+    ``transition`` (on in ``manage.py demo``) then developers, handover cases, old compounds, 准物业
+    and the 回头看 (``wuye.demo.transition``; each part's own demo test builds it on its own).
     """
     say = say or (lambda text: None)
     builder = CityBuilder(scale=SCALES[scale], seed=seed, say=say)
@@ -301,6 +303,7 @@ def build_demo_city(*, scale: str = "small", seed: int = 2026, say: Callable[[st
             tr = build_demo_transparency(scale=scale, seed=seed, now=now or (done.now if complaints else None),
                                          city_id=builder.city_id, say=say)
             result.counts.update(tr)
+        if transparency and transition:
             tn = build_demo_transition(scale=scale, seed=seed, now=now or (done.now if complaints else None),
                                        city_id=builder.city_id, say=say)
             result.counts.update(tn)

@@ -43,7 +43,10 @@ D = 24.0  # one day
 SKIP_COMPLAINT = {"id", "tracking_code", "source", "source_ticket", "title", "description", "location",
                   "search_tokens", "reporter_user_id", "reporter_name", "reporter_phone", "anonymous",
                   "created_by_id", "reply", "public_reply", "callback_comment", "updated_at", "version"}
-SKIP_TASK = {"id", "complaint_id", "reply", "called_by_id", "created_at", "updated_at"}
+# What the unit types at first contact (how, when, with whom, the result) is its own input, like a
+# reply's text: the demo writes a plausible record, the replay types none.
+SKIP_TASK = {"id", "complaint_id", "reply", "called_by_id", "created_at", "updated_at",
+             "contact_method", "contact_made_at", "contact_person", "contact_result"}
 SKIP_EVENT = {"id", "complaint_id", "task_id", "actor_id", "actor_label", "note"}
 SKIP_REQUEST = {"id", "complaint_id", "task_id", "reason", "legal_basis", "requested_by_id", "decided_by_id",
                 "decision_note", "created_at", "updated_at"}

@@ -48,6 +48,6 @@ class Command(BaseCommand):
             raise CommandError("以下演示账号的用户名已被占用：" + "、".join(taken) + "。请在空数据库中生成演示城市。")
         s = SCALES[scale]
         say(f"正在生成演示城市“{CITY_NAME}”：规模 {scale}（约 {s.estates:,} 个小区、{s.units:,} 套房屋），种子 {seed}")
-        result = build_demo_city(scale=scale, seed=seed, say=say)
+        result = build_demo_city(scale=scale, seed=seed, say=say, transition=True)
         say(self.style.SUCCESS(f"演示城市已生成，用时 {result.seconds:.1f} 秒。"))
         print_logins(say)
