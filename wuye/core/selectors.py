@@ -62,3 +62,10 @@ def audit_chain_tail() -> dict:
         and row_hash(newest.prev_hash, newest) == newest.hash
     )
     return {"ok": ok, "seq": newest.seq}
+
+
+def can_view_system_status(user) -> bool:
+    """The system status page (issue 18 §2, §4) is the system administrator's."""
+    from wuye.accounts.models import Role
+
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.role == Role.SYSADMIN)
