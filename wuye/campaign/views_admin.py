@@ -152,6 +152,8 @@ def staffing(request):
     if not sel.can_use_campaign(user):
         refuse(user=user, model=StaffingPost, pk="", status=403, reason=_("该角色不使用专项行动页面"))
     own = sel.staffing_unit_of(user)
+    if own is None and not sel.is_office(user):
+        refuse(user=user, model=StaffingPost, pk="", status=403, reason=_("只有区县、街道和社区登记本单位物业管理工作人员"))
     form = StaffingForm(request.POST or None)
     if request.method == "POST":
         if own is None:

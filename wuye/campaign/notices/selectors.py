@@ -73,6 +73,11 @@ def notice_for_sender(*, user, pk) -> Notice:
     return notice
 
 
+def has_inbox(user) -> bool:
+    """Units receive notices; residents, committees and administrators have no inbox."""
+    return _active(user) and unit_key_of(user) is not None
+
+
 def inbox_of(user) -> QuerySet[Receipt]:
     """The receipts of the user's unit (its inbox), newest notice first."""
     key = unit_key_of(user) if _active(user) else None

@@ -171,6 +171,8 @@ def notice_remind_view(request, pk: int):
 @login_required
 def inbox(request):
     user = request.user
+    if not sel.has_inbox(user):
+        refuse(user=user, model=Receipt, pk="", reason=_("该角色不接收通知"), status=403)
     status = request.GET.get("status", "")
     q = (request.GET.get("q") or "").strip()
     qs = sel.inbox_of(user)

@@ -57,6 +57,7 @@ def party_home(request):
         "rows": rows, "total": total, "target": target, "districts": sel.districts_for_coverage(user),
         "district_id": int(district_id) if district_id else None, "chart": json.dumps(chart, ensure_ascii=False),
         "period": period, "n_flagged": len(flagged), "can_record": sel.can_record_meetings(user),
+        "can_add_org": sel.can_manage_organisations(user),
         "breadcrumbs": _crumbs((_("覆盖情况"), None))})
 
 

@@ -89,6 +89,8 @@ def inspection_list(request):
 @login_required
 def inspector_tasks(request):
     """The inspector's own inspections (任务), newest first; usable on a phone."""
+    if not (sel.can_use_inspection_list(request.user) or sel.is_in_pool(request.user)):
+        refuse(user=request.user, model=Inspection, pk="", reason=_("该角色不使用监督检查页面"), status=403)
     qs = (sel.inspections_assigned_to(request.user).select_related("estate", "company", "plan", "district")
           .order_by("-scheduled_on", "-id"))
     rows = list(qs[:100])

@@ -61,6 +61,8 @@ def clue_new(request):
 @require_GET
 @login_required
 def clue_receipts(request):
+    if not sel.can_file_clue(request.user):
+        refuse(user=request.user, model=ClueReport, pk="", reason=_("您的账号不能提交涉黑涉恶线索"), status=403)
     page = paginate(request, sel.my_receipts(request.user), per_page=PAGE_SIZE)
     return render(request, "recheck/clue_receipts.html", {
         "page": page, "rows": list(page.object_list), "window": page_window(page), "query": "",
@@ -88,7 +90,7 @@ def clue_list(request):
     return render(request, "recheck/clue_list.html", {
         "form": form, "page": page, "rows": list(page.object_list), "window": page_window(page),
         "query": query_string(request.GET, "page"), "filtered": any(v for k, v in request.GET.items() if k != "page"),
-        "breadcrumbs": crumbs((_("线索列表"), None)),
+        "can_file": sel.can_file_clue(user), "breadcrumbs": crumbs((_("线索列表"), None)),
     })
 
 
