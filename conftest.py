@@ -34,6 +34,51 @@ def pytest_collection_modifyitems(config, items):
         test._wuye_fuzzed = True
 
 
+@pytest.fixture
+def race_db(request, django_db_setup, django_db_blocker):
+    """For tests that commit (``wuye.core.testing.race``, backups, the live server): their
+    ``transactional_db`` ends with a flush of every table, which needs the audit log's
+    append-only triggers lifted and which would take with it the rows the data migrations seeded
+    (credit rules, categories, the calendar…). This lifts the triggers and keeps what the
+    database held before the test; ``pytest_runtest_teardown`` puts it back after the flush, so
+    the tests that follow on this worker find what they expect, whatever order they run in."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        request.node.stash[_BEFORE_COMMITTING] = connection.creation.serialize_db_to_string()
+        audit_triggers_set(installed=False)
+    yield
+
+
+_BEFORE_COMMITTING = pytest.StashKey[str]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After every fixture of a committing test is torn down (the flush among them, whichever
+    fixture asked for it first), load back what the database held before it."""
+    result = yield
+    before = item.stash.get(_BEFORE_COMMITTING, None)
+    if before is not None and nextitem is not None:
+        from django.apps import apps
+        from django.core.management import call_command
+        from django.core.management.color import no_style
+        from django.db import connection
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            # the flush let post_migrate add content types and permissions under new keys:
+            # empty the tables again without it, then load what was there
+            call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+            connection.creation.deserialize_db_from_string(before)
+            # and, as loaddata does, move each table's id sequence past the rows loaded
+            with connection.cursor() as cursor:
+                for sql in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
+                    cursor.execute(sql)
+            audit_triggers_set(installed=True)
+    return result
+
+
 @pytest.fixture(autouse=True)
 def _audit_triggers_in_place(request, django_db_blocker):
     """A live-server test lifts the audit table's append-only triggers so that Django can empty

@@ -155,17 +155,3 @@ def login(client):
         return client
 
     return _login
-
-
-@pytest.fixture
-def race_db(django_db_setup, django_db_blocker):
-    """For concurrency tests (``wuye.core.testing.race``): request it before ``transactional_db``,
-    so that it is torn down after that fixture's flush, which needs the audit log's append-only
-    triggers lifted."""
-    from wuye.core.db import audit_triggers_set
-
-    with django_db_blocker.unblock():
-        audit_triggers_set(installed=False)
-    yield
-    with django_db_blocker.unblock():
-        audit_triggers_set(installed=True)

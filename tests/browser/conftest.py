@@ -9,8 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from wuye.core.db import audit_triggers_set
-
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
@@ -85,31 +83,29 @@ def shot():
 
 
 @pytest.fixture
-def live(live_server, transactional_db, settings, tmp_path):
+def live(race_db, live_server, transactional_db, settings, tmp_path):
     """The live server on the test's own data: uploads go to a temporary folder, the cache
-    (rate limits, public pages) starts and ends empty, and the audit triggers are lifted at the
-    end so that the live server's flush can empty the audit table."""
+    (rate limits, public pages) starts and ends empty; ``race_db`` lets the flush empty the audit
+    table and puts back the seeded rows after it."""
     from django.core.cache import cache
 
     settings.MEDIA_ROOT = str(tmp_path / "media")
     cache.clear()
     yield live_server
     cache.clear()
-    audit_triggers_set(installed=False)
 
 
 @pytest.fixture
-def site(live_server, transactional_db, settings):
+def site(race_db, live_server, transactional_db, settings):
     """The live server with the small demo city, in demo mode (its administrators' logins skip
-    the second factor only there). Torn down before the flush, lifting the audit triggers so
-    that the flush can empty the audit table."""
+    the second factor only there); ``race_db`` lets the flush empty the audit table and puts
+    back the seeded rows after it."""
     from django.core.management import call_command
 
     settings.DEMO_MODE = True
 
     call_command("demo", scale="small", seed=1, verbosity=0)
     yield live_server
-    audit_triggers_set(installed=False)
 
 
 @pytest.fixture

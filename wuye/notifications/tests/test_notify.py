@@ -7,7 +7,6 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
 
 from wuye.conftest import make_user
-from wuye.core.db import audit_triggers_set
 from wuye.notifications import services, sms
 from wuye.notifications.delivery import deliver_outbox_now
 from wuye.notifications.models import Notification, NotificationKey, OutboxMessage
@@ -112,20 +111,8 @@ def test_dedup_race_lost_on_insert_writes_nothing_and_keeps_the_transaction(peop
     assert NotificationKey.objects.count() == 1
 
 
-@pytest.fixture
-def flushable_db(django_db_setup, django_db_blocker):
-    """A transactional test ends with a flush, which the audit log's append-only triggers refuse:
-    lift them first (this test writes no audit row) and put them back after the flush."""
-
-    with django_db_blocker.unblock():
-        audit_triggers_set(installed=False)
-    yield
-    with django_db_blocker.unblock():
-        audit_triggers_set(installed=True)
-
-
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs two connections with row locks (PostgreSQL)")
-def test_two_workers_racing_on_one_key_notify_once(flushable_db, transactional_db):
+def test_two_workers_racing_on_one_key_notify_once(race_db, transactional_db):
     user = make_user("racer", "city")
     first_inserted = threading.Event()
     results = {}
