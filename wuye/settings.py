@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "wuye.transition.oldcompounds",
     "wuye.transition.quasi",
     "wuye.transition.recheck",
+    "wuye.privacy",
     "wuye.demo",
 ]
 

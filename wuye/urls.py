@@ -26,6 +26,7 @@ urlpatterns = [
     path("old-compounds/", include("wuye.transition.oldcompounds.urls")),
     path("quasi/", include("wuye.transition.quasi.urls")),
     path("recheck/", include("wuye.transition.recheck.urls")),
+    path("privacy/", include("wuye.privacy.urls")),
     path("public/", include("wuye.portal.urls_public")),
     path("open311/v2/", include("wuye.cases.open311.urls")),
     path("open311/partners/", include("wuye.cases.open311.urls_partners")),

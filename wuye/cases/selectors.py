@@ -340,13 +340,18 @@ def resident_note(event: Event) -> str:
     return event.note if event.public and event.action in RESIDENT_NOTE_ACTIONS else ""
 
 
+# A photo whose file was deleted when its retention period ended (privacy.retention) keeps its
+# row with an empty file name; no page lists it or serves it.
+PHOTO_KEPT = ~Q(file="")
+
+
 def report_photos(complaint: Complaint) -> list[Photo]:
     """The photos the resident sent with the complaint (they always see their own)."""
-    return list(Photo.objects.filter(complaint=complaint, kind=Photo.Kind.REPORT).order_by("id"))
+    return list(Photo.objects.filter(PHOTO_KEPT, complaint=complaint, kind=Photo.Kind.REPORT).order_by("id"))
 
 
 def complaint_photos(complaint: Complaint) -> list[Photo]:
-    return list(Photo.objects.filter(complaint=complaint).order_by("id"))
+    return list(Photo.objects.filter(PHOTO_KEPT, complaint=complaint).order_by("id"))
 
 
 def complaint_requests(complaint: Complaint) -> list[Request]:
@@ -355,11 +360,11 @@ def complaint_requests(complaint: Complaint) -> list[Request]:
 
 
 def reply_evidence(complaint: Complaint, reply: Event) -> list[Photo]:
-    return list(Photo.objects.filter(complaint=complaint, event=reply, kind=Photo.Kind.EVIDENCE).order_by("id"))
+    return list(Photo.objects.filter(PHOTO_KEPT, complaint=complaint, event=reply, kind=Photo.Kind.EVIDENCE).order_by("id"))
 
 
 def photo_with_complaint(pk) -> Photo | None:
-    return Photo.objects.select_related("complaint").filter(pk=pk).first()
+    return Photo.objects.select_related("complaint").filter(PHOTO_KEPT, pk=pk).first()
 
 
 def complaint_by_code(code: str) -> Complaint | None:
@@ -393,7 +398,7 @@ def with_detail(qs: QuerySet[Complaint]) -> QuerySet[Complaint]:
     return qs.select_related("category", "estate", "duplicate_of").prefetch_related(
         Prefetch("events", queryset=Event.objects.order_by("created_at", "id")),
         Prefetch("tasks", queryset=Task.objects.order_by("id")),
-        Prefetch("photos", queryset=Photo.objects.order_by("id")),
+        Prefetch("photos", queryset=Photo.objects.filter(PHOTO_KEPT).order_by("id")),
     )
 
 

@@ -13,10 +13,10 @@ from .selectors import can_edit_settings
 
 
 @transaction.atomic
-def settings_update(*, user, model, data: dict, detail: str, check=None):
-    """Only the city bureau; one transaction; an audit row with the changed values."""
-    if not can_edit_settings(user):
-        raise ServiceError(_g("只有市住房保障房产局可以修改设置"))
+def settings_update(*, user, model, data: dict, detail: str, check=None, can_edit=can_edit_settings, refusal=None):
+    """Only the city bureau (or whom ``can_edit`` names); one transaction; an audit row with the changed values."""
+    if not can_edit(user):
+        raise ServiceError(refusal or _g("只有市住房保障房产局可以修改设置"))
     obj = model.objects.select_for_update().get(pk=model.current().pk)
     changes = {}
     for name, value in data.items():

@@ -19,7 +19,10 @@ from wuye.core.selectors import can_edit_settings
 from wuye.core.services import settings_update
 
 
-def settings_view(*, model, fields: list[str], title: str, intro: str, saved: str, url_name: str, check=None):
+def settings_view(*, model, fields: list[str], title: str, intro: str, saved: str, url_name: str, check=None,
+                  can_edit=can_edit_settings, refusal=None):
+    """``can_edit`` / ``refusal``: who edits these settings and the refusal's words, when it is not
+    the city bureau (the privacy app's retention periods: the system administrator)."""
     form_class = forms.modelform_factory(
         model, fields=fields,
         widgets={f: forms.CheckboxInput(attrs={"class": "form-check-input"})
@@ -29,12 +32,13 @@ def settings_view(*, model, fields: list[str], title: str, intro: str, saved: st
     @require_http_methods(["GET", "POST"])
     @login_required
     def view(request):
-        if not can_edit_settings(request.user):
-            refuse(user=request.user, model=model, pk="", reason=_g("只有市住房保障房产局可以修改设置"), status=403)
+        if not can_edit(request.user):
+            refuse(user=request.user, model=model, pk="", reason=refusal or _g("只有市住房保障房产局可以修改设置"), status=403)
         form = form_class(request.POST or None, instance=model.current())
         if request.method == "POST" and form.is_valid():
             try:
-                settings_update(user=request.user, model=model, data=form.cleaned_data, detail=str(title), check=check)
+                settings_update(user=request.user, model=model, data=form.cleaned_data, detail=str(title), check=check,
+                                can_edit=can_edit, refusal=refusal)
             except ServiceError as exc:
                 form.add_error(None, error_text(exc))
             else:
