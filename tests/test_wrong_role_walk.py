@@ -228,6 +228,7 @@ NOT_WALKED: dict[str, str] = {
     "api-draft-comments": "征求意见草案是全市统一的公开对象；全部意见只有起草单位（市局）可读，其他角色 403（rulemaking 的接口测试）",
     "open311_partners:deactivate": "Open311 合作方密钥由市局管理，不属于任何一方",
     "accounts:proposal_*": "管理员账号变更申请只有三类管理员可见，不属于任何一方（accounts 的 test_security_admins）",
+    "privacy:correction_*": "个人信息更正申请只属于申请人本人和市局，不属于任何一方；他人的申请 404、其他角色 403 由 privacy 的 test_corrections 覆盖",
     # objects the walk does not build yet (each needs a longer workflow than a fixture should run)
     "cases:public_photo": "诉求照片须上传图片文件；照片的访问由 cases 的照片测试覆盖",
     "supervision:inspection_photo": "检查照片须上传图片文件；由 supervision 的检查页面测试覆盖",

@@ -117,7 +117,8 @@ def correction_detail(request, pk: int):
 def _detail_context(user, req, form) -> dict:
     actions = sel.correction_actions(user, req)
     return {"req": req, "events": sel.correction_events(req), "actions": actions, "form": form if actions else None,
-            "labels": {a: CORRECTION.label(a) for a in actions}}
+            "labels": {a: CORRECTION.label(a) for a in actions},
+            "errors": list(form.non_field_errors()) if form.is_bound else []}
 
 
 @require_POST
