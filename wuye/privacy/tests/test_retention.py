@@ -5,7 +5,8 @@ and does nothing the second time."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from calendar import monthrange
+from datetime import datetime, timedelta
 from io import StringIO
 
 import pytest
@@ -13,6 +14,9 @@ from axes.models import AccessAttempt
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
 from wuye.cases.models import Complaint, Photo, UnitMonthStat
 from wuye.cases.rollups import rollup_counts
@@ -27,7 +31,7 @@ from wuye.privacy.models import RetentionSettings
 from wuye.privacy.retention import MASK_BODY, MASK_NAME, cutoff, retention_sweep
 from wuye.privacy.workflow import CORRECTION
 
-from .support import local, png
+from .support import TZ, local, png
 
 pytestmark = pytest.mark.django_db
 
@@ -266,3 +270,27 @@ def test_the_periods_come_from_the_settings(world):
     OutboxMessage.objects.update(status="sent", created_at=now - timedelta(days=200))
     assert retention_sweep(now=now)["outbox_messages"] == 0
     assert retention_sweep(now=now + timedelta(days=200))["outbox_messages"] == 1
+
+
+@given(moment=st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2040, 12, 31)),
+       months=st.integers(min_value=1, max_value=600))
+def test_cutoff_property(moment, months):
+    """The cutoff is a local midnight, before ``now``, and ``months`` calendar months back (the day
+    clamped to the month's end)."""
+    now = timezone.make_aware(moment, TZ)
+    c = cutoff(now, months)
+    local_c = timezone.localtime(c)
+    assert c < now and (local_c.hour, local_c.minute, local_c.second) == (0, 0, 0)
+    today = timezone.localtime(now).date()
+    assert (today.year * 12 + today.month) - (local_c.year * 12 + local_c.month) == months
+    assert local_c.day == min(today.day, monthrange(local_c.year, local_c.month)[1])
+
+
+def test_the_daily_task_runs_the_sweep(world):
+    from wuye.privacy import tasks
+
+    notify(phones=["13812345678"], subject="诉求已受理", body="您的诉求已受理。", channels=("sms",))
+    OutboxMessage.objects.update(status="sent", created_at=timezone.now() - timedelta(days=400))
+    assert tasks.privacy_retention_sweep.call_local()["outbox_messages"] == 1
+    assert tasks.privacy_retention_sweep.call_local()["outbox_messages"] == 0
+    assert AuditLog.objects.filter(**SWEEP_ROWS).count() == 1
