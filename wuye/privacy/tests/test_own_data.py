@@ -120,3 +120,10 @@ def test_the_page_reads_a_fixed_number_of_queries(two, cworld, login):
     for i in range(3):
         file(cworld, reporter_user=two["resident"], source="resident", description=f"第 {i} 件")
     assert _queries(client, MINE) == before
+
+
+def test_the_page_reads_in_english(two, login):
+    client = login(two["resident"])
+    assert client.post("/i18n/setlang/", {"language": "en", "next": "/"}).status_code == 302
+    page = client.get(MINE).content.decode()
+    assert "My personal data" in page and "Download Excel" in page and "我的个人信息" not in page
