@@ -34,4 +34,5 @@ urlpatterns = [
     path("", include("wuye.transition.oldcompounds.api_urls")),
     path("", include("wuye.transition.quasi.api_urls")),
     path("", include("wuye.transition.recheck.api_urls")),
+    path("", include("wuye.privacy.api_urls")),
 ]
