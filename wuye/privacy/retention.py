@@ -71,7 +71,12 @@ def cutoff(now: datetime, months: int) -> datetime:
 def _anonymise_complaints(before: datetime) -> int:
     due = (Complaint.objects.filter(status__in=FINAL_STATUSES, closed_at__lt=before)
            .exclude(reporter_name=MASK_NAME, reporter_phone=""))
-    return due.update(reporter_name=MASK_NAME, reporter_phone="")
+    count = 0
+    while True:  # in batches: the first run on a city's years of complaints touches many rows
+        pks = list(due.values_list("pk", flat=True)[:BATCH])
+        if not pks:
+            return count
+        count += Complaint.objects.filter(pk__in=pks).update(reporter_name=MASK_NAME, reporter_phone="")
 
 
 def _erase_photos(before: datetime) -> tuple[int, list[str]]:

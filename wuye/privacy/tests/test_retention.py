@@ -27,6 +27,7 @@ from wuye.core.models import AuditAction, AuditLog
 from wuye.core.workflow import MACHINES
 from wuye.notifications.models import OutboxMessage, SmsCode
 from wuye.notifications.services import notify
+from wuye.privacy import retention
 from wuye.privacy.models import RetentionSettings
 from wuye.privacy.retention import MASK_BODY, MASK_NAME, cutoff, retention_sweep
 from wuye.privacy.workflow import CORRECTION
@@ -142,7 +143,9 @@ def test_cutoff_is_the_local_day_months_before():
     assert cutoff(local(2026, 8, 31, 12, 0), 6) == local(2026, 2, 28, 0, 0)
 
 
-def test_the_sweep_anonymises_only_what_is_due_and_keeps_the_figures(month, django_capture_on_commit_callbacks):
+def test_the_sweep_anonymises_only_what_is_due_and_keeps_the_figures(month, django_capture_on_commit_callbacks,
+                                                                     monkeypatch):
+    monkeypatch.setattr(retention, "BATCH", 3)  # several batches of each kind
     march, photo_case, late = month["march"], month["photo_case"], month["late"]
     assert len(march) == 4 and month["open"]
     photo_names = list(Photo.objects.filter(complaint=photo_case).values_list("file", flat=True))
