@@ -297,3 +297,11 @@ def test_the_daily_task_runs_the_sweep(world):
     assert tasks.privacy_retention_sweep.call_local()["outbox_messages"] == 1
     assert tasks.privacy_retention_sweep.call_local()["outbox_messages"] == 0
     assert AuditLog.objects.filter(**SWEEP_ROWS).count() == 1
+
+
+def test_the_settings_page_get_writes_nothing(world, login):
+    client = login(world.users["sysadmin"])
+    rows = AuditLog.objects.count()
+    assert RetentionSettings.objects.filter(pk=1).exists()  # made by the migration
+    assert client.get(URL).status_code == 200
+    assert AuditLog.objects.count() == rows and RetentionSettings.objects.count() == 1
