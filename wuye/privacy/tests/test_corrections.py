@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from wuye.conftest import make_user
+from wuye.core.errors import ConflictError
 from wuye.core.models import AuditAction, AuditLog
 from wuye.notifications.models import Notification, OutboxMessage
 from wuye.privacy import services
@@ -158,3 +159,15 @@ def test_lists_filter_paginate_count_the_inbox_and_keep_their_queries(world, log
     second = city.get(LIST, {"page": 2})
     assert len(second.context["page"].object_list) == 7
     assert "待处理 26" in city.get(LIST).content.decode()
+
+
+def test_two_handlers_at_once_one_wins(world):
+    req = submit(world.users["resident"])
+    second_officer = make_user("p_city2", "city")
+    stale = CorrectionRequest.objects.get(pk=req.pk)
+    services.correction_handle(user=world.users["city"], request=req, action="correct", note="已更正")
+    with pytest.raises(ConflictError, match="该更正申请已被他人处理"):
+        services.correction_handle(user=second_officer, request=stale, action="refuse", note="理由")
+    req.refresh_from_db()
+    assert (req.status, req.handled_by) == (S.CORRECTED, world.users["city"])
+    assert CorrectionEvent.objects.filter(request=req).count() == 2  # submit, correct
