@@ -34,49 +34,61 @@ def pytest_collection_modifyitems(config, items):
         test._wuye_fuzzed = True
 
 
-@pytest.fixture
-def race_db(request, django_db_setup, django_db_blocker):
-    """For tests that commit (``wuye.core.testing.race``, backups, the live server): their
-    ``transactional_db`` ends with a flush of every table, which needs the audit log's
-    append-only triggers lifted and which would take with it the rows the data migrations seeded
-    (credit rules, categories, the calendar…). This lifts the triggers and keeps what the
-    database held before the test; ``pytest_runtest_teardown`` puts it back after the flush, so
-    the tests that follow on this worker find what they expect, whatever order they run in."""
-    from django.db import connection
+# ---- tests that commit ------------------------------------------------------------------------------
+# A test on ``transactional_db`` or the live server commits, and ends with a flush of every table.
+# The flush needs the audit log's append-only triggers lifted, and it would take with it the rows
+# the data migrations seeded (credit rules, categories, the working-day calendar…), leaving the
+# tests after it on the same worker without them. So each worker keeps the database's content from
+# before its first test, and after every committing test (all its fixtures torn down, the flush
+# among them, whichever fixture asked for it first) empties the tables again and loads that back.
 
-    with django_db_blocker.unblock():
-        request.node.stash[_BEFORE_COMMITTING] = connection.creation.serialize_db_to_string()
-        audit_triggers_set(installed=False)
-    yield
+_SEEDED = pytest.StashKey[str]()
 
 
-_BEFORE_COMMITTING = pytest.StashKey[str]()
+def _commits(item) -> bool:
+    names = getattr(item, "fixturenames", ())
+    return "transactional_db" in names or "live_server" in names
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _seeded_rows(request, django_db_blocker):
+    """What the database holds before any test runs: taken once per worker, when a test commits."""
+    if any(_commits(item) for item in request.session.items):
+        from django.db import connection
+
+        request.getfixturevalue("django_db_setup")
+        with django_db_blocker.unblock():
+            request.config.stash[_SEEDED] = connection.creation.serialize_db_to_string()
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
-    """After every fixture of a committing test is torn down (the flush among them, whichever
-    fixture asked for it first), load back what the database held before it."""
-    result = yield
-    before = item.stash.get(_BEFORE_COMMITTING, None)
-    if before is not None and nextitem is not None:
-        from django.apps import apps
-        from django.core.management import call_command
-        from django.core.management.color import no_style
-        from django.db import connection
-        from pytest_django.plugin import blocking_manager_key
+    seeded = item.config.stash.get(_SEEDED, None) if _commits(item) else None
+    if seeded is None:
+        return (yield)
+    from django.apps import apps
+    from django.core.management import call_command
+    from django.core.management.color import no_style
+    from django.db import connection
+    from pytest_django.plugin import blocking_manager_key
 
-        with item.config.stash[blocking_manager_key].unblock():
-            # the flush let post_migrate add content types and permissions under new keys:
-            # empty the tables again without it, then load what was there
-            call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
-            connection.creation.deserialize_db_from_string(before)
-            # and, as loaddata does, move each table's id sequence past the rows loaded
-            with connection.cursor() as cursor:
-                for sql in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
-                    cursor.execute(sql)
-            audit_triggers_set(installed=True)
-    return result
+    blocker = item.config.stash[blocking_manager_key]
+    with blocker.unblock():
+        audit_triggers_set(installed=False)  # for the flush
+    try:
+        return (yield)
+    finally:
+        if nextitem is not None:
+            with blocker.unblock():
+                # the flush let post_migrate add content types and permissions under new keys:
+                # empty the tables again without it, load what was there, and (as loaddata does)
+                # move each table's id sequence past the rows loaded
+                call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+                connection.creation.deserialize_db_from_string(seeded)
+                with connection.cursor() as cursor:
+                    for sql in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
+                        cursor.execute(sql)
+                audit_triggers_set(installed=True)
 
 
 @pytest.fixture(autouse=True)

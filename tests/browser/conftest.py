@@ -83,10 +83,10 @@ def shot():
 
 
 @pytest.fixture
-def live(race_db, live_server, transactional_db, settings, tmp_path):
+def live(live_server, transactional_db, settings, tmp_path):
     """The live server on the test's own data: uploads go to a temporary folder, the cache
-    (rate limits, public pages) starts and ends empty; ``race_db`` lets the flush empty the audit
-    table and puts back the seeded rows after it."""
+    (rate limits, public pages) starts and ends empty. (The root ``conftest.py`` lifts the audit
+    triggers for the flush and puts back the seeded rows after it.)"""
     from django.core.cache import cache
 
     settings.MEDIA_ROOT = str(tmp_path / "media")
@@ -96,10 +96,9 @@ def live(race_db, live_server, transactional_db, settings, tmp_path):
 
 
 @pytest.fixture
-def site(race_db, live_server, transactional_db, settings):
+def site(live_server, transactional_db, settings):
     """The live server with the small demo city, in demo mode (its administrators' logins skip
-    the second factor only there); ``race_db`` lets the flush empty the audit table and puts
-    back the seeded rows after it."""
+    the second factor only there)."""
     from django.core.management import call_command
 
     settings.DEMO_MODE = True

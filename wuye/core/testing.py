@@ -2,8 +2,8 @@
 
 ``race(*calls)`` starts every call in its own thread at once (a barrier), each on its own
 database connection, and returns ``[("ok", value) | ("refused", ServiceError), ...]`` in the order
-given. Any other exception fails the test. Use with the ``race_db`` fixture (``wuye/conftest.py``)
-and ``transactional_db``.
+given. Any other exception fails the test. Use with ``transactional_db`` (the root
+``conftest.py`` lifts the audit triggers for its flush and puts the seeded rows back after it).
 """
 
 from __future__ import annotations

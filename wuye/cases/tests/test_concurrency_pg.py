@@ -78,7 +78,7 @@ def _accept(user):
 
 
 @pytest.mark.parametrize("lockstep", [False, True], ids=["released-together", "in-lockstep"])
-def test_two_officers_sign_the_same_complaint_at_once(race_db, transactional_db, cworld, monkeypatch, lockstep):
+def test_two_officers_sign_the_same_complaint_at_once(transactional_db, cworld, monkeypatch, lockstep):
     u = cworld.users
     c = file(cworld)
     act(u["district"], c, "dispatch")
@@ -98,7 +98,7 @@ def test_two_officers_sign_the_same_complaint_at_once(race_db, transactional_db,
 
 
 @pytest.mark.parametrize("lockstep", [False, True], ids=["released-together", "in-lockstep"])
-def test_two_dispatchers_accept_the_same_complaint_at_once(race_db, transactional_db, cworld, monkeypatch, lockstep):
+def test_two_dispatchers_accept_the_same_complaint_at_once(transactional_db, cworld, monkeypatch, lockstep):
     u = cworld.users
     c = file(cworld)
     results = race((_accept(u["city"]), c.pk), (_accept(u["district"]), c.pk), lockstep=lockstep,

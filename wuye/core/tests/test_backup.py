@@ -50,8 +50,8 @@ def fresh_database(tmp_path):
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def test_backup_change_restore_verifies_and_matches(race_db, transactional_db, tmp_path, settings, fresh_database):
-    # committed rows (pg_dump reads another connection); race_db lifts the audit triggers for the flush
+def test_backup_change_restore_verifies_and_matches(transactional_db, tmp_path, settings, fresh_database):
+    # committed rows (pg_dump reads another connection); the root conftest lifts the audit triggers for the flush
     from wuye.conftest import build_world
 
     world = build_world()

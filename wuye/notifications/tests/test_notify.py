@@ -112,7 +112,7 @@ def test_dedup_race_lost_on_insert_writes_nothing_and_keeps_the_transaction(peop
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs two connections with row locks (PostgreSQL)")
-def test_two_workers_racing_on_one_key_notify_once(race_db, transactional_db):
+def test_two_workers_racing_on_one_key_notify_once(transactional_db):
     user = make_user("racer", "city")
     first_inserted = threading.Event()
     results = {}

@@ -22,7 +22,7 @@ pytestmark = [
 
 
 @pytest.fixture
-def ready(race_db, transactional_db):
+def ready(transactional_db):
     w = build_world()
     city = w.users["city"]
 

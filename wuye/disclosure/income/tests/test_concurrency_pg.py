@@ -25,7 +25,7 @@ pytestmark = [
 ]
 
 
-def test_confirm_and_return_at_once_one_wins(race_db, transactional_db):
+def test_confirm_and_return_at_once_one_wins(transactional_db):
     world = build_world()
     report = submitted(world)
 
@@ -43,7 +43,7 @@ def test_confirm_and_return_at_once_one_wins(race_db, transactional_db):
         assert report.status == "returned" and shares == 0
 
 
-def test_sweep_on_two_workers_acts_once(race_db, transactional_db):
+def test_sweep_on_two_workers_acts_once(transactional_db):
     build_world()
     now = datetime(2026, 4, 2, 1, 20, tzinfo=ZoneInfo("Asia/Shanghai"))
     results = race(lambda: inc.income_overdue_sweep(now=now), lambda: inc.income_overdue_sweep(now=now))

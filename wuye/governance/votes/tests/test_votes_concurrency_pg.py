@@ -35,7 +35,7 @@ def _open(world) -> Motion:
     return call(world, notice=now - timedelta(days=16), opens=now - timedelta(hours=1), closes=now + timedelta(days=5))
 
 
-def test_two_co_owners_at_once_one_ballot(race_db, transactional_db):
+def test_two_co_owners_at_once_one_ballot(transactional_db):
     world = build_world()
     root = world.users["city"]
     spouse = rs.owner_create(actor=root, name="李建国")
@@ -58,7 +58,7 @@ def test_two_co_owners_at_once_one_ballot(race_db, transactional_db):
             assert "刚刚" in " ".join(exc.messages)
 
 
-def test_same_paper_number_twice_at_once(race_db, transactional_db):
+def test_same_paper_number_twice_at_once(transactional_db):
     world = build_world()
     people = add_owners(world, 2)
     motion = _open(world)

@@ -27,7 +27,7 @@ pytestmark = [
 ]
 
 
-def test_two_co_owners_at_once_one_sheet(race_db, transactional_db):
+def test_two_co_owners_at_once_one_sheet(transactional_db):
     world = build_world()
     survey = open_survey(world)
     root = world.users["city"]
@@ -49,7 +49,7 @@ def test_two_co_owners_at_once_one_sheet(race_db, transactional_db):
     assert (survey.response_count, survey.answer_count, survey.satisfied_answers) == (1, len(answers), len(answers))
 
 
-def test_owners_of_two_units_at_once_both_count(race_db, transactional_db):
+def test_owners_of_two_units_at_once_both_count(transactional_db):
     world = build_world()
     survey = open_survey(world)
     root = world.users["city"]
