@@ -142,6 +142,11 @@ DATABASE_ROUTERS = ["wuye.core.dbrouter.ReplicaRouter"]
 WUYE_REPLICA_VIEWS = env.list("WUYE_REPLICA_VIEWS", default=[
     "public:*", "credit:public_*", "cases:metrics_*", "dashboards:*", "*export*",
 ])
+# Scheduled backups (issue 18 §10): every night at WUYE_BACKUP_HOUR (Asia/Shanghai) into a new
+# folder under WUYE_BACKUP_DIR, keeping the newest WUYE_BACKUP_KEEP complete ones. Empty: off.
+WUYE_BACKUP_DIR = env.str("WUYE_BACKUP_DIR", default="")
+WUYE_BACKUP_KEEP = env.int("WUYE_BACKUP_KEEP", default=7)
+WUYE_BACKUP_HOUR = env.int("WUYE_BACKUP_HOUR", default=2)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")

@@ -136,6 +136,47 @@ def backup(output: Path) -> dict:
     return manifest
 
 
+BACKUP_STAMP = "%Y%m%d-%H%M%S"
+
+
+@dataclass
+class ScheduledBackup:
+    path: Path
+    manifest: dict
+    removed: list[Path]
+
+
+def backups_in(root: Path) -> list[Path]:
+    """The complete backups under ``root`` (folders with a manifest), oldest first."""
+    root = Path(root)
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.iterdir() if p.is_dir() and (p / MANIFEST).is_file())
+
+
+def scheduled_backup(root: Path, *, keep: int, now=None) -> ScheduledBackup:
+    """One backup into a new folder under ``root`` named by the local time (20261208-020000),
+    then retention: the newest ``keep`` complete backups stay, older ones go, and so does any
+    folder an interrupted run left without its manifest — but only after this backup is complete,
+    so that a failing run never removes the last good one."""
+    from .calendar import local_text
+
+    if keep < 1:
+        raise BackupError("至少要保留 1 份备份（WUYE_BACKUP_KEEP）。")
+    root = Path(root)
+    root.mkdir(parents=True, exist_ok=True)
+    target = root / local_text(now or timezone.now(), BACKUP_STAMP)
+    if target.exists():
+        raise BackupError(f"备份目录 {target} 已存在：同一秒内不会做两次备份。")
+    manifest = backup(target)
+    complete = backups_in(root)
+    removed = [p for p in complete[:-keep]]
+    removed += [p for p in root.iterdir() if p.is_dir() and not (p / MANIFEST).is_file() and p.name < target.name]
+    for p in removed:
+        shutil.rmtree(p, ignore_errors=True)
+    return ScheduledBackup(path=target, manifest=manifest, removed=sorted(removed))
+
+
 @dataclass
 class RestoreResult:
     manifest: dict
