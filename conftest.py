@@ -103,12 +103,13 @@ def _audit_triggers_in_place(request, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def _fresh_campaign_rows():
-    """The campaign board keeps computed rows in the cache under a generation that every campaign
-    write bumps; rows written in bulk or rolled back between tests do not, so each test starts
-    from a new generation (ids are reused after a rollback)."""
+    """The campaign board keeps computed rows and indicator values in the cache under generations
+    that campaign writes bump; rows written in bulk or rolled back between tests do not, so each
+    test starts from new generations (ids are reused after a rollback)."""
     from wuye.campaign import rowcache
 
     rowcache.bump()
+    rowcache.bump(rowcache.INDICATOR_GENERATION_KEY)
 
 
 @pytest.fixture(autouse=True)

@@ -136,6 +136,7 @@ def main() -> None:
     parser.add_argument("--tasks", type=int, default=300)
     parser.add_argument("--reports", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=40)
+    parser.add_argument("--profile", action="store_true", help="profile the board after a write (cProfile, top 25)")
     args = parser.parse_args()
     try:
         with transaction.atomic():
@@ -155,6 +156,19 @@ def main() -> None:
                 ("API tasks, 200 a page", city, "/api/v1/tasks/?page_size=200"),
                 ("task drill-down", city, f"/campaign/tasks/{task.pk}/"),
             ]
+            if args.profile:
+                import cProfile
+                import pstats
+
+                city.get("/campaign/")
+                profiler = cProfile.Profile()
+                for _ in range(10):
+                    rowcache.bump()
+                    profiler.enable()
+                    city.get("/campaign/")
+                    profiler.disable()
+                pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+                raise Rollback
             print(f"{'request':32} {'median ms':>10} {'p95 ms':>8}")
             for label, client, url, *cold in cases:
                 med, high = measure(client, url, args.runs, cold=bool(cold))

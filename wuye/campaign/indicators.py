@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wuye.cases.metrics import Weights
 from wuye.cases.models import UnitMonthStat
-from wuye.cases.selectors_metrics import summary
+from wuye.cases.selectors_metrics import summary, summary_by
 from wuye.dashboards.selectors import Scope, coverage, pct
 from wuye.disclosure.fees.selectors import fee_counts_by_district
 from wuye.disclosure.income.selectors import estates_missing
@@ -81,7 +81,9 @@ def _complaint_rate(attr: str):
     def compute(year: int, district_ids: list[int]) -> Value:
         rows = UnitMonthStat.objects.filter(month__year=year)
         weights = Weights.current()
-        by = {d: getattr(summary(rows.filter(district_id=d), weights), attr) for d in district_ids}
+        by_district = summary_by(rows.filter(district_id__in=district_ids), weights, "district_id") if district_ids else {}
+        empty = summary(rows.none(), weights)  # a district without rows: no rate, as before
+        by = {d: getattr(by_district.get(d, empty), attr) for d in district_ids}
         return Value(getattr(summary(rows, weights), attr), by)
 
     return compute

@@ -12,8 +12,11 @@ part of each row (status, progress, what is owed, the report count) is kept in t
 - the set of tasks (users of one scope share an entry).
 
 A task bound to a platform indicator (issue 16 item 3) reads data other apps own (complaints,
-disclosures, old-compound acceptances): its progress may be up to ``TTL`` seconds old. An app that
-moves an indicator and wants the board to follow at once calls :func:`invalidate`.
+disclosures, old-compound acceptances over the whole city): each indicator's value is kept for
+``TTL`` seconds too (:func:`indicator_value`), under its own generation, so that a report or a
+task change recomputes the rows without reading the city's complaints again. Its progress may be
+up to ``TTL`` seconds old; an app that moves an indicator and wants the board to follow at once
+calls :func:`invalidate`, which forgets both.
 """
 
 from __future__ import annotations
@@ -26,28 +29,47 @@ from django.db import transaction
 
 TTL = 120  # seconds
 GENERATION_KEY = "campaign:rows:generation"
+INDICATOR_GENERATION_KEY = "campaign:indicators:generation"
 
 
-def generation() -> int:
-    value = cache.get(GENERATION_KEY)
+def generation(name: str = GENERATION_KEY) -> int:
+    value = cache.get(name)
     if value is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        value = cache.get(GENERATION_KEY) or 1
+        cache.add(name, 1, timeout=None)
+        value = cache.get(name) or 1
     return int(value)
 
 
-def bump() -> None:
-    """Forget every computed row now."""
+def bump(name: str = GENERATION_KEY) -> None:
+    """Forget every computed row (or, with ``INDICATOR_GENERATION_KEY``, every indicator value) now."""
     try:
-        cache.incr(GENERATION_KEY)
+        cache.incr(name)
     except ValueError:  # not set yet (or evicted)
-        cache.add(GENERATION_KEY, 2, timeout=None)
+        cache.add(name, 2, timeout=None)
 
 
-def invalidate() -> None:
-    """Forget every computed row: now, and once more when the current transaction commits."""
+def _bump_all() -> None:
     bump()
-    transaction.on_commit(bump)
+    bump(INDICATOR_GENERATION_KEY)
+
+
+def invalidate(*, indicators: bool = True) -> None:
+    """Forget every computed row and (unless ``indicators`` is false) every kept indicator value:
+    now, and once more when the current transaction commits."""
+    forget = _bump_all if indicators else bump
+    forget()
+    transaction.on_commit(forget)
+
+
+def indicator_value(indicator, year: int, district_ids: list[int]):
+    """``indicator.compute(year, district_ids)``, kept ``TTL`` seconds (``campaign.indicators``)."""
+    digest = hashlib.blake2b(",".join(map(str, sorted(district_ids))).encode(), digest_size=12).hexdigest()
+    name = f"campaign:indicator:{generation(INDICATOR_GENERATION_KEY)}:{indicator.key}:{year}:{digest}"
+    value = cache.get(name)
+    if value is None:
+        value = indicator.compute(year, district_ids)
+        cache.set(name, value, TTL)
+    return value
 
 
 def key(task_ids: list[int], today: date) -> str:
@@ -64,6 +86,7 @@ def put(task_ids: list[int], today: date, computed: dict) -> None:
 
 
 def on_campaign_write(sender, **kwargs) -> None:
-    """``post_save`` / ``post_delete`` receiver: a write to any campaign model invalidates."""
+    """``post_save`` / ``post_delete`` receiver: a write to any campaign model invalidates the rows
+    (the indicators read other apps' data, which a campaign write does not change)."""
     if sender._meta.app_label == "campaign":
-        invalidate()
+        invalidate(indicators=False)

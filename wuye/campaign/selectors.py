@@ -226,7 +226,7 @@ def _progress(task: Task, reports: list[dict], quotas: list[tuple[int, str, int]
     if indicator is not None:
         key = ("indicator", indicator.key, task.plan.year, tuple(district_ids))
         if key not in cache:
-            cache[key] = indicator.compute(task.plan.year, district_ids)
+            cache[key] = rowcache.indicator_value(indicator, task.plan.year, district_ids)
         value = cache[key]
         done, by = value.done, value.by_district
         kind = indicator.kind.value

@@ -51,6 +51,12 @@ def summary(qs: QuerySet[UnitMonthStat], weights: Weights, *, name: str = "") ->
     return compute(sums, weights, unit_name=name)
 
 
+def summary_by(qs: QuerySet[UnitMonthStat], weights: Weights, field: str) -> dict:
+    """Totals over the rows of ``qs`` for each value of ``field`` (one grouped query)."""
+    rows = qs.values(field).annotate(**{k: Sum(k) for k in COUNT_FIELDS}).order_by()
+    return {row[field]: compute(row, weights) for row in rows}
+
+
 def monthly_series(qs: QuerySet[UnitMonthStat], weights: Weights, months: list[date],
                    fields: Iterable[str] = COUNT_FIELDS) -> list[Figures]:
     """One total per month of ``months`` (one query) of the counts ``fields`` (the others are 0);

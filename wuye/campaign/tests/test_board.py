@@ -206,3 +206,54 @@ def test_board_rows_kept_briefly_and_fresh_after_every_write(camp, django_assert
     assert row.status == TaskStatus.DONE and row.progress.done == 10
     # another scope is its own entry: the district sees the task through its co-unit
     assert [r.status for r in board_rows(camp.users["district"])] == [TaskStatus.DONE]
+
+
+def test_indicator_values_outlive_a_campaign_write_but_not_an_invalidation(camp, monkeypatch):
+    """A task bound to a platform indicator: a report recomputes the rows without computing the
+    indicator again over the city's data; ``rowcache.invalidate()`` (an app that moved it) does."""
+    from wuye.campaign import indicators, rowcache
+    from wuye.campaign.selectors import board_rows
+
+    calls = []
+
+    def compute(year, district_ids):
+        calls.append((year, tuple(district_ids)))
+        return indicators.Value(7, {})
+
+    monkeypatch.setitem(indicators.INDICATORS, "counted", indicators.Indicator("counted", "计数", indicators.Kind.COUNT, compute))
+    t = _task(camp, quantity=10, indicator="counted")
+    office = camp.users["city"]
+    assert board_rows(office)[0].progress.done == 7 and len(calls) == 1
+    month = timezone.localdate().isoformat()[:7]
+    svc.report_submit(actor=camp.users["city_dept"], task=t, period=month, text="本月完成", quantity_done=3)
+    assert [r.report_count for r in board_rows(office)] == [1]  # the rows are new…
+    assert len(calls) == 1  # …the indicator's value is kept
+    rowcache.invalidate()
+    assert board_rows(office)[0].progress.done == 7 and len(calls) == 2
+
+
+def test_complaint_indicators_by_district_in_one_grouped_query(camp, django_assert_num_queries):
+    """The on-time and satisfaction indicators read the rollup once for the city and once grouped
+    by district; each district's figure equals its own summary, a district without rows has none."""
+    from wuye.campaign.indicators import INDICATORS
+    from wuye.cases.metrics import Weights
+    from wuye.cases.models import UnitMonthStat
+    from wuye.cases.selectors_metrics import summary
+
+    month = date(camp.year, 3, 1)
+    UnitMonthStat.objects.bulk_create([
+        UnitMonthStat(month=month, unit_kind="company", unit_id=i, unit_name=f"企业{i}", district=d, assigned=10,
+                      done=n, done_in_time=n - 1, callbacks=n, resolved=n - 2, satisfied=n - 3)
+        for i, (d, n) in enumerate([(camp.d1, 10), (camp.d1, 8), (camp.d2, 6)], start=1)
+    ])
+    weights = Weights.current()
+    rows = UnitMonthStat.objects.filter(month__year=camp.year)
+    for key, attr in (("complaint_on_time", "completion"), ("satisfaction", "satisfaction")):
+        d3 = camp.d2.pk + 1000  # a district without rows
+        with django_assert_num_queries(3):  # the weights, the grouped districts, the city
+            value = INDICATORS[key].compute(camp.year, [camp.d1.pk, camp.d2.pk, d3])
+        assert value.done == getattr(summary(rows, weights), attr)
+        assert value.by_district[camp.d1.pk] == getattr(summary(rows.filter(district=camp.d1), weights), attr)
+        assert value.by_district[camp.d2.pk] == getattr(summary(rows.filter(district=camp.d2), weights), attr)
+        assert value.by_district[d3] is None
+        assert value.by_district[camp.d1.pk] != value.by_district[camp.d2.pk]
