@@ -13,10 +13,12 @@ part of each row (status, progress, what is owed, the report count) is kept in t
 
 A task bound to a platform indicator (issue 16 item 3) reads data other apps own (complaints,
 disclosures, old-compound acceptances over the whole city): each indicator's value is kept for
-``TTL`` seconds too (:func:`indicator_value`), under its own generation, so that a report or a
-task change recomputes the rows without reading the city's complaints again. Its progress may be
-up to ``TTL`` seconds old; an app that moves an indicator and wants the board to follow at once
-calls :func:`invalidate`, which forgets both.
+``INDICATOR_TTL`` seconds (:func:`indicator_value`), under its own generation, so that a report or
+a task change recomputes the rows without reading the city's complaints again, and a periodic job
+(``campaign.tasks.campaign_indicators_refresh``) computes them afresh every minute, so that no
+reader waits for them. Its progress may be about a minute old (``INDICATOR_TTL`` seconds if the
+job stops); an app that moves an indicator and wants the board to follow at once calls
+:func:`invalidate`, which forgets both.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 TTL = 120  # seconds
+INDICATOR_TTL = 300  # seconds; refreshed every minute by the periodic job
 GENERATION_KEY = "campaign:rows:generation"
 INDICATOR_GENERATION_KEY = "campaign:indicators:generation"
 
@@ -61,14 +64,15 @@ def invalidate(*, indicators: bool = True) -> None:
     transaction.on_commit(forget)
 
 
-def indicator_value(indicator, year: int, district_ids: list[int]):
-    """``indicator.compute(year, district_ids)``, kept ``TTL`` seconds (``campaign.indicators``)."""
+def indicator_value(indicator, year: int, district_ids, *, refresh: bool = False):
+    """``indicator.compute(year, district_ids)``, kept ``INDICATOR_TTL`` seconds
+    (``campaign.indicators``); ``refresh`` computes and keeps it whatever is kept."""
     digest = hashlib.blake2b(",".join(map(str, sorted(district_ids))).encode(), digest_size=12).hexdigest()
     name = f"campaign:indicator:{generation(INDICATOR_GENERATION_KEY)}:{indicator.key}:{year}:{digest}"
-    value = cache.get(name)
+    value = None if refresh else cache.get(name)
     if value is None:
-        value = indicator.compute(year, district_ids)
-        cache.set(name, value, TTL)
+        value = indicator.compute(year, list(district_ids))
+        cache.set(name, value, INDICATOR_TTL)
     return value
 
 

@@ -279,6 +279,22 @@ def task_rows(tasks, *, now: datetime | None = None) -> list[TaskRow]:
     return [_row(t, units[t.pk], milestones[t.pk], quotas[t.pk], reports[t.pk], now, today, cache) for t in tasks]
 
 
+def refresh_indicators(today: date | None = None) -> int:
+    """Compute afresh the indicator values the board reads (``rowcache.indicator_value``): every
+    task of this year's and last year's plans bound to an indicator, by its quotas' districts, as
+    ``_progress`` asks for them. Returns how many values were computed."""
+    today = today or timezone.localdate()
+    tasks = list(Task.objects.filter(plan__year__gte=today.year - 1).exclude(indicator="")
+                 .values_list("pk", "indicator", "plan__year"))
+    districts: dict[int, set[int]] = defaultdict(set)
+    for tid, d in TargetQuota.objects.filter(task_id__in=[t[0] for t in tasks]).values_list("task_id", "district_id"):
+        districts[tid].add(d)
+    wanted = {(key, year, frozenset(districts[tid])) for tid, key, year in tasks if get_indicator(key) is not None}
+    for key, year, ds in wanted:
+        rowcache.indicator_value(get_indicator(key), year, ds, refresh=True)
+    return len(wanted)
+
+
 def _units_of(ids: list[int]) -> dict[int, list[TaskUnit]]:
     units: dict[int, list[TaskUnit]] = defaultdict(list)
     for u in TaskUnit.objects.filter(task_id__in=ids).order_by("task_id", "-role", "id"):

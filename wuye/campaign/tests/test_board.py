@@ -214,11 +214,11 @@ def test_indicator_values_outlive_a_campaign_write_but_not_an_invalidation(camp,
     from wuye.campaign import indicators, rowcache
     from wuye.campaign.selectors import board_rows
 
-    calls = []
+    calls, value = [], {"done": 7}
 
     def compute(year, district_ids):
         calls.append((year, tuple(district_ids)))
-        return indicators.Value(7, {})
+        return indicators.Value(value["done"], {})
 
     monkeypatch.setitem(indicators.INDICATORS, "counted", indicators.Indicator("counted", "计数", indicators.Kind.COUNT, compute))
     t = _task(camp, quantity=10, indicator="counted")
@@ -230,6 +230,15 @@ def test_indicator_values_outlive_a_campaign_write_but_not_an_invalidation(camp,
     assert len(calls) == 1  # …the indicator's value is kept
     rowcache.invalidate()
     assert board_rows(office)[0].progress.done == 7 and len(calls) == 2
+    # the periodic job computes it afresh (each minute): the board reads what it kept
+    from wuye.campaign import tasks
+    from wuye.campaign.selectors import refresh_indicators
+
+    value["done"] = 9
+    assert refresh_indicators() == 1 and len(calls) == 3
+    rowcache.bump()  # as after a report
+    assert board_rows(office)[0].progress.done == 9 and len(calls) == 3
+    assert tasks.campaign_indicators_refresh.call_local() == 1 and len(calls) == 4
 
 
 def test_complaint_indicators_by_district_in_one_grouped_query(camp, django_assert_num_queries):
