@@ -173,9 +173,11 @@ else:
 # The public portal's home, estate and company pages are cached this long (seconds; 0 = off).
 WUYE_PUBLIC_CACHE_SECONDS = env.int("WUYE_PUBLIC_CACHE_SECONDS", default=60)
 
-# Huey: SQLite storage in embedded mode, Redis in production.
+# Huey: SQLite storage in embedded mode, Redis in production. ``utc: False``: periodic jobs'
+# crontab hours are the platform's local hours (Django sets the process's TZ to TIME_ZONE), so
+# "hour=7" means 07:00 in Asia/Shanghai, not 15:00.
 if REDIS_URL:
-    HUEY = {"huey_class": "huey.RedisHuey", "name": "wuye", "url": REDIS_URL, "immediate": False}
+    HUEY = {"huey_class": "huey.RedisHuey", "name": "wuye", "url": REDIS_URL, "immediate": False, "utc": False}
 else:
     VAR_DIR.mkdir(exist_ok=True)
     HUEY = {
@@ -183,6 +185,7 @@ else:
         "name": "wuye",
         "filename": str(env.str("WUYE_HUEY_FILE", default=str(VAR_DIR / "huey.sqlite3"))),
         "immediate": env.bool("WUYE_HUEY_IMMEDIATE", default=False),
+        "utc": False,
     }
 
 AUTH_USER_MODEL = "accounts.User"

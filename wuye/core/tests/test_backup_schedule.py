@@ -94,3 +94,14 @@ def test_the_status_page_shows_the_newest_backup(world, transactional_db, login,
     page = client.get("/system/").content.decode()
     made = local_text(parse_datetime(done.manifest["created_at"]))  # when it ran, in local time
     assert made in page and "20261208-020005" in page and "保留最近 7 份" in page
+
+
+def test_periodic_jobs_keep_local_hours():
+    """Huey matches crontab hours against the local clock, and the process's clock is Asia/Shanghai
+    (Django sets TZ from TIME_ZONE): a job at hour 7 runs at 07:00 Beijing time."""
+    import time as _time
+
+    from django.conf import settings as django_settings
+
+    assert HUEY.utc is False
+    assert _time.strftime("%z") == "+0800" and django_settings.TIME_ZONE == "Asia/Shanghai"
