@@ -27,6 +27,7 @@ from django.core.cache import cache
 from django.db import DatabaseError, InterfaceError, OperationalError, connections
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.template.loader import render_to_string
+from django.utils.translation import gettext
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +71,7 @@ def check_queue() -> str:
     conn = getattr(storage, "conn", None)
     if conn is not None and hasattr(conn, "ping"):  # Redis
         conn.ping()
-    return f"{storage.queue_size()} 项待执行"
+    return gettext("%(n)d 项待执行") % {"n": storage.queue_size()}
 
 
 def readiness() -> tuple[str, dict]:

@@ -105,3 +105,16 @@ def test_periodic_jobs_keep_local_hours():
 
     assert HUEY.utc is False
     assert _time.strftime("%z") == "+0800" and django_settings.TIME_ZONE == "Asia/Shanghai"
+
+
+def test_the_status_page_reads_in_english(world, login, settings):
+    from django.urls import reverse
+
+    settings.WUYE_BACKUP_DIR = ""
+    client = login(world.users["sysadmin"])
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get("/system/").content.decode()
+    for words in ("System status", "Scheduled backups are off", "Database (primary)", "Task queue", "waiting"):
+        assert words in page
+    for words in ("定时备份", "系统状态", "组件", "项待执行"):
+        assert words not in page
