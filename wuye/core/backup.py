@@ -177,6 +177,49 @@ def scheduled_backup(root: Path, *, keep: int, now=None) -> ScheduledBackup:
     return ScheduledBackup(path=target, manifest=manifest, removed=sorted(removed))
 
 
+def nightly_backup_if_due(now=None) -> str:
+    """The nightly backup (issue 18 §10): in the local hour ``WUYE_BACKUP_HOUR``, once, into
+    ``WUYE_BACKUP_DIR`` with retention; the audit chain records it. The periodic job calls this
+    every hour so that the hour is read in local time; a second call in the same hour finds that
+    hour's backup and does nothing. Returns the new backup's folder, or "" when nothing was due."""
+    from .audit import audit_record
+    from .calendar import local_text
+    from .models import AuditAction
+
+    root = settings.WUYE_BACKUP_DIR
+    now = now or timezone.now()
+    if not root or timezone.localtime(now).hour != settings.WUYE_BACKUP_HOUR:
+        return ""
+    hour = local_text(now, "%Y%m%d-%H")
+    if any(p.name.startswith(hour) for p in backups_in(root)):
+        return ""
+    done = scheduled_backup(root, keep=settings.WUYE_BACKUP_KEEP, now=now)
+    audit_record(action=AuditAction.CREATE, actor=None, username="system", object_type="core.backup",
+                 object_id=done.path.name, object_repr=str(done.path),
+                 changes={"tables": len(done.manifest["tables"]), "media_files": done.manifest["media_files"],
+                          "audit_head": done.manifest["audit_head"], "removed": [p.name for p in done.removed]},
+                 detail=f"定时备份 {done.path.name}，按保留份数删除 {len(done.removed)} 份旧备份")
+    return str(done.path)
+
+
+def backups_status() -> dict:
+    """The scheduled backups as the administrator checks them (the system status page): where, the
+    schedule, how many are kept, the newest one's time and chain head."""
+    from django.utils.dateparse import parse_datetime
+
+    root = settings.WUYE_BACKUP_DIR
+    if not root:
+        return {"configured": False}
+    found = backups_in(root)
+    newest = None
+    if found:
+        manifest = json.loads((found[-1] / MANIFEST).read_text(encoding="utf-8"))
+        newest = {"name": found[-1].name, "created_at": parse_datetime(manifest["created_at"]),
+                  "media_files": manifest.get("media_files", 0), "audit_seq": manifest["audit_head"].get("seq")}
+    return {"configured": True, "root": root, "count": len(found), "keep": settings.WUYE_BACKUP_KEEP,
+            "hour": settings.WUYE_BACKUP_HOUR, "newest": newest}
+
+
 @dataclass
 class RestoreResult:
     manifest: dict

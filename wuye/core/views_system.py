@@ -3,19 +3,15 @@ replica's lag and the queue (issue 18 §2, §4)."""
 
 from __future__ import annotations
 
-import json
-
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from wuye.accounts.models import User
 
 from .access import refuse
-from .backup import MANIFEST, backups_in
+from .backup import backups_status
 from .health import readiness
 from .selectors import can_view_system_status
 
@@ -31,20 +27,5 @@ def system_status(request):
     status, checks = readiness()
     rows = [{"key": k, "label": LABELS.get(k, k), **v} for k, v in checks.items()]
     return render(request, "core/system_status.html", {
-        "status": status, "status_label": STATUS[status], "rows": rows, "backups": _backups(),
+        "status": status, "status_label": STATUS[status], "rows": rows, "backups": backups_status(),
     })
-
-
-def _backups() -> dict:
-    """The scheduled backups as the administrator checks them: where, how many kept, the newest."""
-    root = settings.WUYE_BACKUP_DIR
-    if not root:
-        return {"configured": False}
-    found = backups_in(root)
-    newest = None
-    if found:
-        manifest = json.loads((found[-1] / MANIFEST).read_text(encoding="utf-8"))
-        newest = {"name": found[-1].name, "created_at": parse_datetime(manifest["created_at"]),
-                  "media_files": manifest.get("media_files", 0), "audit_seq": manifest["audit_head"].get("seq")}
-    return {"configured": True, "root": root, "count": len(found), "keep": settings.WUYE_BACKUP_KEEP,
-            "hour": settings.WUYE_BACKUP_HOUR, "newest": newest}
